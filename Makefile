@@ -1,0 +1,37 @@
+# Everything runs inside .venv, built from requirements.lock; a fresh machine needs only python3.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+ARGS ?=
+
+.PHONY: serve test lint bench lock clean
+
+$(STAMP): requirements.lock pyproject.toml
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+serve: $(STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
+	$(BIN)/mockryze serve $(ARGS)
+
+test: $(STAMP)  ## lint + the whole test suite
+	$(BIN)/ruff check mockryze tests bench
+	$(BIN)/python -m pytest -q $(ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check mockryze tests bench
+
+bench: $(STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
+	$(BIN)/python bench/run.py
+
+lock:  ## re-resolve requirements.lock from pyproject.toml
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/pip install --quiet -e '.[test]'
+	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -1,0 +1,27 @@
+"""mockryze: a local, stateful mock of RyzeAPI (a hosted WhatsApp HTTP API)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from mockryze.http.app import create_app
+    from mockryze.settings import Settings
+    from mockryze.testing import MockRyze, RemoteRyze
+
+__all__ = ["MockRyze", "RemoteRyze", "Settings", "__version__", "create_app"]
+
+_EXPORTS = {
+    "MockRyze": "mockryze.testing", "RemoteRyze": "mockryze.testing",
+    "Settings": "mockryze.settings", "create_app": "mockryze.http.app",
+}
+
+
+def __getattr__(name: str) -> Any:  # lazy, so `import mockryze` stays cheap
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(name)

@@ -1,0 +1,3 @@
+from mockryze.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Every literal string RyzeAPI puts in a response body, in one place.
+
+Clients branch on HTTP status + ``error.message``, so these texts are contract: change one only
+when the reference changes. Each error is a pair (HTTP status, literal). Entries marked
+``# inferred`` fill a GAP of the vendor docs (see ``contract.json`` for the full provenance).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class ErrorLiteral(NamedTuple):
+    status: int
+    message: str
+
+
+# --- errors -----------------------------------------------------------------------------------
+INVALID_BODY = ErrorLiteral(400, "Invalid request body")
+INSTANCE_NAME_REQUIRED = ErrorLiteral(400, "Instance name is required")
+AT_LEAST_ONE_SETTING = ErrorLiteral(400, "At least one setting must be provided")
+NO_SAVED_SESSION = ErrorLiteral(400, "Instance has no saved session — call /connect first")
+INVALID_PHONE_NUMBER = ErrorLiteral(400, "Invalid phone number")  # inferred
+
+INVALID_TOKEN = ErrorLiteral(401, "Invalid token")
+
+TOKEN_INSTANCE_MISMATCH = ErrorLiteral(403, "Instance token does not match this instance")  # inferred
+QUOTA_EXCEEDED = ErrorLiteral(403, "Account instance quota exceeded")
+
+INSTANCE_NOT_FOUND = ErrorLiteral(404, "Instance not found")
+ROUTE_NOT_FOUND = ErrorLiteral(404, "Route not found")  # inferred (90-decisions D4)
+
+METHOD_NOT_ALLOWED = ErrorLiteral(405, "Method not allowed")  # inferred
+
+INSTANCE_NAME_TAKEN = ErrorLiteral(409, "Instance name already exists")  # inferred
+TOKEN_IN_USE = ErrorLiteral(409, "Token already in use")  # inferred
+
+RATE_LIMITED = ErrorLiteral(429, "Rate limit exceeded. Try again later.")
+
+INTERNAL_ERROR = ErrorLiteral(500, "Internal server error")  # inferred
+
+# --- control plane (mock-only; not RyzeAPI literals) -------------------------------------------
+MOCK_NOTHING_PENDING = ErrorLiteral(409, "No QR code or pairing code is waiting to be scanned")
+MOCK_ILLEGAL_STATE = ErrorLiteral(409, "The instance cannot move to that state from its current one")
+MOCK_ACCOUNT_EXISTS = ErrorLiteral(409, "Account token already exists")
+
+# --- success messages -------------------------------------------------------------------------
+INSTANCE_CREATED = "Instance created successfully"  # inferred (90-decisions D3)
+QR_CODE_GENERATED = "QR code generated"
+PAIRING_CODE_GENERATED = "Pairing code generated"
+ALREADY_CONNECTED = "Instance already connected"  # inferred
+RECONNECT_INITIATED = "Reconnect initiated"
+LOGGED_OUT = "Instance logged out"
+DELETED = "Instance deleted"
+SETTINGS_RETRIEVED = "Settings retrieved successfully"
+SETTINGS_UPDATED = "Settings updated successfully"
+PROXY_RETRIEVED = "Proxy configuration retrieved successfully"
+PROXY_UPDATED = "Proxy configuration updated successfully"  # inferred
+S3_UPDATED = "S3 configuration updated"
+
+
+def instances_found(count: int) -> str:
+    """``1 Instance found`` / ``<N> Instances found`` (``0 Instances found`` is inferred)."""
+    return "1 Instance found" if count == 1 else f"{count} Instances found"
+
+
+# --- business status codes --------------------------------------------------------------------
+STATUS_QR = {"live": "qr_code_generated", "docs": "qr"}  # observed-live vs docs (D1)
+STATUS_PAIRING = "pairing_code_generated"  # inferred (D2)
+STATUS_CONNECTED = "connected"
+STATUS_CONNECTING = "connecting"

@@ -1,0 +1,73 @@
+"""``mockryze serve``: the standalone contract-testing server."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import MISSING
+
+from mockryze import __version__
+from mockryze.http.app import create_app
+from mockryze.server import serve_until_signalled
+from mockryze.settings import ENV_PREFIX, Settings, option_fields, parse_value
+from mockryze.world import World
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mockryze", description="A local, stateful mock of RyzeAPI.")
+    parser.add_argument("--version", action="version", version=f"mockryze {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the mock server (HTTP + WebSocket) on Hypercorn")
+    for f in option_fields():
+        default = None if f.default is MISSING else f.default
+        serve.add_argument(
+            "--" + f.name.replace("_", "-"), dest=f.name, default=None, metavar=f.name.upper(),
+            type=lambda raw, f=f: parse_value(f, raw), choices=f.metadata.get("choices"),
+            help=f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {default})",
+        )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    explicit = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
+    try:
+        settings = Settings.from_sources(**explicit)
+    except ValueError as exc:
+        print(f"mockryze: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if "base_url" not in explicit:
+        settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
+    world = World(settings)
+    print(banner(settings, world.default_account.token), flush=True)
+    try:
+        asyncio.run(serve_until_signalled(create_app(world), settings.host, settings.port))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"mockryze: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        return 1
+    print("mockryze: stopped", flush=True)
+    return 0
+
+
+def banner(settings: Settings, account_token: str) -> str:
+    base = settings.base_url
+    return "\n".join([
+        f"mockryze {__version__} — a local mock of RyzeAPI",
+        f"  base URL        {base}",
+        f"  account token   {account_token}",
+        f"  profile {settings.profile} · rate limits {'on' if settings.rate_limits else 'off'} · seed {settings.seed}"
+        f" · instance limit {settings.instance_limit}",
+        f"  control plane   {base}/__mock__/  (contract table: {base}/__mock__/contract)",
+        f"  try: curl -H 'token: {account_token}' {base}/api/instance/list",
+        "  Ctrl-C to stop",
+    ])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

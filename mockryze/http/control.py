@@ -1,0 +1,102 @@
+"""``/__mock__/*``: the control plane over HTTP (no token needed; see README)."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from mockryze import catalog, control, instance
+from mockryze.catalog import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
+from mockryze.http.routing import Context, Endpoint, Result
+from mockryze.world import Account
+
+M = "/__mock__"
+
+
+def _account(ctx: Context) -> Account:
+    return control.account_for(ctx.world, ctx.request.headers.get("token"))
+
+
+def _name(ctx: Context) -> str:
+    return str(ctx.request.path_params["name"])
+
+
+def reset(ctx: Context) -> Result:
+    ctx.world.reset()
+    limiter = getattr(ctx.request.app.state, "limiter", None)
+    if limiter is not None:
+        limiter.clear()
+    return 200, {"success": True, "message": "World reset"}
+
+
+def create_account(ctx: Context) -> Result:
+    account = control.add_account(ctx.world, ctx.body.get("token"), ctx.body.get("instanceLimit"))
+    return 201, {"token": account.token, "instanceLimit": account.instance_limit}
+
+
+def scan(ctx: Context) -> Result:
+    inst = control.scan(ctx.world, _account(ctx), _name(ctx), ctx.body.get("number"), ctx.body.get("pushName"))
+    return 200, {"success": True, "message": "QR code scanned", "instance": control.instance_view(inst)}
+
+
+def set_state(ctx: Context) -> Result:
+    inst = control.set_state(ctx.world, _account(ctx), _name(ctx), ctx.body["state"])
+    return 200, {"success": True, "message": "Instance state changed", "instance": control.instance_view(inst)}
+
+
+def show_instance(ctx: Context) -> Result:
+    inst = instance.find(_account(ctx), _name(ctx))
+    return 200, {"success": True, "message": "Instance found", "instance": control.instance_view(inst)}
+
+
+def list_events(ctx: Context) -> Result:
+    records = control.events(ctx.world, _account(ctx), ctx.query.get("instance"), ctx.query.get("event"))
+    return 200, {"success": True, "count": len(records), "events": [r.envelope for r in records]}
+
+
+def clock(ctx: Context) -> Result:
+    if ctx.request.method == "POST":
+        control.move_clock(ctx.world, ctx.body.get("advance"), ctx.body.get("freeze"))
+    world = ctx.world
+    return 200, {"success": True, "now": world.now(), "iso": world.iso(), "frozen": world.clock.frozen}
+
+
+def contract(ctx: Context) -> Result:
+    return 200, contract_table()
+
+
+@cache
+def contract_table() -> dict[str, Any]:
+    text = (resources.files("mockryze") / "contract.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND)
+
+ENDPOINTS: tuple[Endpoint, ...] = (
+    Endpoint("POST", f"{M}/reset", reset, "Empty the world (the default account is kept)", auth="none",
+             responses={200: "mock/ok.response"}, tag="mock"),
+    Endpoint("POST", f"{M}/accounts", create_account, "Create an isolated account", auth="none",
+             request_schema="mock/account.request", responses={201: "mock/account.response"},
+             errors=(INVALID_BODY, catalog.MOCK_ACCOUNT_EXISTS), tag="mock"),
+    Endpoint("GET", f"{M}/instances/{{name}}", show_instance, "Inspect an instance", auth="none",
+             responses={200: "mock/instance.response"}, errors=ON_NAME, tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/scan", scan, "The phone scans the QR / enters the pairing code",
+             auth="none", request_schema="mock/scan.request", responses={200: "mock/instance.response"},
+             errors=(*ON_NAME, INVALID_BODY, INVALID_PHONE_NUMBER, catalog.MOCK_NOTHING_PENDING), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/state", set_state, "The phone / WhatsApp changes the session",
+             auth="none", request_schema="mock/state.request", responses={200: "mock/instance.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.MOCK_ILLEGAL_STATE), tag="mock"),
+    Endpoint("GET", f"{M}/events", list_events, "The recorded event bus", auth="none",
+             responses={200: "mock/events.response"}, errors=(INVALID_TOKEN,), tag="mock"),
+    Endpoint("GET", f"{M}/clock", clock, "Read the virtual clock", auth="none",
+             responses={200: "mock/clock.response"}, tag="mock"),
+    Endpoint("POST", f"{M}/clock", clock, "Advance or freeze the virtual clock", auth="none",
+             request_schema="mock/clock.request", responses={200: "mock/clock.response"},
+             errors=(INVALID_BODY,), tag="mock"),
+    Endpoint("GET", f"{M}/contract", contract, "Where the mock follows the docs, live observations or a guess",
+             auth="none", responses={200: "mock/contract.response"}, tag="mock"),
+)

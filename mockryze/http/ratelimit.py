@@ -1,0 +1,94 @@
+"""Per-token rate limits (sliding window) with the documented ``X-RateLimit-*`` headers."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import deque
+from collections.abc import Callable
+
+from starlette.datastructures import Headers, QueryParams
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockryze import catalog
+from mockryze.http.auth import presented_token
+from mockryze.http.envelope import error_body
+from mockryze.settings import Settings
+
+CREATE_ROUTE = ("POST", "/api/instance/new")
+LIMITED_PREFIXES = ("/api/", "/ws/")
+
+
+class RateLimiter:
+    def __init__(self, settings: Settings, now: Callable[[], float]) -> None:
+        self.settings = settings
+        self.now = now
+        self._hits: dict[tuple[str, str], deque[float]] = {}
+
+    def limit_for(self, bucket: str) -> int:
+        return self.settings.rate_limit_create if bucket == "create" else self.settings.rate_limit_global
+
+    def hit(self, key: str, bucket: str) -> tuple[bool, dict[str, str]]:
+        """Count one request; returns (allowed, headers)."""
+        now, window, limit = self.now(), self.settings.rate_window, self.limit_for(bucket)
+        hits = self._hits.setdefault((key, bucket), deque())
+        while hits and hits[0] <= now - window:
+            hits.popleft()
+        allowed = len(hits) < limit
+        if allowed:
+            hits.append(now)
+        reset = math.ceil((hits[0] if hits else now) + window)
+        headers = {
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(max(limit - len(hits), 0)),
+            "X-RateLimit-Reset": str(reset),
+        }
+        if not allowed:
+            headers["Retry-After"] = str(max(math.ceil(reset - now), 1))
+        return allowed, headers
+
+    def clear(self) -> None:
+        self._hits.clear()
+
+
+class RateLimitMiddleware:
+    """Pure ASGI middleware: counts every request under /api/ and /ws/, answers 429 over the limit."""
+
+    def __init__(self, app: ASGIApp, limiter: Callable[[], RateLimiter | None]) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limiter = self.limiter()
+        limited = scope["type"] in ("http", "websocket") and scope["path"].startswith(LIMITED_PREFIXES)
+        if limiter is None or not limited:
+            await self.app(scope, receive, send)
+            return
+        token = presented_token(Headers(scope=scope), QueryParams(scope.get("query_string", b"")))
+        client = scope.get("client") or ("local", 0)
+        key = token or f"anonymous:{client[0]}"
+        bucket = "create" if (scope.get("method"), scope["path"].rstrip("/")) == CREATE_ROUTE else "global"
+        allowed, headers = limiter.hit(key, bucket)
+        raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+        if not allowed:
+            await _reject(scope, send, raw_headers)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": list(message.get("headers", [])) + raw_headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _reject(scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> None:
+    body = json.dumps(error_body(catalog.RATE_LIMITED.message)).encode()
+    start_type = "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
+    body_type = "http.response.body" if scope["type"] == "http" else "websocket.http.response.body"
+    await send({
+        "type": start_type,
+        "status": catalog.RATE_LIMITED.status,
+        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
+    })
+    await send({"type": body_type, "body": body})

@@ -1,0 +1,123 @@
+"""The route table's row type and the one wrapper that runs every endpoint.
+
+A handler only acts on the world: the wrapper reads the body, authenticates, finds the
+``:instance`` the token may touch, validates the body against its schema, holds the world lock,
+and turns the handler's result or :class:`ApiError` into a response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from mockryze import catalog, schemas
+from mockryze.catalog import ErrorLiteral
+from mockryze.errors import ApiError
+from mockryze.http.auth import Caller, authenticate, presented_token, require_account_token, target_instance
+from mockryze.http.envelope import error_response
+from mockryze.instance import Instance
+from mockryze.world import World
+
+log = logging.getLogger("mockryze")
+
+Auth = Literal["account", "either", "none"]
+Result = tuple[int, dict[str, Any]]
+
+
+@dataclass
+class Context:
+    world: World
+    request: Request
+    caller: Caller | None
+    instance: Instance | None
+    body: dict[str, Any]
+
+    @property
+    def query(self) -> Any:
+        return self.request.query_params
+
+
+Handler = Callable[[Context], Result]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One row of the route table: everything the server, the docs and the tests need to know."""
+
+    method: str
+    path: str  # RyzeAPI spelling, e.g. /api/instance/connect/:instance
+    handler: Handler
+    summary: str
+    auth: Auth = "either"
+    request_schema: str | None = None
+    responses: dict[int, str] = field(default_factory=dict)  # success status -> schema name
+    errors: tuple[ErrorLiteral, ...] = ()
+    tag: str = "instance"
+
+    @property
+    def takes_instance(self) -> bool:
+        return ":instance" in self.path
+
+    def starlette_paths(self) -> list[str]:
+        path = self.path.replace(":instance", "{instance}")
+        if ":instance" not in self.path:
+            return [path]
+        bare = self.path.replace("/:instance", "")
+        return [path, bare, bare + "/"]  # empty segment -> 400 Instance name is required
+
+    def routes(self) -> list[Route]:
+        endpoint = _wrap(self)
+        return [Route(p, endpoint, methods=[self.method], include_in_schema=False) for p in self.starlette_paths()]
+
+
+def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
+    async def endpoint(request: Request) -> Response:
+        world: World = request.app.state.world
+        raw = await request.body()
+        try:
+            with world.lock:
+                world.run_due()
+                ctx = _context(spec, world, request, raw)
+                status, payload = spec.handler(ctx)
+        except ApiError as error:
+            if error.status >= 500:
+                log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
+            return error_response(error)
+        return JSONResponse(payload, status_code=status)
+
+    return endpoint
+
+
+def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Context:
+    caller = None
+    target = None
+    if spec.auth != "none":
+        caller = authenticate(world, presented_token(request.headers, request.query_params))
+        if spec.auth == "account":
+            require_account_token(caller)
+        if spec.takes_instance:
+            target = target_instance(caller, request.path_params.get("instance", ""))
+    body = parse_body(raw) if spec.request_schema else {}
+    if spec.request_schema:
+        schemas.check_request(spec.request_schema, body)
+    return Context(world, request, caller, target, body)
+
+
+def parse_body(raw: bytes) -> dict[str, Any]:
+    """A JSON object, or ``{}`` for an empty body; anything else is ``Invalid request body``."""
+    if not raw.strip():
+        return {}
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise ApiError(catalog.INVALID_BODY, "the body must be a JSON object")
+    return body

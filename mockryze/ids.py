@@ -1,0 +1,38 @@
+"""Reproducible identifiers: the same seed gives the same ids, tokens, QR payloads and codes."""
+
+from __future__ import annotations
+
+import base64
+import random
+import uuid
+
+PAIRING_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+class IdFactory:
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def uuid(self) -> str:
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def token(self) -> str:
+        """TokenAccount / TokenInstance values: opaque strings in UUID form (90-decisions D2)."""
+        return self.uuid()
+
+    def qr_payload(self) -> str:
+        """WhatsApp multi-device QR content: ``2@<ref>,<noise-key>,<identity-key>,<adv-secret>``."""
+        ref = self._b64(18)
+        return f"2@{ref},{self._b64(32)},{self._b64(32)},{self._b64(32)}"
+
+    def pairing_code(self) -> str:
+        return "".join(self._rng.choice(PAIRING_ALPHABET) for _ in range(8))
+
+    def message_id(self) -> str:
+        return "3EB0" + f"{self._rng.getrandbits(64):016X}"
+
+    def integer(self, bits: int = 32) -> int:
+        return self._rng.getrandbits(bits)
+
+    def _b64(self, size: int) -> str:
+        return base64.b64encode(self._rng.randbytes(size)).decode("ascii")

@@ -1,0 +1,92 @@
+"""One settings object for every option, settable from the Python API, the CLI and the environment.
+
+Each field below is one option. Its CLI flag is ``--field-name`` and its environment variable is
+``MOCKRYZE_FIELD_NAME``; precedence is: explicit argument > CLI flag > environment > default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal
+
+Profile = Literal["live", "docs"]
+PROFILES: tuple[str, ...] = ("live", "docs")
+
+ENV_PREFIX = "MOCKRYZE_"
+
+
+def opt(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
+    return field(default=default, metadata={"help": help, "choices": choices})
+
+
+@dataclass(frozen=True)
+class Settings:
+    seed: int = opt(0, "seed for ids, tokens, QR payloads and fake data")
+    account_token: str | None = opt(None, "TokenAccount of the default account (derived from the seed if unset)")
+    instance_limit: int = opt(10, "instance quota of each account")
+    rate_limits: bool = opt(True, "enforce RyzeAPI's per-token rate limits (on|off)")
+    rate_limit_global: int = opt(100, "requests per minute per token on most routes")
+    rate_limit_create: int = opt(20, "instance creations per minute per token")
+    rate_window: float = opt(60.0, "rate-limit window in seconds")
+    profile: str = opt("live", "live (as observed on the service) or docs", choices=PROFILES)
+    timezone: str = opt("America/Sao_Paulo", "time zone of timestamps (IANA name or UTC)")
+    start_time: float | None = opt(None, "virtual epoch seconds to start the clock at")
+    frozen_clock: bool = opt(False, "start with the virtual clock frozen (on|off)")
+    auto_scan: bool = opt(False, "complete every connect by itself, as if the QR was scanned")
+    auto_scan_delay: float = opt(0.0, "virtual seconds between connect and the automatic scan")
+    qr_rotate_seconds: float = opt(20.0, "a waiting QR code is replaced after this long")
+    qr_timeout_seconds: float = opt(60.0, "an unscanned connect attempt expires after this long")
+    reconnect_delay: float = opt(0.0, "virtual seconds from reconnect to connected")
+    base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
+    host: str = opt("127.0.0.1", "address to listen on (serve)")
+    port: int = opt(8080, "port to listen on (serve)")
+    log_level: str = opt("info", "debug, info, warning or error")
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ValueError(f"profile must be one of {PROFILES}, not {self.profile!r}")
+        if self.instance_limit < 0:
+            raise ValueError("instance_limit must be >= 0")
+
+    def replace(self, **changes: Any) -> Settings:
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_sources(cls, env: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
+        """Defaults, overridden by ``MOCKRYZE_*`` variables, overridden by ``explicit`` values."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(ENV_PREFIX + f.name.upper())
+            if raw is not None and raw != "":
+                values[f.name] = parse_value(f, raw)
+        values.update({k: v for k, v in explicit.items() if v is not None})
+        return cls(**values)
+
+
+def option_fields() -> list[dataclasses.Field[Any]]:
+    return list(fields(Settings))
+
+
+def parse_value(f: dataclasses.Field[Any], raw: str) -> Any:
+    """Parse one textual option (CLI or environment) into the field's type."""
+    kind = str(f.type)
+    if "bool" in kind:
+        return parse_bool(raw)
+    if "int" in kind:
+        return int(raw)
+    if "float" in kind:
+        return float(raw)
+    return raw
+
+
+def parse_bool(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered in {"1", "true", "on", "yes"}:
+        return True
+    if lowered in {"0", "false", "off", "no"}:
+        return False
+    raise ValueError(f"expected on/off, true/false or 1/0, not {raw!r}")

@@ -1,0 +1,257 @@
+"""The Python API: ``MockRyze`` (in-process world) and ``RemoteRyze`` (a running server).
+
+Both offer the same verbs — create_instance, connect, scan, set_state, events, advance — so a
+test reads the same whether it talks to the world directly or to ``mockryze serve`` over HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Coroutine
+from typing import Any, NamedTuple, TypeVar
+
+import httpx
+from starlette.applications import Starlette
+
+from mockryze import control, instance, schemas
+from mockryze.http.app import create_app
+from mockryze.server import BackgroundServer
+from mockryze.settings import Settings
+from mockryze.world import World
+
+T = TypeVar("T")
+
+# In-process worlds start frozen at a fixed moment, so timestamps replay like ids do.
+FIXED_START = 1_767_268_800.0  # 2026-01-01T12:00:00Z
+IN_PROCESS_BASE_URL = "http://mockryze.test"
+IN_PROCESS_DEFAULTS: dict[str, Any] = {
+    "rate_limits": False, "frozen_clock": True, "start_time": FIXED_START, "base_url": IN_PROCESS_BASE_URL,
+}
+
+
+class Instance(NamedTuple):
+    name: str
+    token: str
+
+
+class _LoopThread:
+    """One event loop in a daemon thread; sync callers hand it coroutines."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="mockryze-client", daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+        self.loop.close()
+
+
+class _InProcessTransport(httpx.BaseTransport):
+    """A sync httpx transport that runs the ASGI app in-process (no sockets)."""
+
+    def __init__(self, app: Starlette) -> None:
+        self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        self._loop = _LoopThread()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        content = request.read()
+
+        async def send() -> tuple[int, httpx.Headers, bytes]:
+            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
+            response = await self._asgi.handle_async_request(forwarded)
+            return response.status_code, response.headers, await response.aread()
+
+        status, headers, body = self._loop.run(send())
+        return httpx.Response(status, headers=headers, content=body, request=request)
+
+    def close(self) -> None:
+        self._loop.close()
+
+
+class MockRyze:
+    """A fresh, isolated RyzeAPI world in this process.
+
+    >>> with MockRyze(seed=1) as ryze:
+    ...     sales = ryze.create_instance("sales", connected=True)
+    ...     ryze.client.get("/api/instance/list", headers={"token": sales.token}).json()["message"]
+    '1 Instance found'
+    """
+
+    def __init__(self, seed: int = 0, *, settings: Settings | None = None, **options: Any) -> None:
+        if settings is None:
+            settings = Settings.from_sources(env={}, **{**IN_PROCESS_DEFAULTS, "seed": seed, **options})
+        self.world = World(settings)
+        self._app: Starlette | None = None
+        self._client: httpx.Client | None = None
+        self._server: BackgroundServer | None = None
+
+    # --- context management ---------------------------------------------------------------
+    def __enter__(self) -> MockRyze:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    # --- HTTP ------------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.world.settings
+
+    @property
+    def account_token(self) -> str:
+        return self.world.default_account.token
+
+    @property
+    def app(self) -> Starlette:
+        if self._app is None:
+            self._app = create_app(self.world)
+        return self._app
+
+    @property
+    def client(self) -> httpx.Client:
+        """A sync httpx client wired to the app in-process; send tokens yourself."""
+        if self._client is None:
+            self._client = httpx.Client(transport=_InProcessTransport(self.app), base_url=IN_PROCESS_BASE_URL)
+        return self._client
+
+    def async_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=IN_PROCESS_BASE_URL)
+
+    def serve(self) -> str:
+        """Start a live Hypercorn server on a free port (background thread); returns its base URL."""
+        if self._server is None:
+            self._server = BackgroundServer(create_app(self.world)).start()
+            self.world.base_url = self._server.base_url
+        return self._server.base_url
+
+    @property
+    def base_url(self) -> str:
+        return self._server.base_url if self._server else IN_PROCESS_BASE_URL
+
+    # --- control plane ----------------------------------------------------------------------
+    def new_account(self, token: str | None = None, instance_limit: int | None = None) -> str:
+        with self.world.lock:
+            return control.add_account(self.world, token, instance_limit).token
+
+    def create_instance(self, name: str, *, account_token: str | None = None, connected: bool = False,
+                        number: str | None = None, **inline: Any) -> Instance:
+        """Create an instance exactly as ``POST /api/instance/new`` would (same rules, same events).
+
+        ``inline`` takes the API's body fields (``webhookURL=...``, ``autoRejectCalls=True``…).
+        ``connected=True`` also connects it and scans the QR code.
+        """
+        body = {"name": name, **inline}
+        with self.world.lock:
+            schemas.check_request("instance/new.request", body)
+            account = control.account_for(self.world, account_token)
+            created, _ = instance.create(self.world, account, body)
+            if connected:
+                instance.connect(self.world, created)
+                instance.scan(self.world, created, number)
+        return Instance(created.name, created.token)
+
+    def connect(self, name: str, number: str | None = None, *, account_token: str | None = None) -> str:
+        """Start a connect attempt; returns the QR payload (or the pairing code with ``number``)."""
+        with self.world.lock:
+            target = instance.find(control.account_for(self.world, account_token), name)
+            pending = instance.connect(self.world, target, number)
+            return pending.code if pending else ""
+
+    def scan(self, name: str, number: str | None = None, push_name: str | None = None, *,
+             account_token: str | None = None) -> dict[str, Any]:
+        with self.world.lock:
+            account = control.account_for(self.world, account_token)
+            return control.instance_view(control.scan(self.world, account, name, number, push_name))
+
+    def set_state(self, name: str, state: str, *, account_token: str | None = None) -> dict[str, Any]:
+        with self.world.lock:
+            account = control.account_for(self.world, account_token)
+            return control.instance_view(control.set_state(self.world, account, name, state))
+
+    def events(self, instance: str | None = None, event: str | None = None, *,
+               account_token: str | None = None) -> list[dict[str, Any]]:
+        with self.world.lock:
+            account = control.account_for(self.world, account_token)
+            return [r.envelope for r in control.events(self.world, account, instance, event)]
+
+    def advance(self, seconds: float) -> None:
+        """Move the virtual clock; due timers (QR rotation, auto-scan, expiry) fire."""
+        with self.world.lock:
+            control.move_clock(self.world, advance=seconds)
+
+    def reset(self) -> None:
+        with self.world.lock:
+            self.world.reset()
+            if self._app is not None and self._app.state.limiter is not None:
+                self._app.state.limiter.clear()
+
+
+class RemoteRyze:
+    """The same verbs against a running ``mockryze serve`` (or ``ryze.serve()``), over HTTP."""
+
+    def __init__(self, base_url: str, account_token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.account_token = account_token
+        self.client = httpx.Client(base_url=self.base_url, headers={"token": account_token}, timeout=10)
+
+    @classmethod
+    def with_new_account(cls, base_url: str, instance_limit: int | None = None) -> RemoteRyze:
+        body = {} if instance_limit is None else {"instanceLimit": instance_limit}
+        response = httpx.post(f"{base_url.rstrip('/')}/__mock__/accounts", json=body, timeout=10)
+        response.raise_for_status()
+        return cls(base_url, response.json()["token"])
+
+    def close(self) -> None:
+        self.client.close()
+
+    def _control(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        response = self.client.request(method, f"/__mock__{path}", **kwargs)
+        if response.status_code >= 400:
+            raise AssertionError(f"{method} /__mock__{path} -> {response.status_code}: {response.text}")
+        result: dict[str, Any] = response.json()
+        return result
+
+    def create_instance(self, name: str, *, connected: bool = False, number: str | None = None,
+                        **inline: Any) -> Instance:
+        response = self.client.post("/api/instance/new", json={"name": name, **inline})
+        if response.status_code != 201:
+            raise AssertionError(f"create {name!r} -> {response.status_code}: {response.text}")
+        token = response.json()["instance"]["token"]
+        if connected:
+            self.connect(name)
+            self.scan(name, number)
+        return Instance(name, token)
+
+    def connect(self, name: str, number: str | None = None) -> str:
+        params = {"number": number} if number else {}
+        body = self.client.get(f"/api/instance/connect/{name}", params=params).json()
+        return str(body.get("pairingCode") or body.get("qrCode") or "")
+
+    def scan(self, name: str, number: str | None = None, push_name: str | None = None) -> dict[str, Any]:
+        body = {k: v for k, v in {"number": number, "pushName": push_name}.items() if v is not None}
+        return self._control("POST", f"/instances/{name}/scan", json=body)["instance"]
+
+    def set_state(self, name: str, state: str) -> dict[str, Any]:
+        return self._control("POST", f"/instances/{name}/state", json={"state": state})["instance"]
+
+    def events(self, instance: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"instance": instance, "event": event}.items() if v}
+        return list(self._control("GET", "/events", params=params)["events"])
+
+    def advance(self, seconds: float) -> None:
+        """Moves the *server's* clock: every account on that server sees it."""
+        self._control("POST", "/clock", json={"advance": seconds})

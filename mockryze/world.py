@@ -1,0 +1,137 @@
+"""The in-memory world: accounts own instances; one clock, one id factory, one event bus.
+
+Nothing here knows about HTTP. The world is guarded by one re-entrant lock because the live
+server and a test thread (``ryze.serve()``) may act on it at the same time.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from functools import cache
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from mockryze import catalog
+from mockryze.clock import Clock
+from mockryze.errors import ApiError
+from mockryze.events import EventBus
+from mockryze.ids import IdFactory
+from mockryze.settings import Settings
+
+if TYPE_CHECKING:
+    from faker import Faker
+
+    from mockryze.instance import Instance
+
+
+@dataclass
+class Account:
+    token: str
+    instance_limit: int
+    instances: dict[str, Instance] = field(default_factory=dict)
+
+
+@dataclass(order=True)
+class _Timer:
+    due: float
+    seq: int
+    action: Callable[[], None] = field(compare=False)
+
+
+class World:
+    def __init__(self, settings: Settings | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings()
+        self.clock = clock or Clock(self.settings.start_time, frozen=self.settings.frozen_clock)
+        self.clock.on_advance(self.run_due)
+        self.lock = threading.RLock()
+        self.bus = EventBus()
+        self.tz = _zone(self.settings.timezone)
+        self.base_url = self.settings.base_url
+        self.reset()
+
+    # --- accounts ---------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Empty world with the default account (same token), ids re-seeded."""
+        with self.lock:
+            self.ids = IdFactory(self.settings.seed)
+            self._timers: list[_Timer] = []
+            self._timer_seq = itertools.count()
+            self.bus.clear()
+            self.accounts: dict[str, Account] = {}
+            self._tokens: dict[str, Instance] = {}
+            default_token = self.settings.account_token or self.ids.token()
+            self.default_account = self.add_account(default_token, self.settings.instance_limit)
+
+    def add_account(self, token: str | None = None, instance_limit: int | None = None) -> Account:
+        with self.lock:
+            token = token or self.ids.token()
+            if token in self.accounts or token in self._tokens:
+                raise ApiError(catalog.MOCK_ACCOUNT_EXISTS)
+            limit = self.settings.instance_limit if instance_limit is None else instance_limit
+            account = Account(token, limit)
+            self.accounts[token] = account
+            return account
+
+    # --- token lookup -----------------------------------------------------------------------
+    def instance_by_token(self, token: str) -> Instance | None:
+        return self._tokens.get(token)
+
+    def register_token(self, instance: Instance) -> None:
+        self._tokens[instance.token] = instance
+
+    def forget_token(self, instance: Instance) -> None:
+        self._tokens.pop(instance.token, None)
+
+    # --- time -------------------------------------------------------------------------------
+    def now(self) -> float:
+        return self.clock.now()
+
+    def iso(self, epoch: float | None = None) -> str:
+        """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch (D2)."""
+        moment = datetime.fromtimestamp(self.now() if epoch is None else epoch, self.tz)
+        text = moment.isoformat(timespec="seconds")
+        return text.replace("+00:00", "Z") if self.tz is UTC else text
+
+    def schedule(self, delay: float, action: Callable[[], None]) -> None:
+        with self.lock:
+            heapq.heappush(self._timers, _Timer(self.now() + delay, next(self._timer_seq), action))
+
+    def run_due(self) -> None:
+        """Fire every timer whose virtual time has come, in due order."""
+        with self.lock:
+            while self._timers and self._timers[0].due <= self.now():
+                heapq.heappop(self._timers).action()
+
+    # --- fake data --------------------------------------------------------------------------
+    def faker(self) -> Faker:
+        """A Faker seeded from the world's own sequence, so fake data replays under the seed."""
+        fake = _shared_faker()
+        fake.seed_instance(self.ids.integer())
+        return fake
+
+    # --- events -----------------------------------------------------------------------------
+    def emit(self, instance: Instance, event: str, data: dict[str, Any]) -> None:
+        self.bus.publish(
+            account_token=instance.account.token,
+            instance=instance.name,
+            event=event,
+            data=data,
+            instance_data={"baseUrl": self.base_url, "instance": instance.name, "token": instance.token},
+        )
+
+
+@cache
+def _shared_faker() -> Faker:
+    from faker import Faker  # imported lazily: building a Faker costs ~40 ms
+
+    return Faker("pt_BR")
+
+
+@cache
+def _zone(name: str) -> tzinfo:
+    return UTC if name.upper() in {"UTC", "Z", "ETC/UTC"} else ZoneInfo(name)
