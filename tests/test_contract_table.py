@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from mockryze.http.app import ALL_ENDPOINTS
+from tests.conftest import CheckedClient
+
+
+def test_every_route_is_in_the_contract_table(api: CheckedClient) -> None:
+    table = api.get("/__mock__/contract").json()
+    listed = {(row["method"], row["path"]) for row in table["routes"]}
+    missing = {(spec.method, spec.path) for spec in ALL_ENDPOINTS} - listed
+    assert not missing, f"routes without a contract entry: {sorted(missing)}"
+
+
+def test_inferred_literals_are_labelled(api: CheckedClient) -> None:
+    table = api.get("/__mock__/contract").json()
+    inferred = " ".join(b["behaviour"] for row in table["routes"] for b in row["behaviours"] if b["source"] == "inferred")
+    for literal in ("Instance token does not match this instance", "Instance name already exists",
+                    "Token already in use", "Route not found", "Instance created successfully"):
+        assert literal in inferred
