@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from dataclasses import MISSING
 
 from mockryze import __version__
-from mockryze.http.app import create_app
+from mockryze.http.app import create_app, openapi_document
 from mockryze.server import serve_until_signalled
 from mockryze.settings import ENV_PREFIX, Settings, option_fields, parse_value
 from mockryze.world import World
@@ -28,11 +29,15 @@ def build_parser() -> argparse.ArgumentParser:
             type=lambda raw, f=f: parse_value(f, raw), choices=f.metadata.get("choices"),
             help=f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {default})",
         )
+    commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated from schemas/)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "openapi":
+        print(json.dumps(openapi_document(), indent=2, ensure_ascii=False))
+        return 0
     explicit = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
     try:
         settings = Settings.from_sources(**explicit)

@@ -18,8 +18,8 @@ class Clock:
         self._offset = 0.0 if start is None else start - time.time()
         self._frozen_at: float | None = None
         self._listeners: list[Callable[[], None]] = []
-        if frozen:
-            self.freeze()
+        if frozen:  # exactly at ``start``: now() - time.time() + start would add float noise
+            self._frozen_at = time.time() if start is None else float(start)
 
     def now(self) -> float:
         if self._frozen_at is not None:

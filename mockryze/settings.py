@@ -55,10 +55,12 @@ class Settings:
         return dataclasses.replace(self, **changes)
 
     @classmethod
-    def from_sources(cls, env: Mapping[str, str] | None = None, **explicit: Any) -> Settings:
-        """Defaults, overridden by ``MOCKRYZE_*`` variables, overridden by ``explicit`` values."""
+    def from_sources(
+        cls, env: Mapping[str, str] | None = None, base: Mapping[str, Any] | None = None, **explicit: Any
+    ) -> Settings:
+        """``base`` (or the field defaults), overridden by ``MOCKRYZE_*`` variables, then by ``explicit``."""
         env = os.environ if env is None else env
-        values: dict[str, Any] = {}
+        values: dict[str, Any] = dict(base or {})
         for f in fields(cls):
             raw = env.get(ENV_PREFIX + f.name.upper())
             if raw is not None and raw != "":

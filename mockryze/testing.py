@@ -83,9 +83,10 @@ class MockRyze:
     '1 Instance found'
     """
 
-    def __init__(self, seed: int = 0, *, settings: Settings | None = None, **options: Any) -> None:
+    def __init__(self, seed: int | None = None, *, settings: Settings | None = None, **options: Any) -> None:
         if settings is None:
-            settings = Settings.from_sources(env={}, **{**IN_PROCESS_DEFAULTS, "seed": seed, **options})
+            # MOCKRYZE_* variables apply here too (e.g. MOCKRYZE_PROFILE=docs for a whole suite).
+            settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
         self.world = World(settings)
         self._app: Starlette | None = None
         self._client: httpx.Client | None = None

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from functools import cache
 from typing import Any
 
 from starlette.applications import Starlette
@@ -13,9 +14,9 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Router
+from starlette.routing import BaseRoute, Route, Router
 
-from mockryze import catalog
+from mockryze import catalog, openapi
 from mockryze.http import control, instance
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
@@ -38,6 +39,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, **o
         world = World(settings or Settings.from_sources(env={}, **options))
     limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
+    routes.append(Route("/openapi.json", _openapi, methods=["GET"], include_in_schema=False))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -58,6 +60,15 @@ def create_app(world: World | None = None, settings: Settings | None = None, **o
     app.state.world = world
     app.state.limiter = limiter
     return app
+
+
+async def _openapi(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    return openapi.document(ALL_ENDPOINTS)
 
 
 async def _tick(world: World) -> None:

@@ -60,6 +60,7 @@ class Endpoint:
     responses: dict[int, str] = field(default_factory=dict)  # success status -> schema name
     errors: tuple[ErrorLiteral, ...] = ()
     tag: str = "instance"
+    query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
 
     @property
     def takes_instance(self) -> bool:
