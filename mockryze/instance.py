@@ -322,9 +322,9 @@ def reconnect(world: World, instance: Instance) -> None:
 def logout(world: World, instance: Instance, trigger: str = "logout") -> None:
     if instance.state is State.LOGGED_OUT:
         return  # idempotent: the docs promise 200 again, and nothing happens
+    _transition(world, instance, trigger)  # the logged_out event still names the unlinked number
     instance.has_session = False
     instance.number = None
-    _transition(world, instance, trigger)
 
 
 def phone_side_change(world: World, instance: Instance, target: str) -> None:

@@ -26,7 +26,17 @@ def hypercorn_config(host: str, port: int) -> Config:
     return config
 
 
+def ensure_bindable(host: str, port: int) -> None:
+    """Raise OSError now if the address is taken: Hypercorn would first start the app's lifespan and
+    then log a long traceback from its cancellation on top of the bind error."""
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+
+
 async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
+    ensure_bindable(host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -52,6 +52,7 @@ class World:
         self.bus = EventBus()
         self.tz = _zone(self.settings.timezone)
         self.base_url = self.settings.base_url
+        self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
         self.reset()
 
     # --- accounts ---------------------------------------------------------------------------
@@ -89,7 +90,7 @@ class World:
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
-        return self.clock.now()
+        return self.clock.now() if self._firing_at is None else self._firing_at
 
     def iso(self, epoch: float | None = None) -> str:
         """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch (D2)."""
@@ -102,10 +103,19 @@ class World:
             heapq.heappush(self._timers, _Timer(self.now() + delay, next(self._timer_seq), action))
 
     def run_due(self) -> None:
-        """Fire every timer whose virtual time has come, in due order."""
+        """Fire every timer whose virtual time has come, in due order.
+
+        Each timer runs at the moment it was due: what it schedules and stamps counts from then, so
+        one big clock jump fires a repeating timer (QR rotation) as often as small steps would.
+        """
         with self.lock:
-            while self._timers and self._timers[0].due <= self.now():
-                heapq.heappop(self._timers).action()
+            while self._timers and self._timers[0].due <= self.clock.now():
+                timer = heapq.heappop(self._timers)
+                outer, self._firing_at = self._firing_at, timer.due
+                try:
+                    timer.action()
+                finally:
+                    self._firing_at = outer
 
     # --- fake data --------------------------------------------------------------------------
     def faker(self) -> Faker:

@@ -13,7 +13,8 @@ def test_every_route_is_in_the_contract_table(api: CheckedClient) -> None:
 
 def test_inferred_literals_are_labelled(api: CheckedClient) -> None:
     table = api.get("/__mock__/contract").json()
-    inferred = " ".join(b["behaviour"] for row in table["routes"] for b in row["behaviours"] if b["source"] == "inferred")
+    behaviours = [b for row in table["routes"] for b in row["behaviours"]]
+    inferred = " ".join(b["behaviour"] for b in behaviours if b["source"] == "inferred")
     for literal in ("Instance token does not match this instance", "Instance name already exists",
                     "Token already in use", "Route not found", "Instance created successfully"):
         assert literal in inferred

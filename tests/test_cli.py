@@ -1,0 +1,331 @@
+"""``mockryze serve`` as a real process, its environment variables, and ``MockRyze().serve()``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import fields
+from typing import IO
+
+import httpx
+import pytest
+
+from mockryze import catalog
+from mockryze.settings import Settings
+from mockryze.testing import MockRyze
+from tests.conftest import CheckedClient, error_of
+
+START_TIMEOUT = 20.0
+STOP_TIMEOUT = 10.0
+LIST = "/api/instance/list"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOCKRYZE_")}
+    env.update(extra)
+    env["PYTHONUNBUFFERED"] = "1"
+    env["COLUMNS"] = "200"
+    return env
+
+
+class Process:
+    """A ``python -m mockryze`` child whose output is drained by threads, so every wait is bounded."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "mockryze", *args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env or clean_env(),
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.stdout: list[str] = []
+        self.stderr: list[str] = []
+        self._threads = [
+            threading.Thread(target=self._drain, args=(self.proc.stdout, self.stdout, True), daemon=True),
+            threading.Thread(target=self._drain, args=(self.proc.stderr, self.stderr, False), daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def _drain(self, stream: IO[str] | None, sink: list[str], notify: bool) -> None:
+        assert stream is not None
+        for line in stream:
+            sink.append(line)
+            if notify:
+                self.lines.put(line)
+
+    def wait_for_line(self, needle: str, timeout: float = START_TIMEOUT) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.proc.poll() is not None and self.lines.empty():
+                    break
+                continue
+            if needle in line:
+                return line
+        raise AssertionError(f"no line with {needle!r}; stdout={self.out!r} stderr={self.err!r}")
+
+    def wait(self, timeout: float = STOP_TIMEOUT) -> int:
+        code = self.proc.wait(timeout=timeout)
+        for thread in self._threads:
+            thread.join(timeout=2)
+        return code
+
+    @property
+    def out(self) -> str:
+        return "".join(self.stdout)
+
+    @property
+    def err(self) -> str:
+        return "".join(self.stderr)
+
+    def terminate(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout=5)
+        for stream in (self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@contextlib.contextmanager
+def spawned(*args: str, env: dict[str, str] | None = None) -> Iterator[Process]:
+    process = Process(*args, env=env)
+    try:
+        yield process
+    finally:
+        process.terminate()
+
+
+def wait_until_listening(port: int, timeout: float = START_TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"nothing listens on port {port}")
+
+
+def start_server(process: Process, port: int) -> str:
+    """Wait for the banner; returns the whole banner text."""
+    process.wait_for_line("Ctrl-C to stop")
+    wait_until_listening(port)
+    return process.out
+
+
+def run_once(*args: str, env: dict[str, str] | None = None, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mockryze", *args], capture_output=True, text=True,
+        env=env or clean_env(), timeout=timeout, check=False,
+    )
+
+
+# --- serve ------------------------------------------------------------------------------------
+
+
+def test_serve_end_to_end_and_sigint() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with spawned("serve", "--port", str(port), "--seed", "3", "--account-token", "T123") as server:
+        banner = start_server(server, port)
+        assert re.search(rf"base URL\s+{re.escape(base)}\b", banner), banner
+        assert re.search(r"account token\s+T123\b", banner), banner
+        assert "seed 3" in banner and "rate limits on" in banner
+
+        with httpx.Client(base_url=base, timeout=10) as http:
+            api = CheckedClient(http, "T123")
+            created = api.post("/api/instance/new", json={"name": "sales"})
+            assert created.status_code == 201
+            instance_token = created.json()["instance"]["token"]
+            connect = api.get("/api/instance/connect/sales")
+            assert connect.status_code == 200
+            assert connect.json()["status"] == "qr_code_generated"
+            scanned = api.post("/__mock__/instances/sales/scan", json={"number": "5511999998888"},
+                               headers={"token": "T123"})
+            assert scanned.status_code == 200
+            listed = api.get(LIST)
+            assert listed.status_code == 200
+            item = listed.json()["instances"][0]
+            assert (item["name"], item["status"], item["token"]) == ("sales", "connected", instance_token)
+            assert item["numberJid"] == "5511999998888@s.whatsapp.net"
+            assert "X-RateLimit-Limit" in listed.headers  # the CLI default: limits on
+            assert error_of(api.get(LIST, token="nope")) == catalog.INVALID_TOKEN
+            events = api.get("/__mock__/events", params={"instance": "sales"}, headers={"token": "T123"}).json()
+            assert events["events"][0]["instanceData"]["baseUrl"] == base
+
+        server.proc.send_signal(signal.SIGINT)
+        assert server.wait() == 0, server.err
+        assert "stopped" in server.out
+        assert "Traceback" not in server.err
+
+
+def test_serve_stops_on_sigterm() -> None:
+    port = free_port()
+    with spawned("serve", "--port", str(port)) as server:
+        start_server(server, port)
+        server.proc.send_signal(signal.SIGTERM)
+        assert server.wait() == 0, server.err
+        assert "stopped" in server.out
+
+
+def test_same_seed_same_default_token() -> None:
+    tokens = []
+    for _ in range(2):
+        port = free_port()
+        with spawned("serve", "--port", str(port), "--seed", "11") as server:
+            line = server.wait_for_line("account token")
+            tokens.append(line.split()[-1])
+    assert tokens[0] == tokens[1]
+    assert tokens[0] == MockRyze(seed=11).account_token
+
+
+def test_environment_variables_are_honoured() -> None:
+    port = free_port()
+    env = clean_env(MOCKRYZE_ACCOUNT_TOKEN="ENVTOK", MOCKRYZE_RATE_LIMITS="off", MOCKRYZE_PORT=str(port),
+                    MOCKRYZE_INSTANCE_LIMIT="1")
+    with spawned("serve", env=env) as server:
+        banner = start_server(server, port)
+        assert re.search(r"account token\s+ENVTOK\b", banner), banner
+        assert "rate limits off" in banner and "instance limit 1" in banner
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            api = CheckedClient(http, "ENVTOK")
+            responses = [api.get(LIST) for _ in range(110)]
+            assert {r.status_code for r in responses} == {200}
+            assert all("X-RateLimit-Limit" not in r.headers for r in responses)
+            assert api.post("/api/instance/new", json={"name": "a"}).status_code == 201
+            assert error_of(api.post("/api/instance/new", json={"name": "b"})) == catalog.QUOTA_EXCEEDED
+        server.proc.send_signal(signal.SIGINT)
+        assert server.wait() == 0
+
+
+def test_cli_flag_beats_environment() -> None:
+    port = free_port()
+    env = clean_env(MOCKRYZE_ACCOUNT_TOKEN="ENVTOK", MOCKRYZE_RATE_LIMITS="on")
+    with spawned("serve", "--port", str(port), "--account-token", "FLAGTOK", "--rate-limits", "off",
+                 env=env) as server:
+        banner = start_server(server, port)
+        assert re.search(r"account token\s+FLAGTOK\b", banner), banner
+        assert "rate limits off" in banner
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            api = CheckedClient(http)
+            assert api.get(LIST, token="FLAGTOK").status_code == 200
+            assert error_of(api.get(LIST, token="ENVTOK")) == catalog.INVALID_TOKEN
+
+
+def test_bogus_profile_flag_exits_non_zero_with_a_message() -> None:
+    result = run_once("serve", "--profile", "bogus", "--port", str(free_port()))
+    assert result.returncode != 0
+    assert "bogus" in result.stderr
+    assert "live" in result.stderr and "docs" in result.stderr  # says what is allowed
+    assert "Traceback" not in result.stderr
+
+
+def test_bogus_profile_environment_exits_non_zero_with_a_message() -> None:
+    result = run_once("serve", "--port", str(free_port()), env=clean_env(MOCKRYZE_PROFILE="bogus"))
+    assert result.returncode != 0
+    assert "bogus" in result.stderr and "profile" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(("variable", "value"), [("MOCKRYZE_RATE_LIMITS", "maybe"), ("MOCKRYZE_SEED", "three")])
+def test_unparsable_environment_exits_non_zero_with_a_message(variable: str, value: str) -> None:
+    result = run_once("serve", "--port", str(free_port()), env=clean_env(**{variable: value}))
+    assert result.returncode != 0
+    assert value in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_flag_value_exits_non_zero() -> None:
+    result = run_once("serve", "--seed", "three")
+    assert result.returncode != 0
+    assert "--seed" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_port_in_use_exits_non_zero() -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run_once("serve", "--port", str(port))
+    assert result.returncode != 0
+    assert str(port) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_help() -> None:
+    result = run_once("--help")
+    assert result.returncode == 0
+    assert "serve" in result.stdout
+    assert "usage: mockryze" in result.stdout
+
+
+def test_serve_help_lists_every_setting() -> None:
+    result = run_once("serve", "--help")
+    assert result.returncode == 0
+    for f in fields(Settings):
+        assert "--" + f.name.replace("_", "-") in result.stdout, f.name
+        assert "MOCKRYZE_" + f.name.upper() in result.stdout, f.name
+
+
+def test_version() -> None:
+    result = run_once("--version")
+    assert result.returncode == 0
+    assert result.stdout.startswith("mockryze ")
+
+
+def test_no_command_exits_non_zero() -> None:
+    result = run_once()
+    assert result.returncode != 0
+    assert "serve" in result.stderr
+
+
+# --- MockRyze().serve() -------------------------------------------------------------------------
+
+
+def test_mockryze_serve_is_a_live_server() -> None:
+    ryze = MockRyze(seed=2)
+    try:
+        base = ryze.serve()
+        assert base.startswith("http://127.0.0.1:")
+        assert ryze.base_url == base
+        assert ryze.serve() == base  # idempotent
+        with httpx.Client(base_url=base, timeout=10) as http:
+            api = CheckedClient(http, ryze.account_token)
+            assert api.post("/api/instance/new", json={"name": "sales"}).status_code == 201
+            ryze.connect("sales")
+            ryze.scan("sales", "5511999998888")
+            listed = api.get(LIST).json()["instances"]
+            assert [(i["name"], i["status"]) for i in listed] == [("sales", "connected")]
+            assert ryze.events("sales")[0]["instanceData"]["baseUrl"] == base
+            ryze.create_instance("support")  # the Python API and HTTP share one world
+            assert len(api.get(LIST).json()["instances"]) == 2
+    finally:
+        ryze.close()
+    with pytest.raises(httpx.TransportError), httpx.Client(timeout=2) as http:
+        http.get(f"{base}{LIST}")
+
+
+def test_mockryze_serve_as_context_manager() -> None:
+    with MockRyze() as ryze:
+        base = ryze.serve()
+        response = httpx.get(f"{base}{LIST}", headers={"Authorization": f"Bearer {ryze.account_token}"}, timeout=10)
+        assert response.status_code == 200
+        assert response.json()["message"] == "0 Instances found"
