@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
+from typing import TYPE_CHECKING, Any
 
 from mockryze import catalog
 from mockryze.errors import ApiError
+
+if TYPE_CHECKING:  # jsonschema is imported on first use: it costs ~50 ms of `mockryze serve` start-up
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 BASE_URI = "https://schemas.mockryze.local/"
 
@@ -51,12 +52,16 @@ def schema(name: str) -> dict[str, Any]:
 
 @cache
 def _registry() -> Registry:
+    from referencing import Registry, Resource
+
     resources_ = [(BASE_URI + name + ".json", Resource.from_contents(doc)) for name, doc in _documents().items()]
     return Registry().with_resources(resources_)
 
 
 @cache
 def validator(name: str) -> Draft202012Validator:
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
         schema(name), registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
@@ -86,6 +91,8 @@ def check_request(name: str, body: Any) -> None:
     found = errors(name, body)
     if not found:
         return
+    from jsonschema.exceptions import best_match
+
     error = best_match(found)
     raise ApiError(_literal_for(error), f"{_where(error)}: {error.message}")
 

@@ -97,7 +97,8 @@ BLOCK_ECHO = {
 def qr_png_base64(payload: str) -> str:
     """A real QR code of ``payload`` as a base64 PNG (rendered once per payload)."""
     buffer = io.BytesIO()
-    segno.make(payload, error="l", micro=False).save(buffer, kind="png", scale=4, border=4)
+    # A fixed mask: still a valid QR code, and 4 ms instead of ~20 ms spent choosing the best one.
+    segno.make(payload, error="l", micro=False, mask=0).save(buffer, kind="png", scale=4, border=4)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
