@@ -21,13 +21,28 @@ INSTANCE_NAME_REQUIRED = ErrorLiteral(400, "Instance name is required")
 AT_LEAST_ONE_SETTING = ErrorLiteral(400, "At least one setting must be provided")
 NO_SAVED_SESSION = ErrorLiteral(400, "Instance has no saved session — call /connect first")
 INVALID_PHONE_NUMBER = ErrorLiteral(400, "Invalid phone number")  # inferred
+WEBHOOK_LIMIT = ErrorLiteral(400, "Maximum of 3 enabled webhooks per instance reached")  # inferred (GAP)
+
+
+def websocket_not_enabled(instance: str) -> ErrorLiteral:
+    """The docs print ``$Instance_Name``; the live text carries the real name (60-events MOCK DEFAULT)."""
+    return ErrorLiteral(
+        400,
+        "WebSocket is not enabled for this instance. "
+        f"Configure it first using POST /api/events/websocket/{instance}",
+    )
+
+
 
 INVALID_TOKEN = ErrorLiteral(401, "Invalid token")
+MISSING_TOKEN = ErrorLiteral(401, "Missing token in header, Authorization header, or query parameter")  # /ws
 
 TOKEN_INSTANCE_MISMATCH = ErrorLiteral(403, "Instance token does not match this instance")  # inferred
 QUOTA_EXCEEDED = ErrorLiteral(403, "Account instance quota exceeded")
 
 INSTANCE_NOT_FOUND = ErrorLiteral(404, "Instance not found")
+WEBHOOK_NOT_FOUND = ErrorLiteral(404, "Webhook not found")  # inferred (60-events MOCK DEFAULT)
+WEBSOCKET_NOT_CONFIGURED = ErrorLiteral(404, "WebSocket not configured for this instance")
 ROUTE_NOT_FOUND = ErrorLiteral(404, "Route not found")  # inferred (90-decisions D4)
 
 METHOD_NOT_ALLOWED = ErrorLiteral(405, "Method not allowed")  # inferred
@@ -43,6 +58,8 @@ INTERNAL_ERROR = ErrorLiteral(500, "Internal server error")  # inferred
 MOCK_NOTHING_PENDING = ErrorLiteral(409, "No QR code or pairing code is waiting to be scanned")
 MOCK_ILLEGAL_STATE = ErrorLiteral(409, "The instance cannot move to that state from its current one")
 MOCK_ACCOUNT_EXISTS = ErrorLiteral(409, "Account token already exists")
+MOCK_DELIVERY_NOT_FOUND = ErrorLiteral(404, "Delivery not found")
+MOCK_WAIT_TIMEOUT = ErrorLiteral(408, "Nothing matching arrived in time")
 
 # --- success messages -------------------------------------------------------------------------
 INSTANCE_CREATED = "Instance created successfully"  # inferred (90-decisions D3)
@@ -57,6 +74,11 @@ SETTINGS_UPDATED = "Settings updated successfully"
 PROXY_RETRIEVED = "Proxy configuration retrieved successfully"
 PROXY_UPDATED = "Proxy configuration updated successfully"  # inferred
 S3_UPDATED = "S3 configuration updated"
+WEBHOOK_CONFIGURED = "Webhook configured successfully"  # inferred
+WEBHOOKS_RETRIEVED = "Webhooks retrieved successfully"  # inferred
+WEBHOOK_RETRIEVED = "Webhook retrieved successfully"  # inferred
+WEBSOCKET_CONFIGURED = "WebSocket configured successfully"  # inferred
+WEBSOCKET_RETRIEVED = "WebSocket configuration retrieved"
 
 
 def instances_found(count: int) -> str:

@@ -6,9 +6,12 @@ bypass the rules the emulated API enforces.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from mockryze import instance
+from mockryze import catalog, instance, schemas
+from mockryze.delivery import Delivery
+from mockryze.errors import ApiError
 from mockryze.events import RecordedEvent
 from mockryze.http.auth import authenticate
 from mockryze.instance import Instance
@@ -57,3 +60,42 @@ def instance_view(inst: Instance) -> dict[str, Any]:
         "name": inst.name, "status": inst.state.rest, "state": inst.state.value, "numberJid": inst.jid,
         "pushName": inst.push_name, "hasSession": inst.has_session,
     }
+
+
+# --- deliveries and the capture inbox ---------------------------------------------------------
+def deliveries(world: World, account: Account, name: str | None = None, event: str | None = None,
+               status: str | None = None) -> list[Delivery]:
+    return world.delivery.journal(account_token=account.token, instance=name or None, event=event or None,
+                                  status=status or None)
+
+
+def redeliver(world: World, account: Account, delivery_id: str) -> Delivery:
+    found = world.delivery.get(delivery_id)
+    if found is None or found.account_token != account.token:
+        raise ApiError(catalog.MOCK_DELIVERY_NOT_FOUND)
+    return world.delivery.redeliver(delivery_id)
+
+
+def capture(world: World, key: str, path: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
+    """Record one request that arrived at the inbox (e.g. a webhook delivery)."""
+    text = raw.decode("utf-8", "replace")
+    try:
+        body: Any = json.loads(text) if text.strip() else None
+    except json.JSONDecodeError:
+        body = text
+    item = {"receivedAt": world.iso(), "path": path, "headers": headers, "body": body}
+    world.inboxes.setdefault(key, []).append(item)
+    return item
+
+
+def inject_event(world: World, account: Account, name: str, event: str, data: dict[str, Any]) -> RecordedEvent:
+    """Emit any catalog event for an instance, after checking it against the event's schema."""
+    target = instance.find(account, name)
+    envelope = {"event": event, "data": data,
+                "instanceData": {"baseUrl": world.base_url, "instance": target.name, "token": target.token}}
+    try:
+        schemas.validate_event(envelope)
+    except schemas.SchemaViolation as exc:
+        raise ApiError(catalog.INVALID_BODY, str(exc)) from None
+    world.emit(target, event, data)
+    return world.bus.records(account_token=account.token, instance=target.name)[-1]

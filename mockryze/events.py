@@ -6,6 +6,7 @@ Delivery (webhooks, WebSocket) subscribes to the bus; the record itself is what
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ class EventBus:
     def __init__(self) -> None:
         self._records: list[RecordedEvent] = []
         self._subscribers: list[Subscriber] = []
+        self.published = threading.Condition()  # notified after every event (for waiting tests)
 
     def publish(
         self, *, account_token: str, instance: str, event: str, data: dict[str, Any], instance_data: dict[str, Any]
@@ -50,6 +52,8 @@ class EventBus:
         self._records.append(record)
         for subscriber in list(self._subscribers):
             subscriber(record)
+        with self.published:
+            self.published.notify_all()
         return record
 
     def subscribe(self, subscriber: Subscriber) -> None:
@@ -68,3 +72,40 @@ class EventBus:
 
     def clear(self) -> None:
         self._records.clear()
+
+
+# --- the events module's configuration rules (webhooks, WebSocket) ----------------------------
+MAX_ENABLED_WEBHOOKS = 3
+
+
+def wants(events_filter: list[str], event: str) -> bool:
+    """An empty filter means all six types."""
+    return not events_filter or event in events_filter
+
+
+def for_channel(envelope: dict[str, Any], media_base64: bool) -> dict[str, Any]:
+    """The envelope as one channel receives it: media bytes only where ``mediaBase64`` is on."""
+    media = envelope.get("data", {}).get("message", {})
+    media = media.get("media") if isinstance(media, dict) else None
+    if media_base64 or not isinstance(media, dict) or "base64" not in media:
+        return envelope
+    message = {**envelope["data"]["message"], "media": {k: v for k, v in media.items() if k != "base64"}}
+    return {**envelope, "data": {**envelope["data"], "message": message}}
+
+
+def matches(record: RecordedEvent, event: str | None, instance: str | None, fields: dict[str, Any]) -> bool:
+    """``fields`` name ``data`` keys; ``__`` walks into nested objects (``message__type="text"``)."""
+    if (event is not None and record.event != event) or (instance is not None and record.instance != instance):
+        return False
+    return all(lookup(record.envelope["data"], key) == value for key, value in fields.items())
+
+
+_MISSING = object()
+
+
+def lookup(data: Any, dotted: str) -> Any:
+    for part in dotted.split("__"):
+        if not isinstance(data, dict) or part not in data:
+            return _MISSING
+        data = data[part]
+    return data

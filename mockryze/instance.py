@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mockryze import catalog
+from mockryze import catalog, jid
 from mockryze.errors import ApiError
 from mockryze.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 from mockryze.world import Account, World
@@ -61,7 +61,7 @@ REQUIRED_WHEN_ENABLED: dict[str, tuple[str, ...]] = {
 
 PROXY_FIELDS = ("host", "port", "protocol", "username", "password")
 S3_FIELDS = ("region", "bucket", "accessKey", "secretKey", "endpoint", "pathPrefix")
-PHONE_NUMBER = re.compile(r"^\+?(\d{10,15})$")
+HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",
@@ -171,6 +171,8 @@ def apply_inline_block(instance: Instance, block: str, values: dict[str, Any]) -
     missing = [name for name in REQUIRED_WHEN_ENABLED.get(block, ()) if values.get(name) in (None, "")]
     if block == "chatwoot" and enabled and (values.get("accountId") or 0) <= 0 and "accountId" not in missing:
         missing.append("accountId")
+    if block == "webhook" and enabled and not HTTP_URL.match(str(values.get("url") or "")):
+        missing.append("url")
     if block == "settings":
         instance.settings.update(values)
     elif block == "proxy":
@@ -359,7 +361,11 @@ def _emit_states(world: World, instance: Instance, states: tuple[str, ...]) -> N
 
 
 def parse_phone(raw: str) -> str:
-    match = PHONE_NUMBER.match(raw.strip())
-    if not match:
-        raise ApiError(catalog.INVALID_PHONE_NUMBER, "expected 10 to 15 digits in international format")
-    return match.group(1)
+    """A phone number as people type it (``+55 (11) 98765-4321``) or its JID → its digits."""
+    try:
+        parsed = jid.parse(raw)
+    except jid.InvalidRecipient as exc:
+        raise ApiError(catalog.INVALID_PHONE_NUMBER, exc.reason) from None
+    if parsed.phone is None:
+        raise ApiError(catalog.INVALID_PHONE_NUMBER, f"{raw!r} is a {parsed.kind} JID, not a phone number")
+    return parsed.phone

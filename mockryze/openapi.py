@@ -16,6 +16,7 @@ SECURITY_SCHEMES = {
 }
 TAGS = [
     {"name": "instance", "description": "RyzeAPI instance module (/api/instance/*)"},
+    {"name": "events", "description": "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)"},
     {"name": "mock", "description": "mockryze control plane: what only a mock does (no token needed)"},
 ]
 
@@ -49,7 +50,8 @@ def _local_ref(absolute: str) -> str:
 
 
 def _path(spec: Endpoint) -> str:
-    return re.sub(r":(\w+)", r"{\1}", spec.path)
+    """OpenAPI spelling: ``:instance`` and Starlette's ``{name:path}`` both become ``{name}``."""
+    return re.sub(r"\{(\w+):\w+\}", r"{\1}", re.sub(r"/:(\w+)", r"/{\1}", spec.path))
 
 
 def _parameters(spec: Endpoint) -> list[dict[str, Any]]:
@@ -94,6 +96,8 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "RyzeAPI (mockryze)", "version": __version__,
                  "description": "RyzeAPI as emulated by mockryze, plus its control plane (tag `mock`). "
+                                "The WebSocket upgrade `GET /ws/{instance}` (token by header or `?token=`) "
+                                "is not an HTTP operation and is described in the README. "
                                 f"Over the rate limit every route answers 429 `{catalog.RATE_LIMITED.message}`."},
         "servers": [{"url": "/"}],
         "tags": TAGS,

@@ -40,6 +40,10 @@ class Settings:
     qr_rotate_seconds: float = opt(20.0, "a waiting QR code is replaced after this long")
     qr_timeout_seconds: float = opt(60.0, "an unscanned connect attempt expires after this long")
     reconnect_delay: float = opt(0.0, "virtual seconds from reconnect to connected")
+    webhook_timeout: float = opt(10.0, "seconds a webhook receiver has to answer 2xx (real time)")
+    webhook_retry_delays: str = opt("1,2,4,8,16", "virtual seconds before each webhook retry, comma-separated")
+    delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
+    websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)")
@@ -50,6 +54,12 @@ class Settings:
             raise ValueError(f"profile must be one of {PROFILES}, not {self.profile!r}")
         if self.instance_limit < 0:
             raise ValueError("instance_limit must be >= 0")
+        if any(delay < 0 for delay in self.retry_delays):
+            raise ValueError("webhook_retry_delays must be non-negative numbers, e.g. 1,2,4,8,16")
+
+    @property
+    def retry_delays(self) -> tuple[float, ...]:
+        return tuple(float(part) for part in self.webhook_retry_delays.split(",") if part.strip())
 
     def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)

@@ -41,6 +41,7 @@ class _Timer:
     due: float
     seq: int
     action: Callable[[], None] = field(compare=False)
+    survives_reset: bool = field(default=False, compare=False)
 
 
 class World:
@@ -52,7 +53,18 @@ class World:
         self.bus = EventBus()
         self.tz = _zone(self.settings.timezone)
         self.base_url = self.settings.base_url
+        # The two delivery channels listen to the bus. They are imported here, not at the top,
+        # because the world model itself knows nothing about HTTP or sockets.
+        from mockryze.delivery import Dispatcher
+        from mockryze.wshub import Hub
+
+        self.delivery = Dispatcher(self)
+        self.hub = Hub(self.settings.websocket_queue_size)
+        self.bus.subscribe(self.delivery.on_event)
+        self.bus.subscribe(self.hub.on_event)
         self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
+        self._timer_seq = itertools.count()
+        self._timers: list[_Timer] = []
         self.reset()
 
     # --- accounts ---------------------------------------------------------------------------
@@ -60,9 +72,12 @@ class World:
         """Empty world with the default account (same token), ids re-seeded."""
         with self.lock:
             self.ids = IdFactory(self.settings.seed)
-            self._timers: list[_Timer] = []
-            self._timer_seq = itertools.count()
+            # Timers of the old world die with it; the delivery engine's retry sleeps survive.
+            self._timers = [t for t in self._timers if t.survives_reset]
+            heapq.heapify(self._timers)
             self.bus.clear()
+            self.delivery.clear()
+            self.inboxes: dict[str, list[dict[str, Any]]] = {}
             self.accounts: dict[str, Account] = {}
             self._tokens: dict[str, Instance] = {}
             default_token = self.settings.account_token or self.ids.token()
@@ -98,9 +113,10 @@ class World:
         text = moment.isoformat(timespec="seconds")
         return text.replace("+00:00", "Z") if self.tz is UTC else text
 
-    def schedule(self, delay: float, action: Callable[[], None]) -> None:
+    def schedule(self, delay: float, action: Callable[[], None], *, survives_reset: bool = False) -> None:
         with self.lock:
-            heapq.heappush(self._timers, _Timer(self.now() + delay, next(self._timer_seq), action))
+            timer = _Timer(self.now() + delay, next(self._timer_seq), action, survives_reset)
+            heapq.heappush(self._timers, timer)
 
     def run_due(self) -> None:
         """Fire every timer whose virtual time has come, in due order.

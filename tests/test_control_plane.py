@@ -212,7 +212,7 @@ def test_scan_of_an_unknown_instance_is_404(api: CheckedClient) -> None:
     assert error_of(api.post(f"{M}/instances/ghost/scan", json={})) == catalog.INSTANCE_NOT_FOUND
 
 
-@pytest.mark.parametrize("number", ["abc", "123", "+55 11 99999 8888", "1234567890123456", "", "++5511999998888"])
+@pytest.mark.parametrize("number", ["abc", "123", "1234567890123456", "", "++5511999998888"])
 def test_scan_with_a_bad_number_is_400(api: CheckedClient, ryze: MockRyze, number: str) -> None:
     ryze.create_instance("sales")
     ryze.connect("sales")
@@ -388,6 +388,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
     f"{M}/instances/{{name}}/state": [{}, {"state": "flying"}, {"state": 1}, {"state": None},
                                       {"state": "connected", "extra": 1}],
     f"{M}/clock": [{"advance": -1}, {"advance": "10"}, {"freeze": "yes"}, {"advance": None}, {"rewind": 5}],
+    f"{M}/instances/{{name}}/events": [{}, {"event": "nope", "data": {}}, {"event": "call.update"},
+                                       {"event": "call.update", "data": []}, {"data": {}}],
 }
 
 BODY_ROUTES = [s for s in CONTROL_ENDPOINTS if s.request_schema]

@@ -268,7 +268,7 @@ def test_pairing_code(api: CheckedClient, ryze: MockRyze) -> None:
     assert states(ryze) == ["connecting", "pair_success", "connected"]
 
 
-@pytest.mark.parametrize("number", ["123", "abc", "55119876543210000", "+55 11 98765-4321"])
+@pytest.mark.parametrize("number", ["123", "abc", "55119876543210000", "120363012345678901@g.us"])
 def test_invalid_pairing_number(api: CheckedClient, ryze: MockRyze, number: str) -> None:
     create(api)
     response = api.get("/api/instance/connect/sales", params={"number": number})
@@ -576,3 +576,11 @@ def test_state_change_body_is_checked(api: CheckedClient) -> None:
     assert error_of(api.post("/__mock__/instances/sales/state", json={})) == (400, "Invalid request body")
     assert listed(api)["status"] == "connected"
     assert error_of(set_state(api, "connected", name="ghost")) == (404, "Instance not found")
+
+
+@pytest.mark.parametrize("typed", ["+55 (11) 98765-4321", "5511987654321@s.whatsapp.net", "+5511987654321"])
+def test_pairing_number_as_people_type_it(api: CheckedClient, typed: str) -> None:
+    create(api)
+    assert connect(api, number=typed)["status"] == "pairing_code_generated"
+    scan(api)
+    assert listed(api)["numberJid"] == "5511987654321@s.whatsapp.net"

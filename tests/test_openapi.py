@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from typing import Any
 
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from mockryze import schemas
 from mockryze.http.app import ALL_ENDPOINTS
@@ -20,14 +21,15 @@ def _served_operations(ryze: MockRyze) -> set[tuple[str, str]]:
     paths_by_endpoint: dict[Any, str] = {}
     methods: dict[Any, set[str]] = {}
     for route in ryze.app.routes:
-        assert isinstance(route, Route)
-        if route.path in DOC_ONLY:
+        if isinstance(route, WebSocketRoute) or route.path in DOC_ONLY:  # type: ignore[attr-defined]
             continue
+        assert isinstance(route, Route)
         known = paths_by_endpoint.get(route.endpoint)
         if known is None or "{" in route.path:
             paths_by_endpoint[route.endpoint] = route.path
         methods.setdefault(route.endpoint, set()).update(m for m in route.methods or () if m != "HEAD")
-    return {(m, path) for endpoint, path in paths_by_endpoint.items() for m in methods[endpoint]}
+    spelled = {endpoint: re.sub(r"\{(\w+):\w+\}", r"{\1}", path) for endpoint, path in paths_by_endpoint.items()}
+    return {(m, path) for endpoint, path in spelled.items() for m in methods[endpoint]}
 
 
 def _resolve(document: dict[str, Any], ref: str) -> Any:

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, Router
 
 from mockryze import catalog, openapi
-from mockryze.http import control, instance
+from mockryze.http import control, events, instance
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
 from mockryze.http.routing import Endpoint
@@ -26,7 +26,7 @@ from mockryze.world import World
 
 log = logging.getLogger("mockryze")
 
-EMULATED: tuple[Endpoint, ...] = instance.ENDPOINTS
+EMULATED: tuple[Endpoint, ...] = instance.ENDPOINTS + events.ENDPOINTS
 CONTROL: tuple[Endpoint, ...] = control.ENDPOINTS
 ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
 
@@ -39,6 +39,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, **o
         world = World(settings or Settings.from_sources(env={}, **options))
     limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
+    routes += events.WEBSOCKET_ROUTES
     routes.append(Route("/openapi.json", _openapi, methods=["GET"], include_in_schema=False))
 
     @contextlib.asynccontextmanager

@@ -9,6 +9,7 @@ from typing import Any
 
 from mockryze import catalog, control, instance
 from mockryze.catalog import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
+from mockryze.delivery import views
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.world import Account
 
@@ -63,6 +64,39 @@ def clock(ctx: Context) -> Result:
     return 200, {"success": True, "now": world.now(), "iso": world.iso(), "frozen": world.clock.frozen}
 
 
+def list_deliveries(ctx: Context) -> Result:
+    q = ctx.query
+    found = control.deliveries(ctx.world, _account(ctx), q.get("instance"), q.get("event"), q.get("status"))
+    return 200, {"success": True, "count": len(found), "deliveries": views(found)}
+
+
+def redeliver(ctx: Context) -> Result:
+    delivery = control.redeliver(ctx.world, _account(ctx), str(ctx.request.path_params["id"]))
+    return 202, {"success": True, "message": "Redelivery queued", "delivery": delivery.view()}
+
+
+def inbox_receive(ctx: Context) -> Result:
+    params = ctx.request.path_params
+    headers = {k.lower(): v for k, v in ctx.request.headers.items()}
+    control.capture(ctx.world, str(params["key"]), "/" + str(params.get("suffix", "")), headers, ctx.raw)
+    return 200, {"success": True, "message": "Captured"}
+
+
+def inbox_list(ctx: Context) -> Result:
+    items = list(ctx.world.inboxes.get(str(ctx.request.path_params["key"]), []))
+    return 200, {"success": True, "count": len(items), "items": items}
+
+
+def inbox_clear(ctx: Context) -> Result:
+    ctx.world.inboxes.pop(str(ctx.request.path_params["key"]), None)
+    return 200, {"success": True, "message": "Inbox emptied"}
+
+
+def inject_event(ctx: Context) -> Result:
+    record = control.inject_event(ctx.world, _account(ctx), _name(ctx), ctx.body["event"], ctx.body["data"])
+    return 201, {"success": True, "message": "Event emitted", "envelope": record.envelope}
+
+
 def contract(ctx: Context) -> Result:
     return 200, contract_table()
 
@@ -93,6 +127,26 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", f"{M}/events", list_events, "The recorded event bus", auth="none",
              responses={200: "mock/events.response"}, errors=(INVALID_TOKEN,), tag="mock",
              query={"instance": "only this instance's events", "event": "only this event type"}),
+    Endpoint("POST", f"{M}/instances/{{name}}/events", inject_event,
+             "Emit any catalog event for an instance (checked against its schema)", auth="none",
+             request_schema="mock/event.request", responses={201: "mock/event.response"},
+             errors=(*ON_NAME, INVALID_BODY), tag="mock"),
+    Endpoint("GET", f"{M}/deliveries", list_deliveries, "The webhook delivery journal (incl. dead letters)",
+             auth="none", responses={200: "mock/deliveries.response"}, errors=(INVALID_TOKEN,), tag="mock",
+             query={"instance": "only this instance", "event": "only this event type",
+                    "status": "pending, delivered or dead"}),
+    Endpoint("POST", f"{M}/deliveries/{{id}}/redeliver", redeliver, "Queue a delivery again", auth="none",
+             responses={202: "mock/redeliver.response"}, errors=(INVALID_TOKEN, catalog.MOCK_DELIVERY_NOT_FOUND),
+             tag="mock"),
+    Endpoint("POST", f"{M}/inbox/{{key}}", inbox_receive, "Capture inbox: use its URL as a webhook URL",
+             auth="none", responses={200: "mock/ok.response"}, tag="mock"),
+    Endpoint("POST", f"{M}/inbox/{{key}}/{{suffix:path}}", inbox_receive,
+             "Capture inbox, with the event name appended (byEvents)", auth="none",
+             responses={200: "mock/ok.response"}, tag="mock"),
+    Endpoint("GET", f"{M}/inbox/{{key}}", inbox_list, "What arrived at a capture inbox, with headers",
+             auth="none", responses={200: "mock/inbox.response"}, tag="mock"),
+    Endpoint("DELETE", f"{M}/inbox/{{key}}", inbox_clear, "Empty a capture inbox", auth="none",
+             responses={200: "mock/ok.response"}, tag="mock"),
     Endpoint("GET", f"{M}/clock", clock, "Read the virtual clock", auth="none",
              responses={200: "mock/clock.response"}, tag="mock"),
     Endpoint("POST", f"{M}/clock", clock, "Advance or freeze the virtual clock", auth="none",

@@ -38,6 +38,7 @@ class Context:
     caller: Caller | None
     instance: Instance | None
     body: dict[str, Any]
+    raw: bytes = b""
 
     @property
     def query(self) -> Any:
@@ -108,7 +109,7 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
     body = parse_body(raw) if spec.request_schema else {}
     if spec.request_schema:
         schemas.check_request(spec.request_schema, body)
-    return Context(world, request, caller, target, body)
+    return Context(world, request, caller, target, body, raw)
 
 
 def parse_body(raw: bytes) -> dict[str, Any]:

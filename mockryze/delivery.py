@@ -1,0 +1,267 @@
+"""Webhook delivery: every event an enabled webhook wants becomes a journaled delivery.
+
+Deliveries run on one background event loop (its own thread), one FIFO queue per webhook of an
+instance: a delivery waits for the one before it, so a receiver sees events in emission order.
+Each attempt is journaled; failures are retried after the configured virtual delays (the mock's
+clock, so tests advance time instead of sleeping), then the delivery is dead-lettered. Nothing is
+dropped silently: every delivery ends ``delivered`` or ``dead``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from mockryze.events import RecordedEvent, for_channel, wants
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
+    from mockryze.world import World
+
+USER_AGENT = "RyzeAPI-Webhook/1.0 (mockryze)"
+RETRY_STATUSES = frozenset({408, 429})
+
+
+@dataclass
+class Attempt:
+    number: int
+    at: str
+    status_code: int | None
+    latency_ms: float
+    error: str | None
+
+    def view(self) -> dict[str, Any]:
+        return {"attempt": self.number, "at": self.at, "statusCode": self.status_code,
+                "latencyMs": round(self.latency_ms, 2), "error": self.error}
+
+
+@dataclass
+class Delivery:
+    id: str
+    account_token: str
+    instance: str
+    label: str
+    event: str
+    url: str
+    headers: dict[str, str]
+    envelope: dict[str, Any]
+    created_at: str
+    status: str = "pending"  # pending | delivered | dead
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def queue_key(self) -> tuple[str, str, str]:
+        return (self.account_token, self.instance, self.label)
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "instance": self.instance, "label": self.label, "event": self.event, "url": self.url,
+            "status": self.status, "createdAt": self.created_at, "headers": dict(self.headers),
+            "attempts": [a.view() for a in self.attempts], "envelope": self.envelope,
+        }
+
+
+class Dispatcher:
+    def __init__(self, world: World) -> None:
+        self.world = world
+        self.changed = threading.Condition()
+        self._journal: dict[str, Delivery] = {}
+        self._seq = itertools.count(1)
+        self._queues: dict[tuple[str, str, str], deque[Delivery]] = {}
+        self._local_apps: dict[str, ASGIApp] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._start_lock = threading.Lock()
+
+    # --- wiring -----------------------------------------------------------------------------
+    def route_locally(self, base_url: str, app: ASGIApp) -> None:
+        """Deliveries to ``base_url`` go straight into ``app`` (the in-process capture inbox)."""
+        self._local_apps[base_url.rstrip("/")] = app
+
+    def on_event(self, record: RecordedEvent) -> None:
+        """Bus subscriber: journal a delivery for every enabled webhook that wants the event."""
+        account = self.world.accounts.get(record.account_token)
+        instance = account.instances.get(record.instance) if account else None
+        if instance is None:
+            return
+        for row in instance.webhooks.values():
+            if row["enabled"] and row["url"] and wants(row["events"], record.event):
+                self._submit(self._new_delivery(record, row))
+
+    def redeliver(self, delivery_id: str) -> Delivery:
+        original = self._journal[delivery_id]
+        copy = Delivery(
+            id=self._next_id(), account_token=original.account_token, instance=original.instance,
+            label=original.label, event=original.event, url=original.url, headers=dict(original.headers),
+            envelope=original.envelope, created_at=self.world.iso(),
+        )
+        self._submit(copy)
+        return copy
+
+    def _new_delivery(self, record: RecordedEvent, row: dict[str, Any]) -> Delivery:
+        url = row["url"].rstrip("/") + "/" + record.event if row["byEvents"] else row["url"]
+        headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
+        # Live clients saw instance.state arrive without the Authorization header (90-decisions D1).
+        skip_auth = record.event == "instance.state" and self.world.settings.profile == "live"
+        if row["authorization"] and not skip_auth:
+            headers["Authorization"] = row["authorization"]
+        return Delivery(
+            id=self._next_id(), account_token=record.account_token, instance=record.instance,
+            label=row["label"], event=record.event, url=url, headers=headers,
+            envelope=for_channel(record.envelope, row["mediaBase64"]), created_at=self.world.iso(),
+        )
+
+    def _next_id(self) -> str:
+        return f"dlv_{next(self._seq):06d}"
+
+    def _submit(self, delivery: Delivery) -> None:
+        self._journal[delivery.id] = delivery
+        self._trim_journal()
+        loop = self._ensure_loop()
+        loop.call_soon_threadsafe(self._enqueue, delivery)
+
+    def _trim_journal(self) -> None:
+        limit = self.world.settings.delivery_journal_limit
+        if len(self._journal) <= limit:
+            return
+        finished = [d for d in self._journal.values() if d.status != "pending"]
+        for delivery in finished[: len(self._journal) - limit]:
+            del self._journal[delivery.id]
+
+    # --- journal ----------------------------------------------------------------------------
+    def journal(self, *, account_token: str | None = None, instance: str | None = None,
+                event: str | None = None, status: str | None = None) -> list[Delivery]:
+        return [
+            d for d in list(self._journal.values())
+            if (account_token is None or d.account_token == account_token)
+            and (instance is None or d.instance == instance)
+            and (event is None or d.event == event)
+            and (status is None or d.status == status)
+        ]
+
+    def get(self, delivery_id: str) -> Delivery | None:
+        return self._journal.get(delivery_id)
+
+    def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Block (real time) until ``predicate()`` holds after some delivery changed, or time out."""
+        deadline = time.monotonic() + timeout
+        with self.changed:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.changed.wait(remaining)
+        return True
+
+    def clear(self) -> None:
+        self._journal.clear()
+
+    # --- the delivery loop ------------------------------------------------------------------
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        with self._start_lock:
+            if self._loop is None:
+                loop = asyncio.new_event_loop()
+                threading.Thread(target=loop.run_forever, name="mockryze-webhooks", daemon=True).start()
+                self._loop = loop
+            return self._loop
+
+    def close(self) -> None:
+        loop, self._loop = self._loop, None
+        if loop is not None:
+            if self._client is not None:
+                asyncio.run_coroutine_threadsafe(self._client.aclose(), loop).result(timeout=5)
+            loop.call_soon_threadsafe(loop.stop)
+
+    def _enqueue(self, delivery: Delivery) -> None:
+        queue = self._queues.get(delivery.queue_key)
+        if queue is None:
+            queue = self._queues[delivery.queue_key] = deque()
+            asyncio.get_running_loop().create_task(self._drain(delivery.queue_key))
+        queue.append(delivery)
+
+    async def _drain(self, key: tuple[str, str, str]) -> None:
+        queue = self._queues[key]
+        while queue:
+            await self._deliver(queue[0])
+            queue.popleft()
+        del self._queues[key]
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        delays = self.world.settings.retry_delays
+        body = json.dumps(delivery.envelope, ensure_ascii=False).encode()
+        for number in itertools.count(1):
+            retryable = await self._attempt(delivery, number, body)
+            if delivery.status == "delivered":
+                break
+            if not retryable or number > len(delays):
+                self._finish(delivery, "dead")
+                break
+            await self._sleep_virtual(delays[number - 1])
+
+    async def _attempt(self, delivery: Delivery, number: int, body: bytes) -> bool:
+        """One POST; returns whether a failure is worth retrying."""
+        started = time.perf_counter()
+        status: int | None = None
+        error: str | None = None
+        try:
+            response = await self._http().post(delivery.url, content=body, headers=delivery.headers)
+            status = response.status_code
+        except httpx.TimeoutException:
+            error = f"timeout after {self.world.settings.webhook_timeout:g} s"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        latency = (time.perf_counter() - started) * 1000
+        delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
+        if status is not None and 200 <= status < 300:
+            self._finish(delivery, "delivered")
+            return False
+        self._notify()
+        return status is None or status >= 500 or status in RETRY_STATUSES
+
+    def _finish(self, delivery: Delivery, status: str) -> None:
+        delivery.status = status
+        self._notify()
+
+    def _notify(self) -> None:
+        with self.changed:
+            self.changed.notify_all()
+
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None:
+            mounts: dict[str, httpx.AsyncBaseTransport] = {
+                base: httpx.ASGITransport(app=app) for base, app in self._local_apps.items()
+            }
+            self._client = httpx.AsyncClient(
+                timeout=self.world.settings.webhook_timeout, mounts=mounts, follow_redirects=False
+            )
+        return self._client
+
+    async def _sleep_virtual(self, seconds: float) -> None:
+        """Sleep on the mock's clock: a frozen clock waits for someone to advance it."""
+        world = self.world
+        due = world.now() + seconds
+        loop = asyncio.get_running_loop()
+        while world.now() < due:
+            woken: asyncio.Future[None] = loop.create_future()
+
+            def wake(future: asyncio.Future[None] = woken) -> None:
+                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+
+            world.schedule(due - world.now(), wake, survives_reset=True)
+            timeout = None if world.clock.frozen else max(due - world.now(), 0.0)
+            await asyncio.wait({woken}, timeout=timeout)
+            world.run_due()
+
+
+def views(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
+    return [d.view() for d in deliveries]
