@@ -100,7 +100,12 @@ def matches(record: RecordedEvent, event: str | None, instance: str | None, fiel
     return all(lookup(record.envelope["data"], key) == value for key, value in fields.items())
 
 
-_MISSING = object()
+class _Missing:
+    def __repr__(self) -> str:
+        return "<missing>"
+
+
+_MISSING = _Missing()
 
 
 def lookup(data: Any, dotted: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 from collections.abc import Coroutine
 from typing import Any, NamedTuple, TypeVar
 
@@ -15,6 +16,8 @@ import httpx
 from starlette.applications import Starlette
 
 from mockryze import control, instance, schemas
+from mockryze.delivery import views
+from mockryze.events import RecordedEvent, lookup, matches
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
 from mockryze.settings import Settings
@@ -89,6 +92,8 @@ class MockRyze:
             settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
         self.world = World(settings)
         self._app: Starlette | None = None
+        # Webhooks aimed at this in-process world's own URL (the capture inbox) reach it without sockets.
+        self.world.delivery.route_locally(IN_PROCESS_BASE_URL, self._asgi)
         self._client: httpx.Client | None = None
         self._server: BackgroundServer | None = None
 
@@ -100,6 +105,7 @@ class MockRyze:
         self.close()
 
     def close(self) -> None:
+        self.world.delivery.close()
         if self._client is not None:
             self._client.close()
             self._client = None
@@ -121,6 +127,9 @@ class MockRyze:
         if self._app is None:
             self._app = create_app(self.world)
         return self._app
+
+    async def _asgi(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
 
     @property
     def client(self) -> httpx.Client:
@@ -189,6 +198,59 @@ class MockRyze:
             account = control.account_for(self.world, account_token)
             return [r.envelope for r in control.events(self.world, account, instance, event)]
 
+    def deliveries(self, instance: str | None = None, event: str | None = None, status: str | None = None, *,
+                   account_token: str | None = None) -> list[dict[str, Any]]:
+        """The webhook delivery journal (``status``: pending, delivered or dead)."""
+        with self.world.lock:
+            account = control.account_for(self.world, account_token)
+            return views(control.deliveries(self.world, account, instance, event, status))
+
+    def inbox(self, key: str) -> list[dict[str, Any]]:
+        """What arrived at the capture inbox ``{base_url}/__mock__/inbox/{key}``."""
+        with self.world.lock:
+            return list(self.world.inboxes.get(key, []))
+
+    def inbox_url(self, key: str) -> str:
+        return f"{self.base_url}/__mock__/inbox/{key}"
+
+    def wait_for_event(self, event: str, *, instance: str | None = None, timeout: float = 1.0,
+                       account_token: str | None = None, **fields: Any) -> dict[str, Any]:
+        """The first recorded event of this type whose ``data`` has ``fields`` (``a__b`` = nested key).
+
+        Blocks up to ``timeout`` real seconds; fails with what did arrive, so a wrong field shows.
+        """
+        token = control.account_for(self.world, account_token).token
+        bus = self.world.bus
+
+        def first() -> dict[str, Any] | None:
+            for record in bus.records(account_token=token):
+                if matches(record, event, instance, fields):
+                    return record.envelope
+            return None
+
+        deadline = time.monotonic() + timeout
+        with bus.published:
+            while (found := first()) is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(_no_match(event, instance, fields, bus.records(account_token=token)))
+                bus.published.wait(remaining)
+        return found
+
+    async def async_wait_for_event(self, event: str, **kwargs: Any) -> dict[str, Any]:
+        return await asyncio.to_thread(self.wait_for_event, event, **kwargs)
+
+    def wait_for_deliveries(self, count: int, *, status: str | None = None, timeout: float = 5.0,
+                            **filters: Any) -> list[dict[str, Any]]:
+        """Block until ``count`` journaled deliveries match (e.g. ``status="delivered"``), or fail."""
+        def enough() -> bool:
+            return len(self.deliveries(status=status, **filters)) >= count
+
+        if not self.world.delivery.wait(enough, timeout):
+            seen = [(d["id"], d["event"], d["status"]) for d in self.deliveries(**filters)]
+            raise AssertionError(f"expected {count} deliveries with status={status!r}, journal has: {seen}")
+        return self.deliveries(status=status, **filters)
+
     def advance(self, seconds: float) -> None:
         """Move the virtual clock; due timers (QR rotation, auto-scan, expiry) fire."""
         with self.world.lock:
@@ -253,6 +315,45 @@ class RemoteRyze:
         params = {k: v for k, v in {"instance": instance, "event": event}.items() if v}
         return list(self._control("GET", "/events", params=params)["events"])
 
+    def deliveries(self, instance: str | None = None, event: str | None = None,
+                   status: str | None = None) -> list[dict[str, Any]]:
+        params = {k: v for k, v in {"instance": instance, "event": event, "status": status}.items() if v}
+        return list(self._control("GET", "/deliveries", params=params)["deliveries"])
+
+    def inbox(self, key: str) -> list[dict[str, Any]]:
+        return list(self._control("GET", f"/inbox/{key}")["items"])
+
+    def inbox_url(self, key: str) -> str:
+        return f"{self.base_url}/__mock__/inbox/{key}"
+
+    def wait_for_event(self, event: str, *, instance: str | None = None, timeout: float = 1.0,
+                       **fields: Any) -> dict[str, Any]:
+        """Like :meth:`MockRyze.wait_for_event`, polling the server's event record."""
+        deadline = time.monotonic() + timeout
+        while True:
+            envelopes = self.events(instance, event)
+            for envelope in envelopes:
+                if all(lookup(envelope["data"], k) == v for k, v in fields.items()):
+                    return envelope
+            if time.monotonic() >= deadline:
+                seen = [{k: lookup(e["data"], k) for k in fields} for e in envelopes[-10:]]
+                raise AssertionError(f"no {event} event with {fields} arrived; last of that type: {seen}")
+            time.sleep(0.02)
+
     def advance(self, seconds: float) -> None:
         """Moves the *server's* clock: every account on that server sees it."""
         self._control("POST", "/clock", json={"advance": seconds})
+
+
+def _no_match(event: str, instance: str | None, fields: dict[str, Any], records: list[RecordedEvent]) -> str:
+    wanted = ", ".join(f"{k}={v!r}" for k, v in fields.items()) or "any data"
+    lines = [f"no {event} event{f' of {instance!r}' if instance else ''} with {wanted} arrived"]
+    same_type = [r for r in records if r.event == event and (instance is None or r.instance == instance)]
+    if not same_type:
+        arrived = sorted({r.event for r in records}) or ["nothing"]
+        lines.append(f"events that did arrive: {', '.join(arrived)}")
+    for record in same_type[-10:]:
+        diffs = [f"{k}={lookup(record.envelope['data'], k)!r}" for k, v in fields.items()
+                 if lookup(record.envelope["data"], k) != v]
+        lines.append(f"  #{record.seq} {record.instance}: " + (", ".join(diffs) or "matches"))
+    return "\n".join(lines)
