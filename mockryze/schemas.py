@@ -83,6 +83,9 @@ def validate_event(envelope: Any) -> None:
     """Validate an event envelope against its event type's schema (or the shared envelope)."""
     event = envelope.get("event") if isinstance(envelope, dict) else None
     name = f"events/{event}"
+    if event == "message.exchange":  # name the layout, so errors point at a field rather than a oneOf
+        data = envelope.get("data")
+        name += ".live" if isinstance(data, dict) and "direction" in data else ".docs"
     validate(name if name in _documents() else "events/envelope", envelope)
 
 
