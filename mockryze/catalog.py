@@ -54,12 +54,29 @@ RATE_LIMITED = ErrorLiteral(429, "Rate limit exceeded. Try again later.")
 
 INTERNAL_ERROR = ErrorLiteral(500, "Internal server error")  # inferred
 
+# --- messages module --------------------------------------------------------------------------
+NUMBER_REQUIRED = ErrorLiteral(400, "Number is required")
+MESSAGE_REQUIRED = ErrorLiteral(400, "Message is required")  # inferred, after "Number is required"
+INVALID_NUMBER = ErrorLiteral(400, "Invalid number format")  # inferred
+NOT_ON_WHATSAPP = ErrorLiteral(400, "Number not registered on WhatsApp")  # inferred (docs: starts "Numbe…")
+RECIPIENT_NOT_SUPPORTED = ErrorLiteral(400, "Recipient type not supported by this route")  # inferred
+PARTICIPANT_REQUIRED = ErrorLiteral(400, "Participant is required for group reactions")  # inferred
+MENTIONS_GROUP_ONLY = ErrorLiteral(400, "Mentions are only supported in group chats")  # inferred
+GROUP_NOT_FOUND = ErrorLiteral(404, "Group not found")  # inferred
+MESSAGE_NOT_FOUND = ErrorLiteral(404, "Message not found")  # documented on the chat module
+NOT_CONNECTED = ErrorLiteral(503, "Instance is not connected to WhatsApp")
+
+
+def invalid_body_detail(detail: str) -> ErrorLiteral:
+    """The messages module appends the parser's text: ``Invalid request body: <detail>``."""
+    return ErrorLiteral(400, f"Invalid request body: {detail}")
+
+
 # --- control plane (mock-only; not RyzeAPI literals) -------------------------------------------
 MOCK_NOTHING_PENDING = ErrorLiteral(409, "No QR code or pairing code is waiting to be scanned")
 MOCK_ILLEGAL_STATE = ErrorLiteral(409, "The instance cannot move to that state from its current one")
 MOCK_ACCOUNT_EXISTS = ErrorLiteral(409, "Account token already exists")
 MOCK_DELIVERY_NOT_FOUND = ErrorLiteral(404, "Delivery not found")
-MOCK_WAIT_TIMEOUT = ErrorLiteral(408, "Nothing matching arrived in time")
 
 # --- success messages -------------------------------------------------------------------------
 INSTANCE_CREATED = "Instance created successfully"  # inferred (90-decisions D3)
@@ -74,6 +91,9 @@ SETTINGS_UPDATED = "Settings updated successfully"
 PROXY_RETRIEVED = "Proxy configuration retrieved successfully"
 PROXY_UPDATED = "Proxy configuration updated successfully"  # inferred
 S3_UPDATED = "S3 configuration updated"
+MESSAGE_SENT = "Message sent successfully"
+REACTION_REMOVED = "Reaction removed successfully"
+STATUS_SENT = "sent"
 WEBHOOK_CONFIGURED = "Webhook configured successfully"  # inferred
 WEBHOOKS_RETRIEVED = "Webhooks retrieved successfully"  # inferred
 WEBHOOK_RETRIEVED = "Webhook retrieved successfully"  # inferred

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockryze import catalog, instance, schemas
+from mockryze import catalog, instance, jid, schemas
 from mockryze.delivery import Delivery
 from mockryze.errors import ApiError
 from mockryze.events import RecordedEvent
 from mockryze.http.auth import authenticate
 from mockryze.instance import Instance
+from mockryze.messages import Contact, Group, Message, parse_recipient
 from mockryze.world import Account, World
 
 
@@ -99,3 +100,34 @@ def inject_event(world: World, account: Account, name: str, event: str, data: di
         raise ApiError(catalog.INVALID_BODY, str(exc)) from None
     world.emit(target, event, data)
     return world.bus.records(account_token=account.token, instance=target.name)[-1]
+
+
+# --- simulated contacts -----------------------------------------------------------------------
+def message_view(world: World, message: Message) -> dict[str, Any]:
+    """A stored message as the control plane shows it (what was sent / received, and its receipts)."""
+    return {
+        "id": message.id, "direction": message.direction, "type": message.type, "content": message.content,
+        "timestamp": world.iso(message.timestamp), "chat": message.chat.jid, "chatType": message.chat.type,
+        "sender": message.sender.jid, "source": message.source, "status": message.status,
+        "statuses": [{"status": s, "at": world.iso(at)} for s, at in message.statuses],
+        "media": message.media, "blocks": message.blocks, "context": message.context,
+        "mentions": list(message.mentions), "edit": message.edit,
+    }
+
+
+def stored_messages(world: World, account: Account, name: str, direction: str | None = None,
+                    chat: str | None = None) -> list[Message]:
+    target = instance.find(account, name)
+    chat_jid = str(jid.identity(parse_recipient(chat))) if chat else None
+    return [m for m in target.messages.values()
+            if (direction is None or m.direction == direction) and (chat_jid is None or m.chat.jid == chat_jid)]
+
+
+def contact_view(contact: Contact) -> dict[str, Any]:
+    return {"jid": contact.jid, "lid": contact.lid, "name": contact.name, "onWhatsApp": contact.on_whatsapp,
+            "receipts": contact.receipts}
+
+
+def group_view(group: Group) -> dict[str, Any]:
+    return {"jid": group.jid, "subject": group.subject, "participants": list(group.participants),
+            "admins": list(group.admins)}

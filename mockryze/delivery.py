@@ -206,7 +206,7 @@ class Dispatcher:
             if not retryable or number > len(delays):
                 self._finish(delivery, "dead")
                 break
-            await self._sleep_virtual(delays[number - 1])
+            await self.world.sleep(delays[number - 1])
 
     async def _attempt(self, delivery: Delivery, number: int, body: bytes) -> bool:
         """One POST; returns whether a failure is worth retrying."""
@@ -245,22 +245,6 @@ class Dispatcher:
                 timeout=self.world.settings.webhook_timeout, mounts=mounts, follow_redirects=False
             )
         return self._client
-
-    async def _sleep_virtual(self, seconds: float) -> None:
-        """Sleep on the mock's clock: a frozen clock waits for someone to advance it."""
-        world = self.world
-        due = world.now() + seconds
-        loop = asyncio.get_running_loop()
-        while world.now() < due:
-            woken: asyncio.Future[None] = loop.create_future()
-
-            def wake(future: asyncio.Future[None] = woken) -> None:
-                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
-
-            world.schedule(due - world.now(), wake, survives_reset=True)
-            timeout = None if world.clock.frozen else max(due - world.now(), 0.0)
-            await asyncio.wait({woken}, timeout=timeout)
-            world.run_due()
 
 
 def views(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:

@@ -31,6 +31,17 @@ class IdFactory:
     def message_id(self) -> str:
         return "3EB0" + f"{self._rng.getrandbits(64):016X}"
 
+    def lid(self) -> str:
+        """A hidden WhatsApp id: 15 digits (no leading zero) at ``@lid``."""
+        return f"{10**14 + self._rng.randrange(9 * 10**14)}@lid"
+
+    def digits(self, count: int) -> str:
+        """``count`` digits without a leading zero (group ids, call ids…)."""
+        return str(10 ** (count - 1) + self._rng.randrange(9 * 10 ** (count - 1)))
+
+    def hex(self, count: int) -> str:
+        return f"{self._rng.getrandbits(4 * count):0{count}X}"
+
     def integer(self, bits: int = 32) -> int:
         return self._rng.getrandbits(bits)
 

@@ -103,6 +103,11 @@ class Instance:
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     websocket: dict[str, Any] | None = None
     chatwoot: dict[str, Any] | None = None
+    # What the messages module keeps per instance (see mockryze/messages.py).
+    messages: dict[str, Any] = field(default_factory=dict)  # message id -> Message, oldest first
+    contacts: dict[str, Any] = field(default_factory=dict)  # canonical JID -> Contact
+    groups: dict[str, Any] = field(default_factory=dict)  # group JID -> Group
+    lid: str = ""  # the instance's own hidden id, set when it pairs
 
     @property
     def jid(self) -> str | None:
@@ -184,9 +189,9 @@ def apply_inline_block(instance: Instance, block: str, values: dict[str, Any]) -
     elif block == "webhook":
         instance.webhooks["default"] = webhook_row("default", values, failed=bool(missing))
     elif block == "websocket":
-        instance.websocket = {
-            "enabled": enabled, "events": list(values.get("events") or []),
-            "mediaBase64": bool(values.get("mediaBase64", False)),
+        instance.websocket = {  # as POST /api/events/websocket: enabled:false clears events and mediaBase64
+            "enabled": enabled, "events": list(values.get("events") or []) if enabled else [],
+            "mediaBase64": bool(values.get("mediaBase64", False)) and enabled,
         }
     elif block == "chatwoot":
         instance.chatwoot = chatwoot_block(values, missing)
@@ -302,6 +307,7 @@ def scan(world: World, instance: Instance, number: str | None = None, push_name:
         push_name = push_name if push_name is not None else fake.name()
     instance.number = number
     instance.push_name = push_name
+    instance.lid = instance.lid or world.ids.lid()
     instance.has_session = True
     _transition(world, instance, "scan")
 

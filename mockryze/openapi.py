@@ -16,6 +16,7 @@ SECURITY_SCHEMES = {
 }
 TAGS = [
     {"name": "instance", "description": "RyzeAPI instance module (/api/instance/*)"},
+    {"name": "messages", "description": "RyzeAPI messages module: the send routes (/api/message/*)"},
     {"name": "events", "description": "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)"},
     {"name": "mock", "description": "mockryze control plane: what only a mock does (no token needed)"},
 ]

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple, TypeVar
 import httpx
 from starlette.applications import Starlette
 
-from mockryze import control, instance, schemas
+from mockryze import control, instance, messages, schemas, simulate
 from mockryze.delivery import views
 from mockryze.events import RecordedEvent, lookup, matches
 from mockryze.http.app import create_app
@@ -250,6 +250,57 @@ class MockRyze:
             seen = [(d["id"], d["event"], d["status"]) for d in self.deliveries(**filters)]
             raise AssertionError(f"expected {count} deliveries with status={status!r}, journal has: {seen}")
         return self.deliveries(status=status, **filters)
+
+    # --- simulated contacts (same rules as the /__mock__ routes) ----------------------------
+    def _on(self, name: str, account_token: str | None) -> Any:
+        return instance.find(control.account_for(self.world, account_token), name)
+
+    def contact(self, name: str, number: str, *, display_name: str | None = None, on_whatsapp: bool | None = None,
+                receipts: str | None = None, account_token: str | None = None) -> dict[str, Any]:
+        """Set up a simulated contact: its name, whether it is on WhatsApp, how it sends receipts."""
+        with self.world.lock:
+            found = messages.upsert_contact(self.world, self._on(name, account_token), number, display_name,
+                                            on_whatsapp, receipts)
+            return control.contact_view(found)
+
+    def group(self, name: str, subject: str, participants: list[str], *, jid: str | None = None,
+              account_token: str | None = None) -> str:
+        """A group the instance is in; returns its JID."""
+        with self.world.lock:
+            return messages.create_group(self.world, self._on(name, account_token), subject, participants, jid).jid
+
+    def inbound(self, name: str, /, *, from_: str, type: str = "text", account_token: str | None = None,
+                **fields: Any) -> dict[str, Any] | None:
+        """A contact sends the instance a message (``text=``, ``group=``, ``caption=``, …); None if ignored."""
+        spec = {"from": from_, "type": type, **fields}
+        with self.world.lock:
+            schemas.check_request("mock/inbound.request", spec)
+            received = simulate.inbound(self.world, self._on(name, account_token), spec)
+            return control.message_view(self.world, received) if received else None
+
+    def receipt(self, name: str, message_id: str, status: str, *, from_: str | None = None,
+                account_token: str | None = None) -> dict[str, Any]:
+        with self.world.lock:
+            found = simulate.receipt(self.world, self._on(name, account_token), message_id, status, from_)
+            return control.message_view(self.world, found)
+
+    def call(self, name: str, /, *, from_: str, account_token: str | None = None, **fields: Any) -> dict[str, Any]:
+        """An incoming call (``isVideo=``, ``group=``, ``status=``); returns the call.update data."""
+        spec = {"from": from_, **fields}
+        with self.world.lock:
+            schemas.check_request("mock/call.request", spec)
+            return simulate.call(self.world, self._on(name, account_token), spec)
+
+    def messages(self, name: str, *, direction: str | None = None, chat: str | None = None,
+                 account_token: str | None = None) -> list[dict[str, Any]]:
+        with self.world.lock:
+            account = control.account_for(self.world, account_token)
+            return [control.message_view(self.world, m)
+                    for m in control.stored_messages(self.world, account, name, direction, chat)]
+
+    def sent(self, name: str, *, chat: str | None = None, account_token: str | None = None) -> list[dict[str, Any]]:
+        """What the integrator sent through this instance (outgoing messages, oldest first)."""
+        return self.messages(name, direction="outgoing", chat=chat, account_token=account_token)
 
     def advance(self, seconds: float) -> None:
         """Move the virtual clock; due timers (QR rotation, auto-scan, expiry) fire."""

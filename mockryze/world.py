@@ -6,6 +6,7 @@ server and a test thread (``ryze.serve()``) may act on it at the same time.
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import threading
@@ -132,6 +133,21 @@ class World:
                     timer.action()
                 finally:
                     self._firing_at = outer
+
+    async def sleep(self, seconds: float) -> None:
+        """Sleep on the mock's clock: a frozen clock waits for someone to advance it."""
+        due = self.now() + seconds
+        loop = asyncio.get_running_loop()
+        while self.now() < due:
+            woken: asyncio.Future[None] = loop.create_future()
+
+            def wake(future: asyncio.Future[None] = woken) -> None:
+                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+
+            self.schedule(due - self.now(), wake, survives_reset=True)
+            timeout = None if self.clock.frozen else max(due - self.now(), 0.0)
+            await asyncio.wait({woken}, timeout=timeout)
+            self.run_due()
 
     # --- fake data --------------------------------------------------------------------------
     def faker(self) -> Faker:

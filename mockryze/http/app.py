@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route, Router
 
 from mockryze import catalog, openapi
-from mockryze.http import control, events, instance
+from mockryze.http import control, events, instance, messages
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
 from mockryze.http.routing import Endpoint
@@ -26,7 +26,7 @@ from mockryze.world import World
 
 log = logging.getLogger("mockryze")
 
-EMULATED: tuple[Endpoint, ...] = instance.ENDPOINTS + events.ENDPOINTS
+EMULATED: tuple[Endpoint, ...] = instance.ENDPOINTS + messages.ENDPOINTS + events.ENDPOINTS
 CONTROL: tuple[Endpoint, ...] = control.ENDPOINTS
 ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
 

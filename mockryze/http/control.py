@@ -7,10 +7,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mockryze import catalog, control, instance
+from mockryze import catalog, control, instance, messages, simulate
 from mockryze.catalog import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
 from mockryze.delivery import views
 from mockryze.http.routing import Context, Endpoint, Result
+from mockryze.instance import Instance
 from mockryze.world import Account
 
 M = "/__mock__"
@@ -97,6 +98,49 @@ def inject_event(ctx: Context) -> Result:
     return 201, {"success": True, "message": "Event emitted", "envelope": record.envelope}
 
 
+def _target(ctx: Context) -> Instance:
+    return instance.find(_account(ctx), _name(ctx))
+
+
+def upsert_contact(ctx: Context) -> Result:
+    b = ctx.body
+    found = messages.upsert_contact(ctx.world, _target(ctx), b["number"], b.get("name"), b.get("onWhatsApp"),
+                                    b.get("receipts"))
+    return 200, {"success": True, "message": "Contact saved", "contact": control.contact_view(found)}
+
+
+def create_group(ctx: Context) -> Result:
+    b = ctx.body
+    group = messages.create_group(ctx.world, _target(ctx), b["subject"], b.get("participants", []), b.get("jid"))
+    return 201, {"success": True, "message": "Group created", "group": control.group_view(group)}
+
+
+def inbound(ctx: Context) -> Result:
+    received = simulate.inbound(ctx.world, _target(ctx), ctx.body)
+    if received is None:
+        return 200, {"success": True, "message": "Ignored by the instance settings", "ignored": True}
+    return 201, {"success": True, "message": "Message received", "ignored": False,
+                 "data": control.message_view(ctx.world, received)}
+
+
+def receipts(ctx: Context) -> Result:
+    b = ctx.body
+    found = simulate.receipt(ctx.world, _target(ctx), b["messageId"], b["status"], b.get("from"))
+    return 200, {"success": True, "message": "Receipt sent", "data": control.message_view(ctx.world, found)}
+
+
+def calls(ctx: Context) -> Result:
+    data = simulate.call(ctx.world, _target(ctx), ctx.body)
+    return 201, {"success": True, "message": "Call placed", "call": data}
+
+
+def list_messages(ctx: Context) -> Result:
+    found = control.stored_messages(ctx.world, _account(ctx), _name(ctx), ctx.query.get("direction"),
+                                    ctx.query.get("chat"))
+    return 200, {"success": True, "count": len(found),
+                 "messages": [control.message_view(ctx.world, m) for m in found]}
+
+
 def contract(ctx: Context) -> Result:
     return 200, contract_table()
 
@@ -131,6 +175,28 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "Emit any catalog event for an instance (checked against its schema)", auth="none",
              request_schema="mock/event.request", responses={201: "mock/event.response"},
              errors=(*ON_NAME, INVALID_BODY), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/contacts", upsert_contact,
+             "A simulated contact: name, on WhatsApp or not, receipt behaviour", auth="none",
+             request_schema="mock/contact.request", responses={200: "mock/contact.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/groups", create_group, "A group the instance is in", auth="none",
+             request_schema="mock/group.request", responses={201: "mock/group.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/inbound", inbound, "A contact sends the instance a message",
+             auth="none", request_schema="mock/inbound.request",
+             responses={201: "mock/inbound.response", 200: "mock/inbound.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER, catalog.GROUP_NOT_FOUND,
+                     catalog.MESSAGE_NOT_FOUND, catalog.NOT_CONNECTED), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/receipts", receipts, "A contact's receipt for a message",
+             auth="none", request_schema="mock/receipt.request", responses={200: "mock/receipt.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.MESSAGE_NOT_FOUND, catalog.NOT_CONNECTED), tag="mock"),
+    Endpoint("POST", f"{M}/instances/{{name}}/calls", calls, "A contact calls the instance (call.update)",
+             auth="none", request_schema="mock/call.request", responses={201: "mock/call.response"},
+             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER, catalog.GROUP_NOT_FOUND,
+                     catalog.NOT_CONNECTED), tag="mock"),
+    Endpoint("GET", f"{M}/instances/{{name}}/messages", list_messages, "The instance's stored messages",
+             auth="none", responses={200: "mock/messages.response"}, errors=ON_NAME, tag="mock",
+             query={"direction": "incoming or outgoing", "chat": "only this chat (number or JID)"}),
     Endpoint("GET", f"{M}/deliveries", list_deliveries, "The webhook delivery journal (incl. dead letters)",
              auth="none", responses={200: "mock/deliveries.response"}, errors=(INVALID_TOKEN,), tag="mock",
              query={"instance": "only this instance", "event": "only this event type",

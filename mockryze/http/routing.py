@@ -28,7 +28,18 @@ from mockryze.world import World
 log = logging.getLogger("mockryze")
 
 Auth = Literal["account", "either", "none"]
-Result = tuple[int, dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A result that comes after ``delay`` virtual seconds (e.g. a send with ``delay``: the client
+    "types" first). ``then`` runs under the world lock once the time has passed."""
+
+    delay: float
+    then: Callable[[], tuple[int, dict[str, Any]]]
+
+
+Result = tuple[int, dict[str, Any]] | Deferred
 
 
 @dataclass
@@ -62,6 +73,7 @@ class Endpoint:
     errors: tuple[ErrorLiteral, ...] = ()
     tag: str = "instance"
     query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
+    detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
 
     @property
     def takes_instance(self) -> bool:
@@ -87,7 +99,13 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
             with world.lock:
                 world.run_due()
                 ctx = _context(spec, world, request, raw)
-                status, payload = spec.handler(ctx)
+                result = spec.handler(ctx)
+            if isinstance(result, Deferred):
+                await world.sleep(result.delay)
+                with world.lock:
+                    world.run_due()
+                    result = result.then()
+            status, payload = result
         except ApiError as error:
             if error.status >= 500:
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
@@ -106,9 +124,14 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
             require_account_token(caller)
         if spec.takes_instance:
             target = target_instance(caller, request.path_params.get("instance", ""))
-    body = parse_body(raw) if spec.request_schema else {}
-    if spec.request_schema:
-        schemas.check_request(spec.request_schema, body)
+    try:
+        body = parse_body(raw) if spec.request_schema else {}
+        if spec.request_schema:
+            schemas.check_request(spec.request_schema, body)
+    except ApiError as error:
+        if spec.detailed_body_errors and error.message == catalog.INVALID_BODY.message:
+            raise ApiError(catalog.invalid_body_detail(error.detail or "invalid"), error.detail) from None
+        raise
     return Context(world, request, caller, target, body, raw)
 
 
