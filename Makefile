@@ -18,11 +18,11 @@ serve: $(STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
 
 test: $(STAMP)  ## lint + the whole test suite
-	$(BIN)/ruff check mockryze tests bench
+	$(BIN)/ruff check mockryze tests bench examples
 	$(BIN)/python -m pytest -q $(ARGS)
 
 lint: $(STAMP)
-	$(BIN)/ruff check mockryze tests bench
+	$(BIN)/ruff check mockryze tests bench examples
 
 bench: $(STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py

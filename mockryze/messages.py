@@ -8,9 +8,10 @@ or emitted, so a refused send leaves the store and the event record untouched.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
-from mockryze import catalog, jid
+from mockryze import catalog, jid, schemas
 from mockryze.errors import ApiError
 from mockryze.instance import Instance
 from mockryze.lifecycle import State
@@ -305,8 +306,10 @@ def _receipt_recipient(inst: Instance, message: Message, status: str) -> str:
     if message.chat.type == "group":
         members = inst.groups[message.chat.jid].participants if message.chat.jid in inst.groups else []
         first = next((m for m in members if m != inst.jid), None)
-        return jid.parse(first).phone or "" if first else ""
-    return jid.parse(message.chat.jid).phone or ""
+        return jid.parse(first).user if first else inst.number or ""
+    if message.chat.type == "private":  # phone digits; a LID's own digits when the number is hidden
+        return jid.parse(message.chat.jid).user
+    return inst.number or ""  # channels and status: no peer device, the server acknowledges to us
 
 
 def _party(party: Party, *, chat: bool = False) -> dict[str, Any]:
@@ -346,6 +349,11 @@ def exchange_live(world: World, message: Message) -> dict[str, Any]:
     return data
 
 
+# Docs-layout variants whose schema forbids `content` (their text lives in their own block).
+DOCS_WITHOUT_CONTENT = frozenset({"audio", "sticker", "location", "contact", "reaction", "poll", "poll_update",
+                                  "message_revoke"})
+
+
 def exchange_docs(world: World, message: Message) -> dict[str, Any]:
     """The layout of the vendor's event catalog (60-events §4.1), behind the ``docs`` profile."""
     body: dict[str, Any] = {
@@ -353,7 +361,8 @@ def exchange_docs(world: World, message: Message) -> dict[str, Any]:
         "timestamp": world.iso(message.timestamp), "chat": _party(message.chat, chat=True),
         "sender": _party(message.sender),
     }
-    if message.content or message.type in ("buttons_response", "list_response"):
+    if message.type not in DOCS_WITHOUT_CONTENT and (
+            message.content or message.type in ("buttons_response", "list_response")):
         body["content"] = {"text": message.content}
     if message.media is not None:
         body["media"] = _media(message.media, "mimetype")
@@ -367,6 +376,23 @@ def exchange_docs(world: World, message: Message) -> dict[str, Any]:
         body["source"] = message.source
     body.update(message.blocks)
     return {"id": message.id, "message": body}
+
+
+@cache
+def _docs_has_content(message_type: str) -> bool:
+    """Whether the catalog layout carries ``content`` for this type (read from the event schema)."""
+    variant = schemas.schema("events/message.exchange.docs")["$defs"].get(f"variant.{message_type}", {})
+    return variant.get("properties", {}).get("content") is not False
+
+
+def _docs_text(message: Message) -> str:
+    """Taps carry the clicked id as their text in the catalog layout (20-messages §0.9)."""
+    interactive = message.blocks.get("interactive") or {}
+    if message.type == "buttons_response":
+        return str(interactive.get("selectedButtonId", ""))
+    if message.type == "list_response":
+        return str(interactive.get("selectedReply", {}).get("selectedRowID", ""))
+    return message.content
 
 
 # --- what a send route answers ----------------------------------------------------------------
