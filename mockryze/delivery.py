@@ -134,9 +134,10 @@ class Dispatcher:
         limit = self.world.settings.delivery_journal_limit
         if len(self._journal) <= limit:
             return
-        finished = [d for d in self._journal.values() if d.status != "pending"]
-        for delivery in finished[: len(self._journal) - limit]:
-            del self._journal[delivery.id]
+        # The oldest finished ones, found by a scan that stops as soon as it has enough (not O(journal) per submit).
+        finished = (d.id for d in self._journal.values() if d.status != "pending")
+        for delivery_id in list(itertools.islice(finished, len(self._journal) - limit)):
+            del self._journal[delivery_id]
 
     # --- journal ----------------------------------------------------------------------------
     def journal(self, *, account_token: str | None = None, instance: str | None = None,
@@ -176,11 +177,22 @@ class Dispatcher:
             return self._loop
 
     def close(self) -> None:
+        """Stop the delivery loop; deliveries still queued stay ``pending`` in the journal."""
         loop, self._loop = self._loop, None
-        if loop is not None:
+        if loop is None:
+            return
+
+        async def shut_down() -> None:
+            tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
             if self._client is not None:
-                asyncio.run_coroutine_threadsafe(self._client.aclose(), loop).result(timeout=5)
-            loop.call_soon_threadsafe(loop.stop)
+                await self._client.aclose()
+                self._client = None
+
+        asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=5)
+        loop.call_soon_threadsafe(loop.stop)
 
     def _enqueue(self, delivery: Delivery) -> None:
         queue = self._queues.get(delivery.queue_key)
@@ -201,12 +213,13 @@ class Dispatcher:
         body = json.dumps(delivery.envelope, ensure_ascii=False).encode()
         for number in itertools.count(1):
             retryable = await self._attempt(delivery, number, body)
+            failed_at = self.world.now()  # the backoff counts from the failure, not from when we sleep
             if delivery.status == "delivered":
                 break
             if not retryable or number > len(delays):
                 self._finish(delivery, "dead")
                 break
-            await self.world.sleep(delays[number - 1])
+            await self.world.sleep_until(failed_at + delays[number - 1])
 
     async def _attempt(self, delivery: Delivery, number: int, body: bytes) -> bool:
         """One POST; returns whether a failure is worth retrying."""

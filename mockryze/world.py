@@ -136,7 +136,9 @@ class World:
 
     async def sleep(self, seconds: float) -> None:
         """Sleep on the mock's clock: a frozen clock waits for someone to advance it."""
-        due = self.now() + seconds
+        await self.sleep_until(self.now() + seconds)
+
+    async def sleep_until(self, due: float) -> None:
         loop = asyncio.get_running_loop()
         while self.now() < due:
             woken: asyncio.Future[None] = loop.create_future()

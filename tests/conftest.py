@@ -16,7 +16,10 @@ from mockryze.testing import MockRyze
 
 
 def _pattern(path: str) -> re.Pattern[str]:
-    regex = re.sub(r":instance|\{name\}", "[^/]*", re.escape(path).replace(r"\{name\}", "{name}"))
+    """``:instance`` and ``{param}`` match one segment (maybe empty); ``{param:path}`` the rest."""
+    regex = re.escape(path)
+    regex = re.sub(r"\\\{\w+:path\\\}", ".+", regex)
+    regex = re.sub(r":instance|\\\{\w+\\\}", "[^/]*", regex)
     return re.compile(f"^{regex}/?$")
 
 
