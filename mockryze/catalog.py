@@ -63,6 +63,8 @@ RECIPIENT_NOT_SUPPORTED = ErrorLiteral(400, "Recipient type not supported by thi
 PARTICIPANT_REQUIRED = ErrorLiteral(400, "Participant is required for group reactions")  # inferred
 MENTIONS_GROUP_ONLY = ErrorLiteral(400, "Mentions are only supported in group chats")  # inferred
 GROUP_NOT_FOUND = ErrorLiteral(404, "Group not found")  # inferred
+LOCATION_REQUIRED = ErrorLiteral(400, "Latitude and longitude are required")  # inferred (docs: starts "Latitu…")
+INVALID_PIX_KEY_TYPE = ErrorLiteral(400, "Invalid pixKeyType: use CPF, CNPJ, EMAIL, PHONE or RANDOM")  # inferred
 MESSAGE_NOT_FOUND = ErrorLiteral(404, "Message not found")  # documented on the chat module
 NOT_CONNECTED = ErrorLiteral(503, "Instance is not connected to WhatsApp")
 
@@ -99,6 +101,11 @@ WEBHOOKS_RETRIEVED = "Webhooks retrieved successfully"  # inferred
 WEBHOOK_RETRIEVED = "Webhook retrieved successfully"  # inferred
 WEBSOCKET_CONFIGURED = "WebSocket configured successfully"  # inferred
 WEBSOCKET_RETRIEVED = "WebSocket configuration retrieved"
+
+
+def contacts_sent(count: int) -> str:
+    """Contact route with several vCards: ``3 contacts sent successfully in one message`` (documented pattern)."""
+    return f"{count} contacts sent successfully in one message"
 
 
 def instances_found(count: int) -> str:

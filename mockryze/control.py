@@ -46,7 +46,14 @@ def events(world: World, account: Account, name: str | None = None, event: str |
     return world.bus.records(account_token=account.token, instance=name or None, event=event or None)
 
 
+# The virtual clock stays well inside what datetime can represent: every timestamp it stamps
+# (ISO strings, timers due later) must stay renderable, whatever a test asks for.
+LATEST_EPOCH = 221_845_392_000.0  # 9000-01-01T00:00:00Z
+
+
 def move_clock(world: World, advance: float | None = None, freeze: bool | None = None) -> None:
+    if advance and not world.now() + advance <= LATEST_EPOCH:  # also refuses inf and nan
+        raise ApiError(catalog.INVALID_BODY, f"advance: the clock cannot move past year 9000 (asked {advance})")
     if freeze is True:
         world.clock.freeze()
     elif freeze is False:

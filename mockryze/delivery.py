@@ -231,7 +231,7 @@ class Dispatcher:
             status = response.status_code
         except httpx.TimeoutException:
             error = f"timeout after {self.world.settings.webhook_timeout:g} s"
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is no HTTPError: a bad URL is a failure too
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))

@@ -274,7 +274,8 @@ def receive(world: World, inst: Instance, *, sender: Party, chat: Party, type: s
         context=context, mentions=list(mentions or []), is_forwarded=forwarded, edit=edit,
     )
     set_status(world, message, "delivered")
-    store(world, inst, message)
+    if type != "message_revoke":  # a revoke takes the revoked message's id and removes it: nothing to keep
+        store(world, inst, message)
     emit_exchange(world, inst, message)
     if inst.settings["autoReadMessages"]:
         set_status(world, message, "read")
@@ -318,7 +319,7 @@ def _party(party: Party, *, chat: bool = False) -> dict[str, Any]:
         out["lid"] = party.lid
     out["name"] = party.name
     if chat:
-        out["type"] = party.type if party.type in ("private", "group", "newsletter") else "private"
+        out["type"] = party.type  # private | group | newsletter | broadcast (stories, status@broadcast)
     return out
 
 
@@ -326,6 +327,16 @@ def _media(media: dict[str, Any] | None, mime_key: str) -> dict[str, Any] | None
     if media is None:
         return None
     return {(mime_key if k == "mimeType" else k): v for k, v in media.items()}
+
+
+def _docs_blocks(value: Any) -> Any:
+    """Blocks in the docs layout: a nested ``media`` (carousel card headers) takes the ``mimetype`` key."""
+    if isinstance(value, list):
+        return [_docs_blocks(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _media(v, "mimetype") if k == "media" and isinstance(v, dict) else _docs_blocks(v)
+                for k, v in value.items()}
+    return value
 
 
 def exchange_live(world: World, message: Message) -> dict[str, Any]:
@@ -349,11 +360,6 @@ def exchange_live(world: World, message: Message) -> dict[str, Any]:
     return data
 
 
-# Docs-layout variants whose schema forbids `content` (their text lives in their own block).
-DOCS_WITHOUT_CONTENT = frozenset({"audio", "sticker", "location", "contact", "reaction", "poll", "poll_update",
-                                  "message_revoke"})
-
-
 def exchange_docs(world: World, message: Message) -> dict[str, Any]:
     """The layout of the vendor's event catalog (60-events §4.1), behind the ``docs`` profile."""
     body: dict[str, Any] = {
@@ -361,9 +367,9 @@ def exchange_docs(world: World, message: Message) -> dict[str, Any]:
         "timestamp": world.iso(message.timestamp), "chat": _party(message.chat, chat=True),
         "sender": _party(message.sender),
     }
-    if message.type not in DOCS_WITHOUT_CONTENT and (
-            message.content or message.type in ("buttons_response", "list_response")):
-        body["content"] = {"text": message.content}
+    text = _docs_text(message)
+    if _docs_content(message.type) == "required" or (text and _docs_content(message.type) == "optional"):
+        body["content"] = {"text": text}
     if message.media is not None:
         body["media"] = _media(message.media, "mimetype")
     if message.edit is not None:
@@ -374,15 +380,17 @@ def exchange_docs(world: World, message: Message) -> dict[str, Any]:
         body["mentions"] = {"mentionedUsers": list(message.mentions)}
     if message.direction == "outgoing":
         body["source"] = message.source
-    body.update(message.blocks)
+    body.update(_docs_blocks(message.blocks))
     return {"id": message.id, "message": body}
 
 
 @cache
-def _docs_has_content(message_type: str) -> bool:
-    """Whether the catalog layout carries ``content`` for this type (read from the event schema)."""
+def _docs_content(message_type: str) -> str:
+    """``required``, ``optional`` or ``forbidden``: what the catalog layout's variant says of ``content``."""
     variant = schemas.schema("events/message.exchange.docs")["$defs"].get(f"variant.{message_type}", {})
-    return variant.get("properties", {}).get("content") is not False
+    if variant.get("properties", {}).get("content") is False:
+        return "forbidden"
+    return "required" if "content" in variant.get("required", []) else "optional"
 
 
 def _docs_text(message: Message) -> str:

@@ -103,6 +103,8 @@ def _reaction(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, A
 
 def _poll_vote(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     poll = messages.find_message(inst, spec["pollMessageId"])
+    if "poll" not in poll.blocks:
+        raise ApiError(catalog.invalid_body_detail(f"{poll.id} is not a poll"))
     offered = [o["name"] for o in poll.blocks.get("poll", {}).get("options", [])]
     unknown = [name for name in spec.get("options", []) if name not in offered]
     if unknown:
@@ -163,7 +165,10 @@ def receipt(world: World, inst: Instance, message_id: str, status: str, from_: s
 def call(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     """An incoming call (``offer``), or a later status of one; auto-rejected when settings say so."""
     messages.require_connected(inst)
-    caller = contact_for(world, inst, parse_recipient(spec["from"]))
+    caller_jid = parse_recipient(spec["from"])
+    if caller_jid.kind not in ("user", "lid"):
+        raise ApiError(catalog.INVALID_NUMBER, "`from` must be a phone number or an @lid JID")
+    caller = contact_for(world, inst, caller_jid)
     chat = messages.resolve_chat(world, inst, spec["group"], frozenset({"group"})).jid if spec.get("group") \
         else caller.jid
     data = {

@@ -29,6 +29,7 @@ EXCHANGE = "events/message.exchange"
 MESSAGE_VARIANTS = {
     "text", "image", "video", "audio", "document", "sticker", "location", "contact", "reaction", "poll",
     "poll_update", "buttons_response", "list_response", "message_edit", "message_revoke",
+    "buttons", "list", "interactive", "pix",  # outgoing interactive sends (button, list, carousel/form, pix routes)
 }
 MEDIA_KINDS = {"image", "video", "ptv", "audio", "ptt", "document", "sticker"}
 STATUSES = {"sent", "delivered", "read", "played", "read_self", "played_self", "sender", "retry", "inactive",
@@ -107,7 +108,7 @@ def drop(*path: str | int) -> Mutation:
     return apply
 
 
-def rename(*path: str, to: str) -> Mutation:
+def rename(*path: str | int, to: str) -> Mutation:
     def apply(doc: Doc) -> None:
         parent, key = _parent(doc, path)
         parent[to] = parent.pop(key)
@@ -180,6 +181,13 @@ def test_layout_examples_cover_every_variant(layout: str) -> None:
     mentions = [e["data"].get("mentions") or message(e).get("mentions") for e in groups]
     assert any(mentions), "group message with mentions"
     assert {e["data"].get("direction") or message(e)["direction"] for e in found} == {"incoming", "outgoing"}
+    interactive = [message(e) for e in found if kind(e) == "interactive"]
+    assert any("carousel" in m for m in interactive) and any("form" in m for m in interactive), "carousel and form"
+    assert any("buttonParams" in m.get("form", {}) for m in interactive), "form from raw buttonParamsJSON"
+    assert any(kind(e) == "buttons" and message(e).get("media") for e in found), "buttons with a media header"
+    stories = [e for e in found if chat(e)["type"] == "broadcast"]
+    assert {kind(e) for e in stories} >= {"text", "image"}, "text and media stories"
+    assert any(message(e).get("story") for e in stories), "styled text story"
 
 
 @pytest.mark.parametrize("layout", [LIVE, DOCS])
@@ -254,6 +262,24 @@ NEGATIVE: dict[str, Case] = {
     "live-incoming-with-api-source": Case(LIVE, live(field_is("direction", "incoming")),
                                           put(*MSG, "source", value="api")),
     "live-recipient-as-string": Case(LIVE, live(), put("data", "recipient", value=A_JID)),
+    "live-buttons-four-buttons": Case(LIVE, live(is_kind("buttons")), put(*MSG, "buttons", "buttons", value=[
+        {"type": "REPLY", "id": f"b{i}", "title": "x"} for i in range(4)])),
+    "live-buttons-without-block": Case(LIVE, live(is_kind("buttons")), drop(*MSG, "buttons")),
+    "live-list-with-buttons-block": Case(LIVE, live(is_kind("list")),
+                                         put(*MSG, "buttons", value={"text": "x", "buttons": []})),
+    "live-interactive-carousel-and-form": Case(LIVE, live(lambda e: "carousel" in message(e)),
+                                               put(*MSG, "form", value={"text": "x", "flowToken": "t",
+                                                                        "buttonParams": {}})),
+    "live-carousel-docs-mime-key": Case(LIVE, live(lambda e: "carousel" in message(e)),
+                                        rename(*MSG, "carousel", "cards", 0, "header", "media", "mimeType",
+                                               to="mimetype")),
+    "live-pix-unknown-key-type": Case(LIVE, live(is_kind("pix")), put(*MSG, "pix", "keyType", value="BOLETO")),
+    "live-broadcast-chat-with-user-jid": Case(LIVE, live(lambda e: chat(e)["type"] == "broadcast"),
+                                              put("data", "chat", "jid", value=A_JID)),
+    "live-story-on-image": Case(LIVE, live(lambda e: chat(e)["type"] == "broadcast" and kind(e) == "image"),
+                                put(*MSG, "story", value={"font": "serif"})),
+    "live-story-bad-color": Case(LIVE, live(lambda e: bool(message(e).get("story"))),
+                                 put(*MSG, "story", "backgroundColor", value="blue")),
     # docs layout
     "docs-missing-timestamp": Case(DOCS, docs(), drop(*MSG, "timestamp")),
     "docs-epoch-timestamp": Case(DOCS, docs(), put(*MSG, "timestamp", value=EPOCH)),
@@ -266,6 +292,14 @@ NEGATIVE: dict[str, Case] = {
     "docs-text-without-content": Case(DOCS, docs(is_kind("text")), drop(*MSG, "content")),
     "docs-unknown-message-type": Case(DOCS, docs(), put(*MSG, "type", value="poll-update")),
     "docs-incoming-with-source": Case(DOCS, docs(), put(*MSG, "source", value="api")),
+    "docs-list-without-content": Case(DOCS, docs(is_kind("list")), drop(*MSG, "content")),
+    "docs-carousel-live-mime-key": Case(DOCS, docs(lambda e: "carousel" in message(e)),
+                                        rename(*MSG, "carousel", "cards", 0, "header", "media", "mimetype",
+                                               to="mimeType")),
+    "docs-form-params-and-type": Case(DOCS, docs(lambda e: "buttonParams" in message(e).get("form", {})),
+                                      put(*MSG, "form", "formType", value="contact_details")),
+    "docs-broadcast-chat-with-lid": Case(DOCS, docs(lambda e: chat(e)["type"] == "broadcast"),
+                                         put(*MSG, "chat", "lid", value="123456789012345@lid")),
     # message.status
     "status-missing-timestamp": Case(STATUS, event(STATUS), drop("data", "timestamp")),
     "status-epoch-timestamp": Case(STATUS, event(STATUS), put("data", "timestamp", value=EPOCH)),

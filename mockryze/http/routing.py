@@ -107,7 +107,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     result = result.then()
             status, payload = result
         except ApiError as error:
-            if error.status >= 500:
+            if error.status == catalog.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
             return error_response(error)
         return JSONResponse(payload, status_code=status)
@@ -140,9 +140,14 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw)
+        body = json.loads(raw, parse_constant=_not_json)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {exc}") from None
     if not isinstance(body, dict):
         raise ApiError(catalog.INVALID_BODY, "the body must be a JSON object")
     return body
+
+
+def _not_json(constant: str) -> Any:
+    """``NaN`` / ``Infinity`` are Python's extension, not JSON (RFC 8259): refuse them like any bad JSON."""
+    raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
