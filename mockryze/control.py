@@ -105,8 +105,7 @@ def inject_event(world: World, account: Account, name: str, event: str, data: di
         schemas.validate_event(envelope)
     except schemas.SchemaViolation as exc:
         raise ApiError(catalog.INVALID_BODY, str(exc)) from None
-    world.emit(target, event, data)
-    return world.bus.records(account_token=account.token, instance=target.name)[-1]
+    return world.emit(target, event, data)
 
 
 # --- simulated contacts -----------------------------------------------------------------------

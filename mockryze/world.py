@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from mockryze import catalog
 from mockryze.clock import Clock
 from mockryze.errors import ApiError
-from mockryze.events import EventBus
+from mockryze.events import EventBus, RecordedEvent
 from mockryze.ids import IdFactory
 from mockryze.settings import Settings
 
@@ -159,8 +159,8 @@ class World:
         return fake
 
     # --- events -----------------------------------------------------------------------------
-    def emit(self, instance: Instance, event: str, data: dict[str, Any]) -> None:
-        self.bus.publish(
+    def emit(self, instance: Instance, event: str, data: dict[str, Any]) -> RecordedEvent:
+        return self.bus.publish(
             account_token=instance.account.token,
             instance=instance.name,
             event=event,
