@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 ARGS ?=
+FUZZ_EXAMPLES ?= 300
 
-.PHONY: serve test lint bench lock clean
+.PHONY: serve test lint bench lock clean fuzz
 
 $(STAMP): requirements.lock pyproject.toml
 	rm -rf $(VENV)
@@ -21,11 +22,15 @@ test: $(STAMP)  ## lint + the whole test suite
 	$(BIN)/ruff check mockryze tests bench examples
 	$(BIN)/python -m pytest -q $(ARGS)
 
+fuzz: $(STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
+	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/test_fuzz.py $(ARGS)
+
 lint: $(STAMP)
 	$(BIN)/ruff check mockryze tests bench examples
 
 bench: $(STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/messages.py
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

@@ -7,6 +7,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from starlette.convertors import PathConvertor, register_url_convertor
+
 from mockryze import catalog, control, instance, messages, simulate
 from mockryze.catalog import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
 from mockryze.delivery import views
@@ -15,6 +17,16 @@ from mockryze.instance import Instance
 from mockryze.world import Account
 
 M = "/__mock__"
+
+
+class _AnyPath(PathConvertor):
+    """Starlette's ``path`` is ``.*``, which stops at a (percent-decoded) newline: a webhook URL
+    with ``%0A`` in its path would miss the capture inbox (404). This one matches any character."""
+
+    regex = "(?s:.*)"
+
+
+register_url_convertor("anypath", _AnyPath())
 
 
 def _account(ctx: Context) -> Account:
@@ -207,7 +219,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              tag="mock"),
     Endpoint("POST", f"{M}/inbox/{{key}}", inbox_receive, "Capture inbox: use its URL as a webhook URL",
              auth="none", responses={200: "mock/ok.response"}, tag="mock"),
-    Endpoint("POST", f"{M}/inbox/{{key}}/{{suffix:path}}", inbox_receive,
+    Endpoint("POST", f"{M}/inbox/{{key}}/{{suffix:anypath}}", inbox_receive,
              "Capture inbox, with the event name appended (byEvents)", auth="none",
              responses={200: "mock/ok.response"}, tag="mock"),
     Endpoint("GET", f"{M}/inbox/{{key}}", inbox_list, "What arrived at a capture inbox, with headers",
