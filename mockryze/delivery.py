@@ -19,11 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from mockryze.events import RecordedEvent, for_channel, wants
 
 if TYPE_CHECKING:
+    import httpx
     from starlette.types import ASGIApp
 
     from mockryze.world import World
@@ -226,6 +225,8 @@ class Dispatcher:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
+        import httpx  # imported on first delivery: it costs ~100 ms of `mockryze serve` start-up
+
         try:
             response = await self._http().post(delivery.url, content=body, headers=delivery.headers)
             status = response.status_code
@@ -250,6 +251,8 @@ class Dispatcher:
             self.changed.notify_all()
 
     def _http(self) -> httpx.AsyncClient:
+        import httpx
+
         if self._client is None:
             mounts: dict[str, httpx.AsyncBaseTransport] = {
                 base: httpx.ASGITransport(app=app) for base, app in self._local_apps.items()
