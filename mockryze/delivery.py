@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from mockryze.events import RecordedEvent, for_channel, wants
+from mockryze.events import RecordedEvent, for_channel, wait_until, wants
 
 if TYPE_CHECKING:
     import httpx
@@ -154,14 +154,7 @@ class Dispatcher:
 
     def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Block (real time) until ``predicate()`` holds after some delivery changed, or time out."""
-        deadline = time.monotonic() + timeout
-        with self.changed:
-            while not predicate():
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self.changed.wait(remaining)
-        return True
+        return wait_until(self.changed, predicate, timeout)
 
     def clear(self) -> None:
         self._journal.clear()

@@ -7,6 +7,7 @@ Delivery (webhooks, WebSocket) subscribes to the bus; the record itself is what
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -98,6 +99,18 @@ def matches(record: RecordedEvent, event: str | None, instance: str | None, fiel
     if (event is not None and record.event != event) or (instance is not None and record.instance != instance):
         return False
     return all(lookup(record.envelope["data"], key) == value for key, value in fields.items())
+
+
+def wait_until(condition: threading.Condition, predicate: Callable[[], bool], timeout: float) -> bool:
+    """Block (real time) until ``predicate()`` holds, re-checking whenever ``condition`` is notified."""
+    deadline = time.monotonic() + timeout
+    with condition:
+        while not predicate():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return False
+            condition.wait(remaining)
+    return True
 
 
 class _Missing:

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 
 from mockryze import control, instance, messages, schemas, simulate
 from mockryze.delivery import views
-from mockryze.events import RecordedEvent, lookup, matches
+from mockryze.events import RecordedEvent, lookup, matches, wait_until
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
 from mockryze.settings import Settings
@@ -228,13 +228,10 @@ class MockRyze:
                     return record.envelope
             return None
 
-        deadline = time.monotonic() + timeout
-        with bus.published:
-            while (found := first()) is None:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(_no_match(event, instance, fields, bus.records(account_token=token)))
-                bus.published.wait(remaining)
+        if not wait_until(bus.published, lambda: first() is not None, timeout):
+            raise AssertionError(_no_match(event, instance, fields, bus.records(account_token=token)))
+        found = first()
+        assert found is not None
         return found
 
     async def async_wait_for_event(self, event: str, **kwargs: Any) -> dict[str, Any]:
