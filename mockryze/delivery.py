@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from mockryze.events import RecordedEvent, for_channel, wait_until, wants
+from mockryze.webhook_client import KeepAliveClient, WebhookError
 
 if TYPE_CHECKING:
     import httpx
@@ -80,6 +81,7 @@ class Dispatcher:
         self._local_apps: dict[str, ASGIApp] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
+        self._keep_alive = KeepAliveClient(USER_AGENT)
         self._start_lock = threading.Lock()
 
     # --- wiring -----------------------------------------------------------------------------
@@ -182,6 +184,7 @@ class Dispatcher:
             if self._client is not None:
                 await self._client.aclose()
                 self._client = None
+            await self._keep_alive.aclose()
 
         asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=5)
         loop.call_soon_threadsafe(loop.stop)
@@ -220,12 +223,16 @@ class Dispatcher:
         error: str | None = None
         import httpx  # imported on first delivery: it costs ~100 ms of `mockryze serve` start-up
 
+        timeout = self.world.settings.webhook_timeout
         try:
-            response = await self._http().post(delivery.url, content=body, headers=delivery.headers)
-            status = response.status_code
-        except httpx.TimeoutException:
-            error = f"timeout after {self.world.settings.webhook_timeout:g} s"
-        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # InvalidURL is no HTTPError: a bad URL is a failure too
+            if self._plain_http(delivery.url):
+                status = await self._keep_alive.post(delivery.url, body, delivery.headers, timeout)
+            else:
+                response = await self._http().post(delivery.url, content=body, headers=delivery.headers)
+                status = response.status_code
+        except (httpx.TimeoutException, TimeoutError):
+            error = f"timeout after {timeout:g} s"
+        except (httpx.HTTPError, httpx.InvalidURL, WebhookError) as exc:  # InvalidURL is no HTTPError
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
@@ -242,6 +249,12 @@ class Dispatcher:
     def _notify(self) -> None:
         with self.changed:
             self.changed.notify_all()
+
+    def _plain_http(self, url: str) -> bool:
+        """http:// receivers outside this process take the lean keep-alive client."""
+        if not url.startswith("http://") or any(url.startswith(base) for base in self._local_apps):
+            return False
+        return all(ch.isprintable() and not ch.isspace() for ch in url)
 
     def _http(self) -> httpx.AsyncClient:
         import httpx
