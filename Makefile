@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
+	$(BIN)/python bench/fanout.py
 
 lock:  ## re-resolve requirements.lock from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv

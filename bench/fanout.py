@@ -1,0 +1,129 @@
+"""Event fan-out cost with every party in its own process: `mockryze serve`, the webhook receiver,
+the WebSocket clients and the load generator.
+
+    .venv/bin/python bench/fanout.py [--requests 1500] [--rounds 3]
+
+Issue 3's target: a send with 3 webhooks + 2 WebSocket clients attached keeps >= 0.90x the
+throughput of the same send with no listeners, measured in the same run. (`bench/run.py --only
+events` measures the same with the listeners inside the bench process, where they share its GIL.)
+Rounds alternate between an instance with listeners and one without; medians are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import suppress
+
+import httpx
+from messages import NUMBER, ROOT, TOKEN, free_port, start_mockryze, wait_listening
+
+RECEIVER = """
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""
+
+WS_CLIENTS = """
+import sys, threading
+from websockets.sync.client import connect
+def drain(url, token):
+    with connect(url, additional_headers={"token": token}, compression=None) as ws:
+        print("open", flush=True)
+        for _ in ws: pass
+url, token = sys.argv[1], sys.argv[2]
+threads = [threading.Thread(target=drain, args=(url, token), daemon=True) for _ in range(2)]
+for t in threads: t.start()
+for t in threads: t.join()
+"""
+
+
+def setup_listeners(base: str, receiver_port: int) -> None:
+    headers = {"token": TOKEN}
+    for name in ("quiet", "busy"):
+        body = {"name": name, "websocketEnabled": True} if name == "busy" else {"name": name}
+        httpx.post(f"{base}/api/instance/new", json=body, headers=headers, timeout=10).raise_for_status()
+        httpx.get(f"{base}/api/instance/connect/{name}", headers=headers, timeout=10).raise_for_status()
+        httpx.post(f"{base}/__mock__/instances/{name}/scan", json={}, timeout=10).raise_for_status()
+    for label in ("a", "b", "c"):
+        httpx.post(f"{base}/api/events/webhook/busy", headers=headers, timeout=10, json={
+            "label": label, "enabled": True, "url": f"http://127.0.0.1:{receiver_port}/hook/{label}",
+        }).raise_for_status()
+
+
+async def _load(port: int, path: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
+    url = f"http://127.0.0.1:{port}{path}"
+    remaining = iter(range(requests))
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(headers={"token": TOKEN}, limits=limits, timeout=30) as client:
+        for _ in range(20):
+            (await client.post(url, json={"number": NUMBER, "message": "warm"})).raise_for_status()
+
+        async def worker() -> None:
+            for _ in remaining:
+                started = time.perf_counter()
+                (await client.post(url, json={"number": NUMBER, "message": "hi"})).raise_for_status()
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        return requests / (time.perf_counter() - started), latencies
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    port, receiver_port = free_port(), free_port()
+    processes: list[subprocess.Popen[bytes]] = []
+    rates: dict[str, list[float]] = {"quiet": [], "busy": []}
+    try:
+        processes.append(subprocess.Popen([sys.executable, "-c", RECEIVER, str(receiver_port)]))
+        wait_listening(receiver_port)
+        processes.append(start_mockryze(port))
+        base = f"http://127.0.0.1:{port}"
+        setup_listeners(base, receiver_port)
+        ws = subprocess.Popen([sys.executable, "-c", WS_CLIENTS, f"ws://127.0.0.1:{port}/ws/busy", TOKEN],
+                              stdout=subprocess.PIPE, cwd=ROOT)
+        processes.append(ws)
+        assert ws.stdout is not None
+        for _ in range(2):
+            ws.stdout.readline()
+        for _ in range(args.rounds):
+            for name in ("quiet", "busy"):
+                rps, _ = asyncio.run(_load(port, f"/api/message/text/{name}", args.requests, args.concurrency))
+                rates[name].append(rps)
+                time.sleep(3.5)  # let the delayed receipts (1 s, 3 s) of this round go out before the next
+    finally:
+        for process in processes:
+            process.terminate()
+            with suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+            if process.poll() is None:
+                process.kill()
+    quiet, busy = statistics.median(rates["quiet"]), statistics.median(rates["busy"])
+    print(f"fan-out bench · separate processes · {args.requests} sends x {args.rounds} rounds · "
+          f"concurrency {args.concurrency}")
+    for label, name in (("no listeners", "quiet"), ("3 webhooks + 2 WebSocket clients", "busy")):
+        rounds = ", ".join(f"{r:.0f}" for r in rates[name])
+        print(f"  {label:34} {statistics.median(rates[name]):,.0f} req/s   (rounds: {rounds})")
+    ratio = busy / quiet
+    print(f"  ratio {ratio:.2f}x   target >= 0.90x   {'PASS' if ratio >= 0.9 else 'MISS'}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
