@@ -20,7 +20,7 @@ import time
 from contextlib import suppress
 
 import httpx
-from messages import NUMBER, ROOT, TOKEN, free_port, start_mockryze, wait_listening
+from messages import ROOT, TOKEN, free_port, load, start_mockryze, wait_listening
 
 RECEIVER = """
 import sys
@@ -61,26 +61,6 @@ def setup_listeners(base: str, receiver_port: int) -> None:
         }).raise_for_status()
 
 
-async def _load(port: int, path: str, requests: int, concurrency: int) -> tuple[float, list[float]]:
-    url = f"http://127.0.0.1:{port}{path}"
-    remaining = iter(range(requests))
-    latencies: list[float] = []
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(headers={"token": TOKEN}, limits=limits, timeout=30) as client:
-        for _ in range(20):
-            (await client.post(url, json={"number": NUMBER, "message": "warm"})).raise_for_status()
-
-        async def worker() -> None:
-            for _ in remaining:
-                started = time.perf_counter()
-                (await client.post(url, json={"number": NUMBER, "message": "hi"})).raise_for_status()
-                latencies.append(time.perf_counter() - started)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        return requests / (time.perf_counter() - started), latencies
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--requests", type=int, default=1500)
@@ -104,7 +84,7 @@ def main() -> int:
             ws.stdout.readline()
         for _ in range(args.rounds):
             for name in ("quiet", "busy"):
-                rps, _ = asyncio.run(_load(port, f"/api/message/text/{name}", args.requests, args.concurrency))
+                rps, _ = asyncio.run(load(port, args.requests, args.concurrency, f"/api/message/text/{name}"))
                 rates[name].append(rps)
                 time.sleep(3.5)  # let the delayed receipts (1 s, 3 s) of this round go out before the next
     finally:

@@ -89,9 +89,10 @@ def start_bare(port: int) -> subprocess.Popen[bytes]:
     return process
 
 
-async def load(port: int, requests: int, concurrency: int) -> tuple[float, list[float]]:
+async def load(port: int, requests: int, concurrency: int,
+               path: str = "/api/message/text/bench") -> tuple[float, list[float]]:
     """Requests/s and per-request latencies (s) for ``requests`` sends over ``concurrency`` workers."""
-    url = f"http://127.0.0.1:{port}/api/message/text/bench"
+    url = f"http://127.0.0.1:{port}{path}"
     latencies: list[float] = []
     remaining = iter(range(requests))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
