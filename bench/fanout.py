@@ -17,10 +17,9 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import suppress
 
 import httpx
-from messages import ROOT, TOKEN, free_port, load, start_mockryze, wait_listening
+from messages import ROOT, TOKEN, free_port, load, start_mockryze, stop_all, wait_listening
 
 RECEIVER = """
 import sys
@@ -88,12 +87,7 @@ def main() -> int:
                 rates[name].append(rps)
                 time.sleep(3.5)  # let the delayed receipts (1 s, 3 s) of this round go out before the next
     finally:
-        for process in processes:
-            process.terminate()
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=5)
-            if process.poll() is None:
-                process.kill()
+        stop_all(processes)
     quiet, busy = statistics.median(rates["quiet"]), statistics.median(rates["busy"])
     print(f"fan-out bench · separate processes · {args.requests} sends x {args.rounds} rounds · "
           f"concurrency {args.concurrency}")

@@ -82,6 +82,15 @@ def start_mockryze(port: int) -> subprocess.Popen[bytes]:
     return process
 
 
+def stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+        with suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        if process.poll() is None:
+            process.kill()
+
+
 def start_bare(port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(port)], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -162,12 +171,7 @@ def main() -> int:
             for name in ("bare", "mockryze"):
                 results[name].append(asyncio.run(load(ports[name], args.requests, args.concurrency)))
     finally:
-        for process in processes:
-            process.terminate()
-            with suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=5)
-            if process.poll() is None:
-                process.kill()
+        stop_all(processes)
 
     def summary(name: str) -> tuple[float, float, float]:
         rps = statistics.median(r for r, _ in results[name])

@@ -81,7 +81,7 @@ class Dispatcher:
         self._local_apps: dict[str, ASGIApp] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._client: httpx.AsyncClient | None = None
-        self._keep_alive = KeepAliveClient(USER_AGENT)
+        self._keep_alive = KeepAliveClient()
         self._start_lock = threading.Lock()
 
     # --- wiring -----------------------------------------------------------------------------

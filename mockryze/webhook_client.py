@@ -20,8 +20,7 @@ Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
 class KeepAliveClient:
-    def __init__(self, user_agent: str) -> None:
-        self.user_agent = user_agent
+    def __init__(self) -> None:
         self._idle: dict[tuple[str, int], list[Connection]] = {}
 
     async def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:

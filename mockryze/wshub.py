@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -29,7 +29,6 @@ class Client:
     media_base64: bool
     queue: asyncio.Queue[str]
     overflowed: bool = False
-    sent: int = field(default=0)
 
     def offer(self, frame: str) -> None:
         """Runs on the client's loop."""
@@ -64,7 +63,6 @@ class Client:
         while not self.overflowed:
             frame = await self.queue.get()
             await self.websocket.send_text(frame)
-            self.sent += 1
 
 
 class Hub:

@@ -35,7 +35,7 @@ async def with_server(answer: Answer, requests: int) -> tuple[list[int], int]:
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    client = KeepAliveClient("test")
+    client = KeepAliveClient()
     try:
         statuses = [await client.post(f"http://127.0.0.1:{port}/hook?x=1", b'{"a":1}',
                                       {"Content-Type": "application/json"}, timeout=2) for _ in range(requests)]
@@ -98,7 +98,7 @@ def test_refused_and_silent_receivers_fail_clearly() -> None:
         server.close()
         await server.wait_closed()
         with pytest.raises(WebhookError, match="ConnectError"):
-            await KeepAliveClient("t").post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=2)
+            await KeepAliveClient().post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=2)
 
     async def silent() -> None:
         async def never(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -107,7 +107,7 @@ def test_refused_and_silent_receivers_fail_clearly() -> None:
         server = await asyncio.start_server(never, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         with pytest.raises(TimeoutError):
-            await KeepAliveClient("t").post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=0.2)
+            await KeepAliveClient().post(f"http://127.0.0.1:{port}/", b"{}", {}, timeout=0.2)
         server.close()
 
     asyncio.run(refused())
