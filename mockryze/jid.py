@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 USER_SERVER = "s.whatsapp.net"
 LID_SERVER = "lid"
@@ -121,6 +122,11 @@ def parse(raw: str) -> Jid:
     """Parse a recipient as clients send it; raises :class:`InvalidRecipient`."""
     if not isinstance(raw, str):
         raise InvalidRecipient(repr(raw), "a recipient must be a string")
+    return _parse_text(raw)
+
+
+@lru_cache(maxsize=4096)  # a chat's JID is parsed on every send and receipt; Jid is immutable
+def _parse_text(raw: str) -> Jid:
     text = raw.strip()
     if not text:
         raise InvalidRecipient(raw, "empty recipient")
@@ -263,6 +269,7 @@ def _check_digits(phone: str) -> None:
 # --- JID-level matching --------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def variants(jid: Jid) -> tuple[Jid, ...]:
     """Every JID the service would try for ``jid`` (both Brazilian forms for a mobile), device dropped."""
     if jid.phone is None:
