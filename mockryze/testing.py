@@ -7,10 +7,8 @@ test reads the same whether it talks to the world directly or to ``mockryze serv
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from collections.abc import Coroutine
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import httpx
 from starlette.applications import Starlette
@@ -19,11 +17,10 @@ from mockryze import control, instance, messages, schemas, simulate
 from mockryze.delivery import views
 from mockryze.events import RecordedEvent, lookup, matches, wait_until
 from mockryze.http.app import create_app
+from mockryze.inprocess import AsyncTransport, SyncTransport
 from mockryze.server import BackgroundServer
 from mockryze.settings import Settings
 from mockryze.world import World
-
-T = TypeVar("T")
 
 # In-process worlds start frozen at a fixed moment, so timestamps replay like ids do.
 FIXED_START = 1_767_268_800.0  # 2026-01-01T12:00:00Z
@@ -36,45 +33,6 @@ IN_PROCESS_DEFAULTS: dict[str, Any] = {
 class Instance(NamedTuple):
     name: str
     token: str
-
-
-class _LoopThread:
-    """One event loop in a daemon thread; sync callers hand it coroutines."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, name="mockryze-client", daemon=True)
-        self.thread.start()
-
-    def run(self, coro: Coroutine[Any, Any, T]) -> T:
-        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
-
-    def close(self) -> None:
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=5)
-        self.loop.close()
-
-
-class _InProcessTransport(httpx.BaseTransport):
-    """A sync httpx transport that runs the ASGI app in-process (no sockets)."""
-
-    def __init__(self, app: Starlette) -> None:
-        self._asgi = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        self._loop = _LoopThread()
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.read()
-
-        async def send() -> tuple[int, httpx.Headers, bytes]:
-            forwarded = httpx.Request(request.method, request.url, headers=request.headers, content=content)
-            response = await self._asgi.handle_async_request(forwarded)
-            return response.status_code, response.headers, await response.aread()
-
-        status, headers, body = self._loop.run(send())
-        return httpx.Response(status, headers=headers, content=body, request=request)
-
-    def close(self) -> None:
-        self._loop.close()
 
 
 class MockRyze:
@@ -135,11 +93,11 @@ class MockRyze:
     def client(self) -> httpx.Client:
         """A sync httpx client wired to the app in-process; send tokens yourself."""
         if self._client is None:
-            self._client = httpx.Client(transport=_InProcessTransport(self.app), base_url=IN_PROCESS_BASE_URL)
+            self._client = httpx.Client(transport=SyncTransport(self.app), base_url=IN_PROCESS_BASE_URL)
         return self._client
 
     def async_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url=IN_PROCESS_BASE_URL)
+        return httpx.AsyncClient(transport=AsyncTransport(self.app), base_url=IN_PROCESS_BASE_URL)
 
     def serve(self) -> str:
         """Start a live Hypercorn server on a free port (background thread); returns its base URL."""

@@ -151,6 +151,14 @@ class World:
             await asyncio.wait({woken}, timeout=timeout)
             self.run_due()
 
+    def block_until(self, due: float) -> None:
+        """``sleep_until`` for a caller with no event loop to yield to: blocks this thread instead."""
+        while self.now() < due:
+            woken = threading.Event()
+            self.schedule(due - self.now(), woken.set, survives_reset=True)
+            woken.wait(None if self.clock.frozen else max(due - self.now(), 0.0))
+            self.run_due()
+
     # --- fake data --------------------------------------------------------------------------
     def faker(self) -> Faker:
         """A Faker seeded from the world's own sequence, so fake data replays under the seed."""

@@ -28,6 +28,7 @@ from mockryze.world import World
 log = logging.getLogger("mockryze")
 
 Auth = Literal["account", "either", "none"]
+BLOCKING = "mockryze.blocking"  # ASGI scope extension: the request runs on a thread with no event loop to yield to
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                 ctx = _context(spec, world, request, raw)
                 result = spec.handler(ctx)
             if isinstance(result, Deferred):
-                await world.sleep(result.delay)
+                await _pause(world, request, result.delay)
                 with world.lock:
                     world.run_due()
                     result = result.then()
@@ -113,6 +114,14 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
         return JSONResponse(payload, status_code=status)
 
     return endpoint
+
+
+async def _pause(world: World, request: Request, seconds: float) -> None:
+    """Wait ``seconds`` on the mock's clock; a request run on a thread with no event loop blocks it."""
+    if BLOCKING in request.scope.get("extensions", {}):
+        world.block_until(world.now() + seconds)
+    else:
+        await world.sleep(seconds)
 
 
 def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Context:
