@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -49,8 +50,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
     world = World(settings)
     print(banner(settings, world.default_account.token), flush=True)
+    app = create_app(world)
+    gc.freeze()  # what start-up built (modules, routes, settings) lives forever: full collections skip it
     try:
-        asyncio.run(serve_until_signalled(create_app(world), settings.host, settings.port))
+        asyncio.run(serve_until_signalled(app, settings.host, settings.port))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

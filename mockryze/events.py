@@ -6,8 +6,10 @@ Delivery (webhooks, WebSocket) subscribes to the bus; the record itself is what
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,8 +40,9 @@ Subscriber = Callable[[RecordedEvent], None]
 
 
 class EventBus:
-    def __init__(self) -> None:
-        self._records: list[RecordedEvent] = []
+    def __init__(self, limit: int | None = None) -> None:
+        self._records: deque[RecordedEvent] = deque(maxlen=limit)  # bounded memory: oldest dropped first
+        self._seq = itertools.count(1)
         self._subscribers: list[Subscriber] = []
         self.published = threading.Condition()  # notified after every event (for waiting tests)
 
@@ -49,7 +52,7 @@ class EventBus:
         if event not in EVENT_TYPES:
             raise ValueError(f"unknown event type {event!r}")
         envelope = {"event": event, "data": data, "instanceData": instance_data}
-        record = RecordedEvent(len(self._records) + 1, account_token, instance, envelope)
+        record = RecordedEvent(next(self._seq), account_token, instance, envelope)
         self._records.append(record)
         for subscriber in list(self._subscribers):
             subscriber(record)
@@ -73,6 +76,7 @@ class EventBus:
 
     def clear(self) -> None:
         self._records.clear()
+        self._seq = itertools.count(1)
 
 
 # --- the events module's configuration rules (webhooks, WebSocket) ----------------------------

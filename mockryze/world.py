@@ -51,7 +51,7 @@ class World:
         self.clock = clock or Clock(self.settings.start_time, frozen=self.settings.frozen_clock)
         self.clock.on_advance(self.run_due)
         self.lock = threading.RLock()
-        self.bus = EventBus()
+        self.bus = EventBus(self.settings.event_record_limit)
         self.tz = _zone(self.settings.timezone)
         self.base_url = self.settings.base_url
         # The two delivery channels listen to the bus. They are imported here, not at the top,

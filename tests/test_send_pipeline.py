@@ -375,6 +375,17 @@ def test_store_cap_evicts_the_oldest_first(api: CheckedClient, sales: MockRyze) 
     assert [m["id"] for m in store(api)][:2] == [ids[3], ids[4]]
 
 
+@pytest.mark.ryze(event_record_limit=4)
+def test_event_record_keeps_the_newest_events(api: CheckedClient, sales: MockRyze) -> None:
+    ids = [send_ok(api, message=f"m{i}")["messageId"] for i in range(3)]  # each: message.exchange + sent
+    response = api.get(EVENTS, params={"instance": "sales"})
+    assert response.status_code == 200, response.text
+    kept = [(e["event"], e["data"].get("id") or e["data"]["messageIds"][0]) for e in response.json()["events"]]
+    assert kept == [("message.exchange", ids[1]), ("message.status", ids[1]),
+                    ("message.exchange", ids[2]), ("message.status", ids[2])]
+    assert response.json()["count"] == 4
+
+
 @pytest.mark.ryze(message_store_limit=3)
 def test_store_cap_counts_incoming_and_outgoing_together(api: CheckedClient, sales: MockRyze) -> None:
     first = send_ok(api)["messageId"]
