@@ -69,7 +69,7 @@ def test_sync_and_async_clients_answer_alike() -> None:
 
 
 def test_the_route_index_answers_as_a_full_scan_would() -> None:
-    ryze, headers = _world()
+    ryze, _ = _world()
     with ryze:
         router = ryze.app.router
         assert isinstance(router, IndexedRouter)
