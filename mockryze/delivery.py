@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import threading
 import time
 from collections import deque
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
 USER_AGENT = "RyzeAPI-Webhook/1.0 (mockryze)"
 RETRY_STATUSES = frozenset({408, 429})
+PLAIN_CACHE_SIZE = 1024  # distinct webhook URLs whose client choice is remembered
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Delivery:
     created_at: str
     status: str = "pending"  # pending | delivered | dead
     attempts: list[Attempt] = field(default_factory=list)
+    body: bytes | None = field(default=None, repr=False, compare=False)  # encoded envelope, until delivery starts
 
     @property
     def queue_key(self) -> tuple[str, str, str]:
@@ -83,11 +86,18 @@ class Dispatcher:
         self._client: httpx.AsyncClient | None = None
         self._keep_alive = KeepAliveClient()
         self._start_lock = threading.Lock()
+        self._plain: dict[str, bool] = {}  # url -> whether it takes the keep-alive client
+        self._iso_cache: tuple[float, str] = (math.nan, "")  # (whole second, world.iso() of it)
+        # Submitted deliveries wait here for the loop; one wake-up call at a time is outstanding on it.
+        self._pending: list[Delivery] = []
+        self._pending_lock = threading.Lock()
+        self._woken: asyncio.AbstractEventLoop | None = None
 
     # --- wiring -----------------------------------------------------------------------------
     def route_locally(self, base_url: str, app: ASGIApp) -> None:
         """Deliveries to ``base_url`` go straight into ``app`` (the in-process capture inbox)."""
         self._local_apps[base_url.rstrip("/")] = app
+        self._plain.clear()
 
     def on_event(self, record: RecordedEvent) -> None:
         """Bus subscriber: journal a delivery for every enabled webhook that wants the event."""
@@ -95,21 +105,34 @@ class Dispatcher:
         instance = account.instances.get(record.instance) if account else None
         if instance is None:
             return
-        for row in instance.webhooks.values():
-            if row["enabled"] and row["url"] and wants(row["events"], record.event):
-                self._submit(self._new_delivery(record, row))
+        event = record.event
+        rows = [row for row in instance.webhooks.values()
+                if row["enabled"] and row["url"] and wants(row["events"], event)]
+        if not rows:
+            return
+        created_at = self._iso()
+        variants: dict[bool, tuple[dict[str, Any], bytes]] = {}  # mediaBase64 -> (envelope, body)
+        deliveries = []
+        for row in rows:
+            media = bool(row["mediaBase64"])
+            if media not in variants:
+                envelope = for_channel(record.envelope, media)
+                variants[media] = (envelope, encode(envelope))
+            deliveries.append(self._new_delivery(record, row, *variants[media], created_at))
+        self._submit(deliveries)
 
     def redeliver(self, delivery_id: str) -> Delivery:
         original = self._journal[delivery_id]
         copy = Delivery(
             id=self._next_id(), account_token=original.account_token, instance=original.instance,
             label=original.label, event=original.event, url=original.url, headers=dict(original.headers),
-            envelope=original.envelope, created_at=self.world.iso(),
+            envelope=original.envelope, created_at=self._iso(),
         )
-        self._submit(copy)
+        self._submit([copy])
         return copy
 
-    def _new_delivery(self, record: RecordedEvent, row: dict[str, Any]) -> Delivery:
+    def _new_delivery(self, record: RecordedEvent, row: dict[str, Any], envelope: dict[str, Any], body: bytes,
+                      created_at: str) -> Delivery:
         url = row["url"].rstrip("/") + "/" + record.event if row["byEvents"] else row["url"]
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         # Live clients saw instance.state arrive without the Authorization header (90-decisions D1).
@@ -119,17 +142,34 @@ class Dispatcher:
         return Delivery(
             id=self._next_id(), account_token=record.account_token, instance=record.instance,
             label=row["label"], event=record.event, url=url, headers=headers,
-            envelope=for_channel(record.envelope, row["mediaBase64"]), created_at=self.world.iso(),
+            envelope=envelope, created_at=created_at, body=body,
         )
 
     def _next_id(self) -> str:
         return f"dlv_{next(self._seq):06d}"
 
-    def _submit(self, delivery: Delivery) -> None:
-        self._journal[delivery.id] = delivery
+    def _iso(self) -> str:
+        """``world.iso()``, formatted once per second of the clock (it shows whole seconds)."""
+        now = self.world.now()
+        second, text = self._iso_cache
+        if second <= now < second + 0.999:
+            return text
+        text = self.world.iso(now)
+        if now % 1 < 0.999:  # near the next second, the microsecond rounding may already show it
+            self._iso_cache = (math.floor(now), text)
+        return text
+
+    def _submit(self, deliveries: list[Delivery]) -> None:
+        for delivery in deliveries:
+            self._journal[delivery.id] = delivery
         self._trim_journal()
         loop = self._ensure_loop()
-        loop.call_soon_threadsafe(self._enqueue, delivery)
+        with self._pending_lock:
+            self._pending += deliveries
+            if self._woken is loop:
+                return
+            self._woken = loop
+        loop.call_soon_threadsafe(self._take_pending)
 
     def _trim_journal(self) -> None:
         limit = self.world.settings.delivery_journal_limit
@@ -185,9 +225,16 @@ class Dispatcher:
                 await self._client.aclose()
                 self._client = None
             await self._keep_alive.aclose()
+            self._queues.clear()  # their drain tasks are gone: a later loop starts new ones
 
         asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=5)
         loop.call_soon_threadsafe(loop.stop)
+
+    def _take_pending(self) -> None:
+        with self._pending_lock:
+            deliveries, self._pending, self._woken = self._pending, [], None
+        for delivery in deliveries:
+            self._enqueue(delivery)
 
     def _enqueue(self, delivery: Delivery) -> None:
         queue = self._queues.get(delivery.queue_key)
@@ -204,13 +251,14 @@ class Dispatcher:
         del self._queues[key]
 
     async def _deliver(self, delivery: Delivery) -> None:
-        delays = self.world.settings.retry_delays
-        body = json.dumps(delivery.envelope, ensure_ascii=False).encode()
+        body = encode(delivery.envelope) if delivery.body is None else delivery.body
+        delivery.body = None  # the journal keeps the envelope, not a second copy of it
         for number in itertools.count(1):
             retryable = await self._attempt(delivery, number, body)
             failed_at = self.world.now()  # the backoff counts from the failure, not from when we sleep
             if delivery.status == "delivered":
                 break
+            delays = self.world.settings.retry_delays
             if not retryable or number > len(delays):
                 self._finish(delivery, "dead")
                 break
@@ -235,7 +283,7 @@ class Dispatcher:
         except (httpx.HTTPError, httpx.InvalidURL, WebhookError) as exc:  # InvalidURL is no HTTPError
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
+        delivery.attempts.append(Attempt(number, self._iso(), status, latency, error))
         if status is not None and 200 <= status < 300:
             self._finish(delivery, "delivered")
             return False
@@ -252,9 +300,15 @@ class Dispatcher:
 
     def _plain_http(self, url: str) -> bool:
         """http:// receivers outside this process take the lean keep-alive client."""
-        if not url.startswith("http://") or any(url.startswith(base) for base in self._local_apps):
-            return False
-        return all(ch.isprintable() and not ch.isspace() for ch in url)
+        plain = self._plain.get(url)
+        if plain is None:
+            if len(self._plain) >= PLAIN_CACHE_SIZE:
+                self._plain.clear()
+            plain = self._plain[url] = (
+                url.startswith("http://") and not any(url.startswith(base) for base in self._local_apps)
+                and all(ch.isprintable() and not ch.isspace() for ch in url)
+            )
+        return plain
 
     def _http(self) -> httpx.AsyncClient:
         import httpx
@@ -271,3 +325,7 @@ class Dispatcher:
 
 def views(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
     return [d.view() for d in deliveries]
+
+
+def encode(envelope: dict[str, Any]) -> bytes:
+    return json.dumps(envelope, ensure_ascii=False).encode()

@@ -9,6 +9,7 @@ httpx (see :mod:`mockryze.delivery`).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 
@@ -17,56 +18,87 @@ class WebhookError(Exception):
 
 
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+Address = tuple[str, int]
+TARGET_CACHE_SIZE = 256  # distinct (url, headers) pairs whose request head is kept
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a POST goes and its request head, split around the Content-Length value."""
+
+    address: Address
+    head_start: bytes  # request line, Host, "Content-Length: "
+    head_end: bytes  # the other headers and the blank line
+
+    @classmethod
+    def of(cls, url: str, headers: dict[str, str]) -> Target:
+        parts = urlsplit(url)
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        start = f"POST {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Length: "
+        end = "".join(f"\r\n{name}: {value}" for name, value in headers.items() if name.lower() != "content-length")
+        address = (parts.hostname or "", parts.port or 80)
+        return cls(address, start.encode("latin-1"), (end + "\r\n\r\n").encode("latin-1"))
+
+    def request(self, body: bytes) -> bytes:
+        return b"".join((self.head_start, str(len(body)).encode(), self.head_end, body))
 
 
 class KeepAliveClient:
     def __init__(self) -> None:
-        self._idle: dict[tuple[str, int], list[Connection]] = {}
+        self._idle: dict[Address, list[Connection]] = {}
+        self._targets: dict[tuple[str, tuple[tuple[str, str], ...]], Target] = {}
 
     async def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
         """POST ``body``; returns the status code. Raises TimeoutError or WebhookError."""
-        parts = urlsplit(url)
-        host, port = parts.hostname or "", parts.port or 80
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        head = [f"POST {target} HTTP/1.1", f"Host: {parts.netloc}", f"Content-Length: {len(body)}"]
-        head += [f"{name}: {value}" for name, value in headers.items() if name.lower() != "content-length"]
-        request = ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
-        reused = bool(self._idle.get((host, port)))
+        target = self._target(url, headers)
+        request = target.request(body)
+        reused = bool(self._idle.get(target.address))
         try:
-            return await asyncio.wait_for(self._exchange(host, port, request), timeout)
+            async with asyncio.timeout(timeout):
+                return await self._exchange(target.address, request)
         except WebhookError:
             if not reused:
                 raise
-            # A kept-alive connection the receiver had already closed: one fresh try, as browsers do.
-            return await asyncio.wait_for(self._exchange(host, port, request, fresh=True), timeout)
+        # A kept-alive connection the receiver had already closed: one fresh try, as browsers do.
+        async with asyncio.timeout(timeout):
+            return await self._exchange(target.address, request, fresh=True)
 
-    async def _exchange(self, host: str, port: int, request: bytes, fresh: bool = False) -> int:
-        reader, writer = await self._connection(host, port, fresh)
+    def _target(self, url: str, headers: dict[str, str]) -> Target:
+        key = (url, tuple(headers.items()))
+        target = self._targets.get(key)
+        if target is None:
+            if len(self._targets) >= TARGET_CACHE_SIZE:
+                self._targets.clear()
+            target = self._targets[key] = Target.of(url, headers)
+        return target
+
+    async def _exchange(self, address: Address, request: bytes, fresh: bool = False) -> int:
+        reader, writer = await self._connection(address, fresh)
         try:
             writer.write(request)
             await writer.drain()
             status, keep_alive = await _read_response(reader)
-        except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
             writer.close()
             raise WebhookError(f"{type(exc).__name__}: {exc}") from None
         except BaseException:
             writer.close()
             raise
         if keep_alive:
-            self._idle.setdefault((host, port), []).append((reader, writer))
+            self._idle.setdefault(address, []).append((reader, writer))
         else:
             writer.close()
         return status
 
-    async def _connection(self, host: str, port: int, fresh: bool) -> Connection:
-        idle = self._idle.get((host, port), [])
+    async def _connection(self, address: Address, fresh: bool) -> Connection:
+        idle = self._idle.get(address, [])
         while idle and not fresh:
             reader, writer = idle.pop()
             if not writer.is_closing() and not reader.at_eof():
                 return reader, writer
             writer.close()
         try:
-            return await asyncio.open_connection(host, port)
+            return await asyncio.open_connection(*address)
         except OSError as exc:
             raise WebhookError(f"ConnectError: {exc}") from None
 
@@ -79,15 +111,16 @@ class KeepAliveClient:
 
 async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     """Read one response; returns (status, whether the connection can be reused)."""
-    status_line = await reader.readuntil(b"\r\n")
-    version, status, *_ = status_line.decode("latin-1").split(" ", 2)
+    status_line, *lines = (await _read_head(reader)).decode("latin-1").split("\r\n")
+    version, status_text, *_ = status_line.split(" ", 2)
+    status = int(status_text)
     headers: dict[str, str] = {}
-    while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
-        name, _, value = line.decode("latin-1").partition(":")
+    for line in lines:
+        name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
     keep_alive = headers.get("connection", "").lower() != "close" and version == "HTTP/1.1"
-    if int(status) in (204, 304) or int(status) < 200:
-        return int(status), keep_alive
+    if status in (204, 304) or status < 200:
+        return status, keep_alive
     if "chunked" in headers.get("transfer-encoding", "").lower():
         while size := int((await reader.readuntil(b"\r\n")).split(b";")[0], 16):
             await reader.readexactly(size + 2)
@@ -98,4 +131,15 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bool]:
     else:
         await reader.read()  # delimited by close
         keep_alive = False
-    return int(status), keep_alive
+    return status, keep_alive
+
+
+async def _read_head(reader: asyncio.StreamReader) -> bytes:
+    """The status line and header lines, without the blank line that ends them."""
+    try:
+        return (await reader.readuntil(b"\r\n\r\n"))[:-4]
+    except asyncio.LimitOverrunError:  # a head longer than the reader's buffer limit: line by line
+        lines = []
+        while (line := await reader.readuntil(b"\r\n")) != b"\r\n":
+            lines.append(line)
+        return b"".join(lines)[:-2]

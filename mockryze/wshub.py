@@ -95,6 +95,9 @@ class Hub:
         """Bus subscriber: nothing is built when nobody listens (as RyzeAPI does)."""
         with self._lock:
             clients = list(self._clients.get((record.account_token, record.instance), ()))
+        if not clients:
+            return
+        here = _running_loop()
         frames: dict[bool, str] = {}
         for client in clients:
             if not wants(client.events, record.event):
@@ -103,5 +106,15 @@ class Hub:
                 frames[client.media_base64] = json.dumps(
                     for_channel(record.envelope, client.media_base64), ensure_ascii=False
                 )
+            # Usually the event comes from a request on the client's own loop: no self-pipe wake-up then.
+            # Still call_soon, not a direct offer, so frames keep emission order with other threads' events.
+            call_soon = client.loop.call_soon if client.loop is here else client.loop.call_soon_threadsafe
             with contextlib.suppress(RuntimeError):  # the client's loop has already closed
-                client.loop.call_soon_threadsafe(client.offer, frames[client.media_base64])
+                call_soon(client.offer, frames[client.media_base64])
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None

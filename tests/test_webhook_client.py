@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -112,3 +113,89 @@ def test_refused_and_silent_receivers_fail_clearly() -> None:
 
     asyncio.run(refused())
     asyncio.run(silent())
+
+
+def test_the_request_is_byte_exact_and_its_head_follows_the_headers() -> None:
+    """The cached request head: same bytes as built fresh, a new one when the headers change."""
+    seen: list[bytes] = []
+
+    async def run() -> None:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError):
+                while True:
+                    seen.append(await read_request(reader))
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                    await writer.drain()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = KeepAliveClient()
+        url = f"http://127.0.0.1:{port}/hook/a?x=1"
+        try:
+            for body, headers in ((b'{"a":1}', {"Content-Type": "application/json", "Content-Length": "99"}),
+                                  (b'{"b":22}', {"Content-Type": "application/json", "Content-Length": "99"}),
+                                  (b"{}", {"Content-Type": "application/json", "Authorization": "Bearer t"})):
+                assert await client.post(url, body, headers, timeout=2) == 200
+        finally:
+            await client.aclose()
+            server.close()
+
+    asyncio.run(run())
+    host = seen[0].split(b"\r\n")[1]
+    assert seen == [
+        b"POST /hook/a?x=1 HTTP/1.1\r\n" + host + b"\r\nContent-Length: 7\r\nContent-Type: application/json\r\n\r\n"
+        b'{"a":1}',
+        b"POST /hook/a?x=1 HTTP/1.1\r\n" + host + b"\r\nContent-Length: 8\r\nContent-Type: application/json\r\n\r\n"
+        b'{"b":22}',
+        b"POST /hook/a?x=1 HTTP/1.1\r\n" + host + b"\r\nContent-Length: 2\r\nContent-Type: application/json\r\n"
+        b"Authorization: Bearer t\r\n\r\n{}",
+    ]
+    assert host.startswith(b"Host: 127.0.0.1:")
+
+
+def trickle(response: bytes, pieces: int) -> Answer:
+    """Answer every request with ``response`` cut into ``pieces`` separate TCP writes."""
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while True:
+            await read_request(reader)
+            step = -(-len(response) // pieces)
+            for start in range(0, len(response), step):
+                writer.write(response[start:start + step])
+                await writer.drain()
+                await asyncio.sleep(0.005)
+    return answer
+
+
+@pytest.mark.parametrize("response", [
+    b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 11\r\n\r\n{\"ok\":true}",
+    b"HTTP/1.1 202 Accepted\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\nX-Trailer: y\r\n\r\n",
+])
+def test_a_response_split_across_many_writes_is_read_whole(response: bytes) -> None:
+    statuses, connections = asyncio.run(with_server(trickle(response, len(response)), 2))  # byte by byte
+    assert statuses == [int(response.split(b" ")[1])] * 2
+    assert connections == 1
+
+
+def test_a_header_block_larger_than_the_stream_limit_is_still_read() -> None:
+    padding = b"".join(b"X-Pad-%d: %s\r\n" % (n, b"p" * 1000) for n in range(100))  # ~100 KiB > 64 KiB
+    response = b"HTTP/1.1 200 OK\r\n" + padding + b"Content-Length: 2\r\n\r\nok"
+    statuses, connections = asyncio.run(with_server(trickle(response, 8), 2))
+    assert statuses == [200, 200]
+    assert connections == 1  # Content-Length after the padding was seen: the body was read, the connection kept
+
+
+def test_a_header_line_longer_than_the_stream_limit_is_a_webhook_error() -> None:
+    response = b"HTTP/1.1 200 OK\r\nX-Huge: " + b"h" * 100_000 + b"\r\nContent-Length: 0\r\n\r\n"
+    with pytest.raises(WebhookError, match="LimitOverrunError"):
+        asyncio.run(with_server(respond_forever(response), 1))
+
+
+def test_a_close_delimited_body_ends_the_connection() -> None:
+    async def http10(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.0 201 Created\r\nContent-Type: text/plain\r\n\r\nno length, ends at close")
+        await writer.drain()
+
+    statuses, connections = asyncio.run(with_server(http10, 2))
+    assert statuses == [201, 201]
+    assert connections == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -516,6 +517,46 @@ def test_a_thousand_events_arrive_in_emission_order(ryze: MockRyze, api: Checked
     ryze.wait_for_deliveries(1000, status="delivered", timeout=10)
     assert len(ryze.deliveries()) == 1000
     assert len(receiver.received) == 1000  # none lost, none doubled
+
+
+@pytest.mark.ryze(webhook_retry_delays="0,0,0,0,0")
+def test_events_published_from_many_threads_reach_every_webhook_in_bus_order(
+        ryze: MockRyze, api: CheckedClient, receivers: ReceiverPool) -> None:
+    """Deliveries reach the delivery loop in batches; each webhook still sees the bus's order, all of it."""
+    hooks = [receivers.new() for _ in range(3)]
+    ryze.create_instance("sales")
+    for label, receiver in zip("abc", hooks, strict=True):
+        configure(api, label=label, url=receiver.hook())
+    account = ryze.world.default_account
+
+    def publish(first: int) -> None:
+        for number in range(first, first + 100):
+            with ryze.world.lock:
+                control.inject_event(ryze.world, account, "sales", "call.update", call_data(number))
+
+    threads = [threading.Thread(target=publish, args=(n * 100,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    emitted = ryze.events("sales")
+    assert len(emitted) == 400
+    for receiver in hooks:
+        assert [r.body for r in receiver.wait_for(400, timeout=30)] == emitted
+    assert len(ryze.wait_for_deliveries(1200, status="delivered", timeout=10)) == 1200
+
+
+def test_a_closed_delivery_loop_starts_again_for_the_next_event(ryze: MockRyze, api: CheckedClient,
+                                                                receivers: ReceiverPool) -> None:
+    receiver = receivers.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.world.delivery.close()  # maybe before the first delivery went out: it may stay pending
+    envelope = inject(ryze.client, "sales", "call.update", call_data(2))
+    [second] = [d for d in ryze.deliveries() if d["envelope"] == envelope]
+    wait_status(ryze, second["id"], "delivered")
+    assert envelope in receiver.bodies()
 
 
 def test_a_retrying_webhook_does_not_block_another_one(ryze: MockRyze, api: CheckedClient,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import json
 import random
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +17,9 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
 from mockryze import catalog, schemas
+from mockryze.events import RecordedEvent
 from mockryze.testing import MockRyze
+from mockryze.wshub import Hub
 from tests.receivers import (
     INJECTABLE,
     ReceiverPool,
@@ -334,3 +338,51 @@ def test_upgrades_count_against_the_rate_limit(ryze: MockRyze, sockets: Sockets)
     assert response.headers["X-RateLimit-Limit"] == "2"
     # another token has its own budget
     assert sockets.open("sales", ryze.account_token) is not None
+
+
+# --- the hub's hand-off to the clients' loops ------------------------------------------------------
+
+
+def record(number: int) -> RecordedEvent:
+    return RecordedEvent(number, "acct", "sales", {"event": "call.update", "data": {"n": number}, "instanceData": {}})
+
+
+def test_frames_from_the_clients_loop_and_from_other_threads_keep_emission_order() -> None:
+    """An event published on the client's own loop is queued behind one another thread published first."""
+    hub = Hub(queue_size=10)
+
+    async def run() -> list[int]:
+        client = hub.connect(("acct", "sales"), websocket=None, config={"events": [], "mediaBase64": False})
+        # The loop is busy here (this coroutine) while another thread publishes: its frame waits for the loop.
+        thread = threading.Thread(target=hub.on_event, args=(record(1),))
+        thread.start()
+        thread.join()
+        hub.on_event(record(2))  # on the client's loop
+        await asyncio.sleep(0)
+        return [json.loads(client.queue.get_nowait())["data"]["n"] for _ in range(client.queue.qsize())]
+
+    assert asyncio.run(run()) == [1, 2]
+
+
+def test_an_event_on_the_clients_loop_needs_no_cross_thread_wake_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    hub = Hub(queue_size=10)
+
+    async def run() -> tuple[int, str]:
+        loop = asyncio.get_running_loop()
+        wake_ups = 0
+        threadsafe = loop.call_soon_threadsafe
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            nonlocal wake_ups
+            wake_ups += 1
+            return threadsafe(*args, **kwargs)
+
+        monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
+        client = hub.connect(("acct", "sales"), websocket=None, config={"events": [], "mediaBase64": False})
+        hub.on_event(record(7))
+        await asyncio.sleep(0)
+        return wake_ups, client.queue.get_nowait()
+
+    wake_ups, text = asyncio.run(run())
+    assert wake_ups == 0
+    assert json.loads(text) == record(7).envelope
