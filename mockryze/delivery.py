@@ -269,6 +269,7 @@ class Dispatcher:
         started = time.perf_counter()
         status: int | None = None
         error: str | None = None
+        unsendable = False
         import httpx  # imported on first delivery: it costs ~100 ms of `mockryze serve` start-up
 
         timeout = self.world.settings.webhook_timeout
@@ -282,13 +283,16 @@ class Dispatcher:
             error = f"timeout after {timeout:g} s"
         except (httpx.HTTPError, httpx.InvalidURL, WebhookError) as exc:  # InvalidURL is no HTTPError
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        except (UnicodeError, ValueError) as exc:  # no such request can be sent (e.g. a non-latin-1 header)
+            error = f"{type(exc).__name__}: {exc}"
+            unsendable = True
         latency = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self._iso(), status, latency, error))
         if status is not None and 200 <= status < 300:
             self._finish(delivery, "delivered")
             return False
         self._notify()
-        return status is None or status >= 500 or status in RETRY_STATUSES
+        return not unsendable and (status is None or status >= 500 or status in RETRY_STATUSES)
 
     def _finish(self, delivery: Delivery, status: str) -> None:
         delivery.status = status

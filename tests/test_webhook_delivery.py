@@ -319,6 +319,25 @@ def test_other_4xx_is_dead_lettered_at_once(ryze: MockRyze, api: CheckedClient, 
     assert len(receiver.received) == 1
 
 
+def test_a_request_that_cannot_be_sent_is_dead_lettered_at_once(ryze: MockRyze, api: CheckedClient,
+                                                                receivers: ReceiverPool) -> None:
+    """An Authorization value outside latin-1 cannot go in an HTTP header: journaled, not a wedged queue."""
+    receiver = receivers.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook(), label="bad", authorization="Bearer é€")
+    configure(api, url=receiver.hook(), label="good")
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    inject(ryze.client, "sales", "call.update", call_data(2))
+    bad = [d for d in ryze.deliveries() if d["label"] == "bad"]
+    for delivery in bad:
+        final = wait_status(ryze, delivery["id"], "dead")  # without any clock advance
+        [attempt] = final["attempts"]
+        assert attempt["statusCode"] is None and attempt["error"].startswith("UnicodeEncodeError")
+    good = [d for d in ryze.deliveries() if d["label"] == "good"]
+    assert [wait_status(ryze, d["id"], "delivered")["status"] for d in good] == ["delivered"] * 2
+    assert len(receiver.received) == 2
+
+
 def test_every_delivery_ends_delivered_or_dead(ryze: MockRyze, api: CheckedClient,
                                                receivers: ReceiverPool) -> None:
     ok, gone, calls = receivers.new(), receivers.new(default=404), receivers.new()
