@@ -91,10 +91,12 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     except ApiError as error:
         await _deny(websocket, error)
         return
-    await websocket.accept()
     key = (inst.account.token, inst.name)
+    # Registered before the handshake completes: an event emitted the moment the client sees the
+    # socket open is queued for it, not missed.
     client = world.hub.connect(key, websocket, config)
     try:
+        await websocket.accept()
         await client.run()
     finally:
         world.hub.disconnect(key, client)
