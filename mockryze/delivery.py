@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-import math
 import threading
 import time
 from collections import deque
@@ -87,7 +86,6 @@ class Dispatcher:
         self._keep_alive = KeepAliveClient()
         self._start_lock = threading.Lock()
         self._plain: dict[str, bool] = {}  # url -> whether it takes the keep-alive client
-        self._iso_cache: tuple[float, str] = (math.nan, "")  # (whole second, world.iso() of it)
         # Submitted deliveries wait here for the loop; one wake-up call at a time is outstanding on it.
         self._pending: list[Delivery] = []
         self._pending_lock = threading.Lock()
@@ -110,7 +108,7 @@ class Dispatcher:
                 if row["enabled"] and row["url"] and wants(row["events"], event)]
         if not rows:
             return
-        created_at = self._iso()
+        created_at = self.world.iso()
         variants: dict[bool, tuple[dict[str, Any], bytes]] = {}  # mediaBase64 -> (envelope, body)
         deliveries = []
         for row in rows:
@@ -126,7 +124,7 @@ class Dispatcher:
         copy = Delivery(
             id=self._next_id(), account_token=original.account_token, instance=original.instance,
             label=original.label, event=original.event, url=original.url, headers=dict(original.headers),
-            envelope=original.envelope, created_at=self._iso(),
+            envelope=original.envelope, created_at=self.world.iso(),
         )
         self._submit([copy])
         return copy
@@ -147,17 +145,6 @@ class Dispatcher:
 
     def _next_id(self) -> str:
         return f"dlv_{next(self._seq):06d}"
-
-    def _iso(self) -> str:
-        """``world.iso()``, formatted once per second of the clock (it shows whole seconds)."""
-        now = self.world.now()
-        second, text = self._iso_cache
-        if second <= now < second + 0.999:
-            return text
-        text = self.world.iso(now)
-        if now % 1 < 0.999:  # near the next second, the microsecond rounding may already show it
-            self._iso_cache = (math.floor(now), text)
-        return text
 
     def _submit(self, deliveries: list[Delivery]) -> None:
         for delivery in deliveries:
@@ -287,7 +274,7 @@ class Dispatcher:
             error = f"{type(exc).__name__}: {exc}"
             unsendable = True
         latency = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self._iso(), status, latency, error))
+        delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
         if status is not None and 200 <= status < 300:
             self._finish(delivery, "delivered")
             return False

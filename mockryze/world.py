@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
+import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from mockryze import catalog
@@ -37,12 +38,11 @@ class Account:
     instances: dict[str, Instance] = field(default_factory=dict)
 
 
-@dataclass(order=True)
-class _Timer:
+class _Timer(NamedTuple):  # a tuple, so the heap compares (due, seq) natively; seq is unique
     due: float
     seq: int
-    action: Callable[[], None] = field(compare=False)
-    survives_reset: bool = field(default=False, compare=False)
+    action: Callable[[], None]
+    survives_reset: bool = False
 
 
 class World:
@@ -66,6 +66,7 @@ class World:
         self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
         self._timer_seq = itertools.count()
         self._timers: list[_Timer] = []
+        self._iso_cache: tuple[float, str] = (math.inf, "")
         self.reset()
 
     # --- accounts ---------------------------------------------------------------------------
@@ -109,10 +110,20 @@ class World:
         return self.clock.now() if self._firing_at is None else self._firing_at
 
     def iso(self, epoch: float | None = None) -> str:
-        """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch (D2)."""
-        moment = datetime.fromtimestamp(self.now() if epoch is None else epoch, self.tz)
-        text = moment.isoformat(timespec="seconds")
-        return text.replace("+00:00", "Z") if self.tz is UTC else text
+        """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch (D2).
+
+        Whole seconds only, so each second is formatted once; within a millisecond of the next
+        second it is not cached (microsecond rounding may already show that one).
+        """
+        moment = self.now() if epoch is None else epoch
+        second, text = self._iso_cache
+        if second <= moment < second + 0.999:
+            return text
+        text = datetime.fromtimestamp(moment, self.tz).isoformat(timespec="seconds")
+        text = text.replace("+00:00", "Z") if self.tz is UTC else text
+        if moment % 1 < 0.999:
+            self._iso_cache = (math.floor(moment), text)
+        return text
 
     def schedule(self, delay: float, action: Callable[[], None], *, survives_reset: bool = False) -> None:
         with self.lock:

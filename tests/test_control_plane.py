@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -352,6 +354,25 @@ def test_clock_empty_post_changes_nothing(api: CheckedClient) -> None:
 @pytest.mark.ryze(timezone="UTC")
 def test_clock_iso_in_utc(api: CheckedClient) -> None:
     assert api.get(f"{M}/clock").json()["iso"] == "2026-01-01T12:00:00Z"
+
+
+@pytest.mark.parametrize("timezone", ["UTC", "America/Sao_Paulo", "America/New_York"])
+def test_clock_iso_shows_the_second_the_clock_is_in(timezone: str) -> None:
+    """Timestamps are whole seconds, each formatted once: every step, even across a second by a hair or a
+    DST change, shows what formatting that instant afresh shows."""
+    start = 1_772_953_198.25  # 2026-03-08 06:59:58.25Z: New York springs forward two seconds later
+    # The sixth step lands half a microsecond before 07:00:00Z, which rounding already shows.
+    steps = [0.0, 0.5, 0.2489, 0.0009999, 0.5, 0.5000996, 0.0000004, 0.999, 3599.0, 0.001]
+    with MockRyze(seed=1, timezone=timezone, start_time=start) as ryze:
+        seen, expected = [], []
+        for step in steps:
+            ryze.advance(step)
+            clock = ryze.client.get(f"{M}/clock").json()
+            moment = datetime.fromtimestamp(clock["now"], ZoneInfo(timezone)).isoformat(timespec="seconds")
+            seen.append(clock["iso"])
+            expected.append(moment.replace("+00:00", "Z"))
+        assert seen == expected
+        assert len(set(seen)) >= 4
 
 
 def test_clock_advance_fires_due_timers(api: CheckedClient, ryze: MockRyze) -> None:
