@@ -77,15 +77,17 @@ def dispatch(ctx: Context, draft: Draft, respond: Callable[[Message], dict[str, 
     ``delayed=False`` for the routes without ``delay`` (reaction, status): a stray one is ignored.
     """
     world, inst = ctx.world, _instance(ctx)
-    messages.prepare(world, inst, draft)  # refuse before waiting: nothing is stored or emitted
 
     def finish() -> tuple[int, dict[str, Any]]:
-        sent = messages.send(world, inst, draft)
+        sent = messages.send(world, inst, draft)  # checks everything first: a refusal stores and emits nothing
         data = respond(sent) if respond else messages.sent_data(world, sent)
         return 200, {"success": True, "message": message, "status": catalog.STATUS_SENT, "data": data}
 
     delay = float(ctx.body.get("delay") or 0) if delayed else 0.0
-    return Deferred(delay, finish) if delay > 0 else finish()
+    if delay <= 0:
+        return finish()
+    messages.prepare(world, inst, draft)  # refuse before waiting, not after
+    return Deferred(delay, finish)
 
 
 # --- media helpers ----------------------------------------------------------------------------

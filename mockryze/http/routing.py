@@ -149,7 +149,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     if not raw.strip():
         return {}
     try:
-        body = json.loads(raw, parse_constant=_not_json)
+        body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {exc}") from None
     if not isinstance(body, dict):
@@ -160,3 +160,6 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 def _not_json(constant: str) -> Any:
     """``NaN`` / ``Infinity`` are Python's extension, not JSON (RFC 8259): refuse them like any bad JSON."""
     raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_json)  # json.loads(..., parse_constant=) builds one per call
