@@ -42,7 +42,12 @@ async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
-    await hypercorn_serve(app, hypercorn_config(host, port), shutdown_trigger=stop.wait)  # type: ignore[arg-type]
+
+    async def shut_down() -> None:
+        await stop.wait()
+        await app.state.world.hub.close_all()  # WebSocket clients get 1001 "going away"
+
+    await hypercorn_serve(app, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
 
 
 def free_port(host: str = "127.0.0.1") -> int:

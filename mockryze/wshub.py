@@ -19,6 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from mockryze.events import RecordedEvent, for_channel, wants
 
 SLOW_CLIENT_CLOSE = 1013
+GOING_AWAY = 1001
 
 
 @dataclass(eq=False)
@@ -86,6 +87,16 @@ class Hub:
             clients.discard(client)
             if not clients:
                 self._clients.pop(key, None)
+
+    async def close_all(self, code: int = GOING_AWAY, reason: str = "server shutting down") -> None:
+        """Say goodbye to every client on this loop (the server is stopping), rather than let the
+        server cancel them, which clients see as 1011 internal error."""
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            clients = [c for group in self._clients.values() for c in group if c.loop is loop]
+        for client in clients:
+            with contextlib.suppress(Exception):
+                await client.websocket.close(code, reason)
 
     def count(self, key: tuple[str, str]) -> int:
         with self._lock:

@@ -18,6 +18,8 @@ from typing import IO
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
 from mockryze import catalog
 from mockryze.settings import Settings
@@ -183,6 +185,24 @@ def test_serve_stops_on_sigterm() -> None:
         server.proc.send_signal(signal.SIGTERM)
         assert server.wait() == 0, server.err
         assert "stopped" in server.out
+
+
+def test_stopping_serve_closes_websockets_with_going_away() -> None:
+    port = free_port()
+    with spawned("serve", "--port", str(port), "--account-token", "T123") as server:
+        start_server(server, port)
+        base = f"http://127.0.0.1:{port}"
+        created = httpx.post(f"{base}/api/instance/new", json={"name": "sales", "websocketEnabled": True},
+                             headers={"token": "T123"}, timeout=10)
+        assert created.status_code == 201, created.text
+        with connect(f"ws://127.0.0.1:{port}/ws/sales?token=T123", open_timeout=10) as ws:
+            server.proc.send_signal(signal.SIGTERM)
+            with pytest.raises(ConnectionClosed):
+                ws.recv(timeout=10)
+            assert ws.close_code == 1001
+            assert ws.close_reason == "server shutting down"
+        assert server.wait() == 0, server.err
+        assert "Traceback" not in server.err
 
 
 def test_same_seed_same_default_token() -> None:
