@@ -128,7 +128,10 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(int(q * len(ordered)), len(ordered) - 1)]
 
 
-def in_process(iterations: int) -> tuple[float, float]:
+JSON = {"content-type": "application/json"}
+
+
+def in_process(iterations: int) -> tuple[float, float, float]:
     sys.path.insert(0, str(ROOT))
     from mockryze.testing import MockRyze
 
@@ -151,7 +154,16 @@ def in_process(iterations: int) -> tuple[float, float]:
             return times
 
         async_times = asyncio.run(run_async())
-    return statistics.median(sync_times), statistics.median(async_times)
+
+    # httpx's own cost per call, measured the same way: a client whose transport answers at once.
+    canned = httpx.MockTransport(lambda request: httpx.Response(200, content=CANNED, headers=JSON))
+    floor_times = []
+    with httpx.Client(transport=canned, base_url="http://mockryze.test") as client:
+        for _ in range(iterations):
+            started = time.perf_counter()
+            client.post("/api/message/text/bench", json=BODY, headers=headers)
+            floor_times.append(time.perf_counter() - started)
+    return statistics.median(sync_times), statistics.median(async_times), statistics.median(floor_times)
 
 
 def main() -> int:
@@ -181,7 +193,7 @@ def main() -> int:
 
     mock_rps, mock_p50, mock_p99 = summary("mockryze")
     bare_rps, bare_p50, bare_p99 = summary("bare")
-    sync_median, async_median = in_process(args.in_process)
+    sync_median, async_median, floor_median = in_process(args.in_process)
     rows = [
         ("send text, live server: requests/s", ">= 0.85x bare", f"{mock_rps:,.0f}", f"{bare_rps:,.0f}",
          mock_rps / bare_rps, mock_rps / bare_rps >= 0.85),
@@ -191,6 +203,8 @@ def main() -> int:
          mock_p99 / bare_p99, mock_p99 / bare_p99 <= 2),
         ("send text, in-process ryze.client: median", "<= 200 us", f"{sync_median * 1e6:,.0f} us",
          f"async_client {async_median * 1e6:,.0f} us", sync_median / async_median, sync_median <= 200e-6),
+        ("  of which httpx.Client itself (no-op transport)", "-", f"{floor_median * 1e6:,.0f} us",
+         f"the mock {(sync_median - floor_median) * 1e6:,.0f} us", floor_median / sync_median, None),
     ]
     print(f"mockryze send-text bench · {args.requests} requests x {args.rounds} rounds · concurrency "
           f"{args.concurrency} · {os.cpu_count()} CPUs · load {os.getloadavg()[0]:.2f}")
