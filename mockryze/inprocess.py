@@ -51,12 +51,11 @@ class _Exchange:
         elif message["type"] == "http.response.body" and not self._head_only:
             self.parts.append(message.get("body", b""))
 
-    async def run(self, app: ASGIApp, raise_app_exceptions: bool) -> None:
+    async def run(self, app: ASGIApp) -> None:
+        """A crash answers what the app sent (the documented 500), as over a socket; the app logs it."""
         try:
             await app(self.scope, self.receive, self.send)
         except Exception:
-            if raise_app_exceptions:
-                raise
             if self.status is None:  # as httpx.ASGITransport: a crash before any response is a bare 500
                 self.status = 500
 
@@ -77,22 +76,20 @@ def _run_here(coro: Coroutine[Any, Any, None]) -> None:
 
 
 class SyncTransport(httpx.BaseTransport):
-    def __init__(self, app: ASGIApp, *, raise_app_exceptions: bool = False) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.raise_app_exceptions = raise_app_exceptions
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         exchange = _Exchange(request, request.read(), blocking=True)
-        _run_here(exchange.run(self.app, self.raise_app_exceptions))
+        _run_here(exchange.run(self.app))
         return exchange.response(request)
 
 
 class AsyncTransport(httpx.AsyncBaseTransport):
-    def __init__(self, app: ASGIApp, *, raise_app_exceptions: bool = False) -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self.raise_app_exceptions = raise_app_exceptions
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         exchange = _Exchange(request, await request.aread(), blocking=False)
-        await exchange.run(self.app, self.raise_app_exceptions)
+        await exchange.run(self.app)
         return exchange.response(request)
