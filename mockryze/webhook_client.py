@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 
@@ -19,7 +20,6 @@ class WebhookError(Exception):
 
 Connection = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 Address = tuple[str, int]
-TARGET_CACHE_SIZE = 256  # distinct (url, headers) pairs whose request head is kept
 
 
 @dataclass(frozen=True)
@@ -30,14 +30,15 @@ class Target:
     head_start: bytes  # request line, Host, "Content-Length: "
     head_end: bytes  # the other headers and the blank line
 
-    @classmethod
-    def of(cls, url: str, headers: dict[str, str]) -> Target:
+    @staticmethod
+    @lru_cache(maxsize=256)  # webhooks are few; each one's head is built once
+    def of(url: str, headers: tuple[tuple[str, str], ...]) -> Target:
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         start = f"POST {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Length: "
-        end = "".join(f"\r\n{name}: {value}" for name, value in headers.items() if name.lower() != "content-length")
+        end = "".join(f"\r\n{name}: {value}" for name, value in headers if name.lower() != "content-length")
         address = (parts.hostname or "", parts.port or 80)
-        return cls(address, start.encode("latin-1"), (end + "\r\n\r\n").encode("latin-1"))
+        return Target(address, start.encode("latin-1"), (end + "\r\n\r\n").encode("latin-1"))
 
     def request(self, body: bytes) -> bytes:
         return b"".join((self.head_start, str(len(body)).encode(), self.head_end, body))
@@ -46,11 +47,10 @@ class Target:
 class KeepAliveClient:
     def __init__(self) -> None:
         self._idle: dict[Address, list[Connection]] = {}
-        self._targets: dict[tuple[str, tuple[tuple[str, str], ...]], Target] = {}
 
     async def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
         """POST ``body``; returns the status code. Raises TimeoutError or WebhookError."""
-        target = self._target(url, headers)
+        target = Target.of(url, tuple(headers.items()))
         request = target.request(body)
         reused = bool(self._idle.get(target.address))
         try:
@@ -62,15 +62,6 @@ class KeepAliveClient:
         # A kept-alive connection the receiver had already closed: one fresh try, as browsers do.
         async with asyncio.timeout(timeout):
             return await self._exchange(target.address, request, fresh=True)
-
-    def _target(self, url: str, headers: dict[str, str]) -> Target:
-        key = (url, tuple(headers.items()))
-        target = self._targets.get(key)
-        if target is None:
-            if len(self._targets) >= TARGET_CACHE_SIZE:
-                self._targets.clear()
-            target = self._targets[key] = Target.of(url, headers)
-        return target
 
     async def _exchange(self, address: Address, request: bytes, fresh: bool = False) -> int:
         reader, writer = await self._connection(address, fresh)
