@@ -133,7 +133,7 @@ JSON = {"content-type": "application/json"}
 
 def in_process(iterations: int) -> tuple[float, float, float]:
     sys.path.insert(0, str(ROOT))
-    from mockryze.testing import MockRyze
+    from mockryze.testing.api import MockRyze
 
     with MockRyze(seed=1) as ryze:
         sales = ryze.create_instance("bench", connected=True)

@@ -41,8 +41,8 @@ from websockets.sync.client import connect as ws_connect
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout even without `pip install -e .`
 
-from mockryze import schemas  # noqa: E402
-from mockryze.testing import MockRyze  # noqa: E402
+from mockryze.core import schemas  # noqa: E402
+from mockryze.testing.api import MockRyze  # noqa: E402
 
 FIXTURE_TARGET_MS = 1.0
 SERVER_START_TARGET_S = 0.5
@@ -168,7 +168,7 @@ def fixture_steps(iterations: int) -> dict[str, Sample]:
 COLD_FIXTURE = """
 import json, time
 t0 = time.perf_counter()
-from mockryze.testing import MockRyze
+from mockryze.testing.api import MockRyze
 t1 = time.perf_counter()
 for seed in (0, 1):
     ryze = MockRyze(seed=seed)
@@ -697,7 +697,7 @@ def events_bench(requests: int, rounds: int, workers: int, latency_sends: int, p
             ws_url = f"ws://{HOST}:{base.rsplit(':', 1)[1]}/ws/{LOUD}?token={tokens[LOUD]}"
             stack.enter_context(ws_listeners(ws_url, arrivals, EVENT_SOCKETS))
             hub_key, deadline = (ryze.account_token, LOUD), time.monotonic() + 5.0
-            while ryze.world.hub.count(hub_key) < EVENT_SOCKETS:  # registered just after the handshake
+            while ryze.channels.hub.count(hub_key) < EVENT_SOCKETS:  # registered just after the handshake
                 if time.monotonic() > deadline:
                     raise RuntimeError("the WebSocket clients did not reach the hub")
                 time.sleep(0.005)
@@ -747,7 +747,7 @@ def events_bench(requests: int, rounds: int, workers: int, latency_sends: int, p
             if profile or (ratio < EVENTS_RATIO_TARGET and time.monotonic() - began + needs < budget):
                 server = getattr(ryze, "_server", None)
                 loops = {"server": getattr(server, "_loop", None),
-                         "webhook delivery": getattr(ryze.world.delivery, "_loop", None)}
+                         "webhook delivery": getattr(ryze.channels.delivery, "_loop", None)}
                 with loop_profiles(loops) as profiles:
                     drive(base, send, LOUD, tokens[LOUD], next(seq), profiled, workers)
                     quiesce(ryze, arrivals, channels, offset, 60.0)

@@ -12,10 +12,10 @@ from typing import Any
 from faker import Faker
 from hypothesis import HealthCheck, given, settings
 
-from mockryze import schemas
-from mockryze import strategies as ryze_st
-from mockryze.faker import WhatsAppProvider
-from mockryze.testing import MockRyze
+from mockryze.core import schemas
+from mockryze.testing import strategies as ryze_st
+from mockryze.testing.api import MockRyze
+from mockryze.testing.faker import WhatsAppProvider
 
 
 def my_webhook_handler(envelope: dict[str, Any]) -> str | None:

@@ -7,15 +7,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from mockryze.core.settings import Settings
     from mockryze.http.app import create_app
-    from mockryze.settings import Settings
-    from mockryze.testing import MockRyze, RemoteRyze
+    from mockryze.testing.api import MockRyze, RemoteRyze
 
 __all__ = ["MockRyze", "RemoteRyze", "Settings", "__version__", "create_app"]
 
 _EXPORTS = {
-    "MockRyze": "mockryze.testing", "RemoteRyze": "mockryze.testing",
-    "Settings": "mockryze.settings", "create_app": "mockryze.http.app",
+    "MockRyze": "mockryze.testing.api", "RemoteRyze": "mockryze.testing.api",
+    "Settings": "mockryze.core.settings", "create_app": "mockryze.http.app",
 }
 
 

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from dataclasses import MISSING
 
 from mockryze import __version__
+from mockryze.core.settings import ENV_PREFIX, Settings, option_fields, parse_value
+from mockryze.core.world import World
 from mockryze.http.app import create_app, openapi_document
 from mockryze.server import serve_until_signalled
-from mockryze.settings import ENV_PREFIX, Settings, option_fields, parse_value
-from mockryze.world import World
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,8 @@ import re
 from typing import Any
 from urllib.parse import urljoin
 
-from mockryze import __version__, catalog, schemas
+from mockryze import __version__
+from mockryze.core import literals, schemas
 from mockryze.http.routing import Endpoint
 
 SECURITY_SCHEMES = {
@@ -99,7 +100,7 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
                  "description": "RyzeAPI as emulated by mockryze, plus its control plane (tag `mock`). "
                                 "The WebSocket upgrade `GET /ws/{instance}` (token by header or `?token=`) "
                                 "is not an HTTP operation and is described in the README. "
-                                f"Over the rate limit every route answers 429 `{catalog.RATE_LIMITED.message}`."},
+                                f"Over the rate limit every route answers 429 `{literals.RATE_LIMITED.message}`."},
         "servers": [{"url": "/"}],
         "tags": TAGS,
         "security": [{"tokenHeader": []}, {"bearer": []}, {"tokenQuery": []}],

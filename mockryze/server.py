@@ -45,7 +45,7 @@ async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
 
     async def shut_down() -> None:
         await stop.wait()
-        await app.state.world.hub.close_all()  # WebSocket clients get 1001 "going away"
+        await app.state.channels.hub.close_all()  # WebSocket clients get 1001 "going away"
 
     await hypercorn_serve(app, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
 

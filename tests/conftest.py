@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 import pytest
 
-from mockryze import schemas
+from mockryze.core import schemas
 from mockryze.http.app import ALL_ENDPOINTS
 from mockryze.http.routing import Endpoint
-from mockryze.testing import MockRyze
+from mockryze.testing.api import MockRyze
 
 
 def _pattern(path: str) -> re.Pattern[str]:

@@ -21,9 +21,9 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
-from mockryze import catalog
-from mockryze.settings import Settings
-from mockryze.testing import MockRyze
+from mockryze.core import literals
+from mockryze.core.settings import Settings
+from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
 START_TIMEOUT = 20.0
@@ -168,7 +168,7 @@ def test_serve_end_to_end_and_sigint() -> None:
             assert (item["name"], item["status"], item["token"]) == ("sales", "connected", instance_token)
             assert item["numberJid"] == "5511999998888@s.whatsapp.net"
             assert "X-RateLimit-Limit" in listed.headers  # the CLI default: limits on
-            assert error_of(api.get(LIST, token="nope")) == catalog.INVALID_TOKEN
+            assert error_of(api.get(LIST, token="nope")) == literals.INVALID_TOKEN
             events = api.get("/__mock__/events", params={"instance": "sales"}, headers={"token": "T123"}).json()
             assert events["events"][0]["instanceData"]["baseUrl"] == base
 
@@ -230,7 +230,7 @@ def test_environment_variables_are_honoured() -> None:
             assert {r.status_code for r in responses} == {200}
             assert all("X-RateLimit-Limit" not in r.headers for r in responses)
             assert api.post("/api/instance/new", json={"name": "a"}).status_code == 201
-            assert error_of(api.post("/api/instance/new", json={"name": "b"})) == catalog.QUOTA_EXCEEDED
+            assert error_of(api.post("/api/instance/new", json={"name": "b"})) == literals.QUOTA_EXCEEDED
         server.proc.send_signal(signal.SIGINT)
         assert server.wait() == 0
 
@@ -246,7 +246,7 @@ def test_cli_flag_beats_environment() -> None:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
             api = CheckedClient(http)
             assert api.get(LIST, token="FLAGTOK").status_code == 200
-            assert error_of(api.get(LIST, token="ENVTOK")) == catalog.INVALID_TOKEN
+            assert error_of(api.get(LIST, token="ENVTOK")) == literals.INVALID_TOKEN
 
 
 def test_bogus_profile_flag_exits_non_zero_with_a_message() -> None:

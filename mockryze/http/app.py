@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,13 +18,19 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from mockryze import catalog, openapi
-from mockryze.http import control, events, instance, messages
+from mockryze import openapi
+from mockryze.core import literals
+from mockryze.core.settings import Settings
+from mockryze.core.world import World
+from mockryze.events import routes as events
+from mockryze.events.delivery import Dispatcher
+from mockryze.events.wshub import Hub
+from mockryze.http import control
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
 from mockryze.http.routing import Endpoint
-from mockryze.settings import Settings
-from mockryze.world import World
+from mockryze.instance import routes as instance
+from mockryze.messages import routes as messages
 
 log = logging.getLogger("mockryze")
 
@@ -34,10 +41,30 @@ ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
 TICK_SECONDS = 0.2
 
 
-def create_app(world: World | None = None, settings: Settings | None = None, **options: Any) -> Starlette:
-    """Build the app. Pass a world, or settings / keyword options to build a fresh one."""
+@dataclass(frozen=True)
+class Channels:
+    """How events leave a world: webhook deliveries and the WebSocket hub, both listening to its bus."""
+
+    delivery: Dispatcher
+    hub: Hub
+
+    @classmethod
+    def attach(cls, world: World) -> Channels:
+        channels = cls(Dispatcher(world), Hub(world.settings.websocket_queue_size))
+        world.bus.subscribe(channels.delivery.on_event)
+        world.bus.subscribe(channels.hub.on_event)
+        world.on_reset(channels.delivery.clear)
+        return channels
+
+
+def create_app(world: World | None = None, settings: Settings | None = None, *, channels: Channels | None = None,
+               **options: Any) -> Starlette:
+    """Build the app. Pass a world (and its channels, when they are already attached), or settings /
+    keyword options to build a fresh one."""
     if world is None:
         world = World(settings or Settings.from_sources(env={}, **options))
+    if channels is None:
+        channels = Channels.attach(world)
     limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
@@ -57,6 +84,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, **o
     )
     app.router = IndexedRouter(routes, lifespan=lifespan)
     app.state.world = world
+    app.state.channels = channels
     app.state.limiter = limiter
     return app
 
@@ -140,12 +168,12 @@ async def _tick(world: World) -> None:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        return error_response(catalog.METHOD_NOT_ALLOWED, headers=dict(exc.headers or {}))
+        return error_response(literals.METHOD_NOT_ALLOWED, headers=dict(exc.headers or {}))
     if exc.status_code == 404:
-        return error_response(catalog.ROUTE_NOT_FOUND)
+        return error_response(literals.ROUTE_NOT_FOUND)
     return JSONResponse({"success": False, "error": {"message": str(exc.detail)}}, status_code=exc.status_code)
 
 
 async def _crash(request: Request, exc: Exception) -> Response:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return error_response(catalog.INTERNAL_ERROR)
+    return error_response(literals.INTERNAL_ERROR)

@@ -9,12 +9,16 @@ from typing import Any
 
 from starlette.convertors import PathConvertor, register_url_convertor
 
-from mockryze import catalog, control, instance, messages, simulate
-from mockryze.catalog import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
-from mockryze.delivery import views
+from mockryze.core import literals
+from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
+from mockryze.core.world import Account
+from mockryze.events.delivery import views
 from mockryze.http.routing import Context, Endpoint, Result
-from mockryze.instance import Instance
-from mockryze.world import Account
+from mockryze.instance import model as instances
+from mockryze.instance.model import Instance
+from mockryze.messages import mock as simulate
+from mockryze.messages import model as messages
+from mockryze.testing import control
 
 M = "/__mock__"
 
@@ -61,7 +65,7 @@ def set_state(ctx: Context) -> Result:
 
 
 def show_instance(ctx: Context) -> Result:
-    inst = instance.find(_account(ctx), _name(ctx))
+    inst = instances.find(_account(ctx), _name(ctx))
     return 200, {"success": True, "message": "Instance found", "instance": control.instance_view(inst)}
 
 
@@ -79,12 +83,14 @@ def clock(ctx: Context) -> Result:
 
 def list_deliveries(ctx: Context) -> Result:
     q = ctx.query
-    found = control.deliveries(ctx.world, _account(ctx), q.get("instance"), q.get("event"), q.get("status"))
+    dispatcher = ctx.request.app.state.channels.delivery
+    found = control.deliveries(dispatcher, _account(ctx), q.get("instance"), q.get("event"), q.get("status"))
     return 200, {"success": True, "count": len(found), "deliveries": views(found)}
 
 
 def redeliver(ctx: Context) -> Result:
-    delivery = control.redeliver(ctx.world, _account(ctx), str(ctx.request.path_params["id"]))
+    dispatcher = ctx.request.app.state.channels.delivery
+    delivery = control.redeliver(dispatcher, _account(ctx), str(ctx.request.path_params["id"]))
     return 202, {"success": True, "message": "Redelivery queued", "delivery": delivery.view()}
 
 
@@ -111,7 +117,7 @@ def inject_event(ctx: Context) -> Result:
 
 
 def _target(ctx: Context) -> Instance:
-    return instance.find(_account(ctx), _name(ctx))
+    return instances.find(_account(ctx), _name(ctx))
 
 
 def upsert_contact(ctx: Context) -> Result:
@@ -171,15 +177,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              responses={200: "mock/ok.response"}, tag="mock"),
     Endpoint("POST", f"{M}/accounts", create_account, "Create an isolated account", auth="none",
              request_schema="mock/account.request", responses={201: "mock/account.response"},
-             errors=(INVALID_BODY, catalog.MOCK_ACCOUNT_EXISTS), tag="mock"),
+             errors=(INVALID_BODY, literals.MOCK_ACCOUNT_EXISTS), tag="mock"),
     Endpoint("GET", f"{M}/instances/{{name}}", show_instance, "Inspect an instance", auth="none",
              responses={200: "mock/instance.response"}, errors=ON_NAME, tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/scan", scan, "The phone scans the QR / enters the pairing code",
              auth="none", request_schema="mock/scan.request", responses={200: "mock/instance.response"},
-             errors=(*ON_NAME, INVALID_BODY, INVALID_PHONE_NUMBER, catalog.MOCK_NOTHING_PENDING), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, INVALID_PHONE_NUMBER, literals.MOCK_NOTHING_PENDING), tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/state", set_state, "The phone / WhatsApp changes the session",
              auth="none", request_schema="mock/state.request", responses={200: "mock/instance.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.MOCK_ILLEGAL_STATE), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.MOCK_ILLEGAL_STATE), tag="mock"),
     Endpoint("GET", f"{M}/events", list_events, "The recorded event bus", auth="none",
              responses={200: "mock/events.response"}, errors=(INVALID_TOKEN,), tag="mock",
              query={"instance": "only this instance's events", "event": "only this event type"}),
@@ -190,24 +196,24 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{M}/instances/{{name}}/contacts", upsert_contact,
              "A simulated contact: name, on WhatsApp or not, receipt behaviour", auth="none",
              request_schema="mock/contact.request", responses={200: "mock/contact.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.INVALID_NUMBER), tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/groups", create_group, "A group the instance is in", auth="none",
              request_schema="mock/group.request", responses={201: "mock/group.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.INVALID_NUMBER), tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/inbound", inbound, "A contact sends the instance a message",
              auth="none", request_schema="mock/inbound.request",
              responses={201: "mock/inbound.response", 200: "mock/inbound.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER, catalog.GROUP_NOT_FOUND,
-                     catalog.MESSAGE_NOT_FOUND, catalog.NOT_CONNECTED), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.INVALID_NUMBER, literals.GROUP_NOT_FOUND,
+                     literals.MESSAGE_NOT_FOUND, literals.NOT_CONNECTED), tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/receipts", receipts, "A contact's receipt for a message",
              auth="none", request_schema="mock/receipt.request", responses={200: "mock/receipt.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.MESSAGE_NOT_FOUND, catalog.NOT_CONNECTED), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.MESSAGE_NOT_FOUND, literals.NOT_CONNECTED), tag="mock"),
     Endpoint("POST", f"{M}/instances/{{name}}/calls", calls, "A contact calls the instance (call.update)",
              auth="none", request_schema="mock/call.request", responses={201: "mock/call.response"},
-             errors=(*ON_NAME, INVALID_BODY, catalog.INVALID_NUMBER, catalog.GROUP_NOT_FOUND,
-                     catalog.NOT_CONNECTED), tag="mock"),
+             errors=(*ON_NAME, INVALID_BODY, literals.INVALID_NUMBER, literals.GROUP_NOT_FOUND,
+                     literals.NOT_CONNECTED), tag="mock"),
     Endpoint("GET", f"{M}/instances/{{name}}/messages", list_messages, "The instance's stored messages",
-             auth="none", responses={200: "mock/messages.response"}, errors=(*ON_NAME, catalog.INVALID_NUMBER),
+             auth="none", responses={200: "mock/messages.response"}, errors=(*ON_NAME, literals.INVALID_NUMBER),
              tag="mock",
              query={"direction": "incoming or outgoing", "chat": "only this chat (number or JID)"}),
     Endpoint("GET", f"{M}/deliveries", list_deliveries, "The webhook delivery journal (incl. dead letters)",
@@ -215,7 +221,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              query={"instance": "only this instance", "event": "only this event type",
                     "status": "pending, delivered or dead"}),
     Endpoint("POST", f"{M}/deliveries/{{id}}/redeliver", redeliver, "Queue a delivery again", auth="none",
-             responses={202: "mock/redeliver.response"}, errors=(INVALID_TOKEN, catalog.MOCK_DELIVERY_NOT_FOUND),
+             responses={202: "mock/redeliver.response"}, errors=(INVALID_TOKEN, literals.MOCK_DELIVERY_NOT_FOUND),
              tag="mock"),
     Endpoint("POST", f"{M}/inbox/{{key}}", inbox_receive, "Capture inbox: use its URL as a webhook URL",
              auth="none", responses={200: "mock/ok.response"}, tag="mock"),

@@ -6,8 +6,8 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from mockryze.catalog import ErrorLiteral
-from mockryze.errors import ApiError
+from mockryze.core.errors import ApiError
+from mockryze.core.literals import ErrorLiteral
 
 DETAIL_HEADER = "X-Mockryze-Detail"
 

@@ -10,10 +10,10 @@ from collections.abc import Callable
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from mockryze import catalog
+from mockryze.core import literals
+from mockryze.core.settings import Settings
 from mockryze.http.auth import presented_token
 from mockryze.http.envelope import error_body
-from mockryze.settings import Settings
 
 CREATE_ROUTE = ("POST", "/api/instance/new")
 LIMITED_PREFIXES = ("/api/", "/ws/")
@@ -83,12 +83,12 @@ class RateLimitMiddleware:
 
 
 async def _reject(scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> None:
-    body = json.dumps(error_body(catalog.RATE_LIMITED.message)).encode()
+    body = json.dumps(error_body(literals.RATE_LIMITED.message)).encode()
     start_type = "http.response.start" if scope["type"] == "http" else "websocket.http.response.start"
     body_type = "http.response.body" if scope["type"] == "http" else "websocket.http.response.body"
     await send({
         "type": start_type,
-        "status": catalog.RATE_LIMITED.status,
+        "status": literals.RATE_LIMITED.status,
         "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *headers],
     })
     await send({"type": body_type, "body": body})

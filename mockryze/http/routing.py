@@ -17,13 +17,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mockryze import catalog, schemas
-from mockryze.catalog import ErrorLiteral
-from mockryze.errors import ApiError
-from mockryze.http.auth import Caller, authenticate, presented_token, require_account_token, target_instance
+from mockryze.core import literals, schemas
+from mockryze.core.accounts import Caller, authenticate, require_account_token, target_instance
+from mockryze.core.errors import ApiError
+from mockryze.core.literals import ErrorLiteral
+from mockryze.core.world import World
+from mockryze.http.auth import presented_token
 from mockryze.http.envelope import error_response
-from mockryze.instance import Instance
-from mockryze.world import World
+from mockryze.instance.model import Instance
 
 log = logging.getLogger("mockryze")
 
@@ -108,7 +109,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     result = result.then()
             status, payload = result
         except ApiError as error:
-            if error.status == catalog.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
+            if error.status == literals.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
             return error_response(error)
         return JSONResponse(payload, status_code=status)
@@ -138,8 +139,8 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
         if spec.request_schema:
             schemas.check_request(spec.request_schema, body)
     except ApiError as error:
-        if spec.detailed_body_errors and error.message == catalog.INVALID_BODY.message:
-            raise ApiError(catalog.invalid_body_detail(error.detail or "invalid"), error.detail) from None
+        if spec.detailed_body_errors and error.message == literals.INVALID_BODY.message:
+            raise ApiError(literals.invalid_body_detail(error.detail or "invalid"), error.detail) from None
         raise
     return Context(world, request, caller, target, body, raw)
 
@@ -151,15 +152,15 @@ def parse_body(raw: bytes) -> dict[str, Any]:
     try:
         body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {exc}") from None
+        raise ApiError(literals.INVALID_BODY, f"malformed JSON: {exc}") from None
     if not isinstance(body, dict):
-        raise ApiError(catalog.INVALID_BODY, "the body must be a JSON object")
+        raise ApiError(literals.INVALID_BODY, "the body must be a JSON object")
     return body
 
 
 def _not_json(constant: str) -> Any:
     """``NaN`` / ``Infinity`` are Python's extension, not JSON (RFC 8259): refuse them like any bad JSON."""
-    raise ApiError(catalog.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
+    raise ApiError(literals.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
 
 
 _DECODER = json.JSONDecoder(parse_constant=_not_json)  # json.loads(..., parse_constant=) builds one per call

@@ -1,0 +1,43 @@
+"""pytest fixtures, registered through the ``pytest11`` entry point.
+
+- ``ryze``: a fresh in-process :class:`MockRyze` per test (rate limits off, clock frozen).
+  Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``.
+- ``ryze_server``: one live server for the session; each test gets a :class:`RemoteRyze`
+  bound to its own fresh account, so tests never see each other's instances.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from mockryze.testing.api import MockRyze, RemoteRyze
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "ryze(**options): settings for the `ryze` fixture (seed, auto_scan, ...)")
+
+
+@pytest.fixture
+def ryze(request: pytest.FixtureRequest) -> Iterator[MockRyze]:
+    marker = request.node.get_closest_marker("ryze")
+    options = dict(marker.kwargs) if marker else {}
+    with MockRyze(**options) as mock:
+        yield mock
+
+
+@pytest.fixture(scope="session")
+def _ryze_session_server() -> Iterator[MockRyze]:
+    with MockRyze(rate_limits=False, frozen_clock=False, start_time=None) as mock:
+        mock.serve()
+        yield mock
+
+
+@pytest.fixture
+def ryze_server(_ryze_session_server: MockRyze) -> Iterator[RemoteRyze]:
+    remote = RemoteRyze.with_new_account(_ryze_session_server.base_url)
+    try:
+        yield remote
+    finally:
+        remote.close()

@@ -1,0 +1,184 @@
+"""Token isolation over EVERY emulated route: each route × each kind of token, from the route table.
+
+``tests/instance/test_tokens.py`` covers the twelve instance routes in depth; this file generates the same
+matrix for every row of ``mockryze.http.app.EMULATED`` (instance, messages and events modules), so a
+route added to any of them is covered without editing this file:
+
+- no token / an unknown token: 401 ``Invalid token``;
+- an instance token on an account-only route: 401 ``Invalid token``;
+- another instance's token (same account) on an ``:instance`` route: 403 ``Instance token does not
+  match this instance``;
+- another account's TokenAccount on an ``:instance`` route: 404 ``Instance not found``;
+- the owner's TokenAccount or (where allowed) the instance's own token: a documented success status.
+
+A refused request changes nothing. The body is the first ``examples`` entry of the route's request
+schema; the world is prepared so that it can succeed (a connected instance, the WebSocket configured,
+a stored message for the ``messageId`` / ``replyTo`` it names, the group its recipient names). When
+an owner's request still fails, the test fails naming the route: no route is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+import pytest
+
+from mockryze.core import literals, schemas
+from mockryze.http.app import EMULATED
+from mockryze.http.routing import Endpoint
+from mockryze.testing.api import MockRyze
+from tests.conftest import CheckedClient, error_of
+
+TARGET = "matrix-target"  # connected; every :instance route is aimed at it
+SIBLING = "matrix-sibling"  # same account, not connected
+ELSEWHERE = "matrix-elsewhere"  # another account's instance
+UNKNOWN_TOKEN = "matrix-unknown-token"
+LIST = "/api/instance/list"
+
+KINDS = ("no_token", "unknown_token", "sibling_instance_token", "other_account_token",
+         "owner_account_token", "owner_instance_token")
+ROUTES = [spec for spec in EMULATED if spec.auth != "none"]
+ROUTE_IDS = [f"{spec.method} {spec.path}" for spec in ROUTES]
+SUCCESS_KINDS = ("owner_account_token", "owner_instance_token")
+
+
+@dataclass
+class Matrix:
+    ryze: MockRyze
+    owner: str
+    target: str
+    sibling: str
+    other_account: str
+    elsewhere: str
+
+    def token(self, kind: str) -> str | None:
+        return {
+            "no_token": None, "unknown_token": UNKNOWN_TOKEN, "sibling_instance_token": self.sibling,
+            "other_account_token": self.other_account, "owner_account_token": self.owner,
+            "owner_instance_token": self.target,
+        }[kind]
+
+
+@pytest.fixture
+def matrix(ryze: MockRyze) -> Matrix:
+    target = ryze.create_instance(TARGET, connected=True)  # connected: sends and reconnect can succeed
+    sibling = ryze.create_instance(SIBLING)
+    other = ryze.new_account()
+    elsewhere = ryze.create_instance(ELSEWHERE, account_token=other, connected=True)
+    # getWebsocket answers 404 until the WebSocket is configured: configure it (disabled) first.
+    configured = ryze.client.post(f"/api/events/websocket/{TARGET}", headers={"token": ryze.account_token},
+                                  json={"enabled": False})
+    assert configured.status_code == 200, configured.text
+    return Matrix(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
+
+
+def example_body(spec: Endpoint) -> dict[str, Any] | None:
+    """The first example of the route's request schema (``None`` for a route without a body)."""
+    if spec.request_schema is None:
+        return None
+    examples = schemas.schema(spec.request_schema).get("examples")
+    assert examples, f"{spec.method} {spec.path}: request schema {spec.request_schema!r} has no examples"
+    body: dict[str, Any] = dict(examples[0])
+    assert body.get("name") not in (TARGET, SIBLING, ELSEWHERE)
+    return body
+
+
+def prepare(matrix: Matrix, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Make the world one in which the example body can succeed on TARGET."""
+    if body is None or not spec.takes_instance:
+        return body
+    ryze = matrix.ryze
+    number = body.get("number")
+    if isinstance(number, str) and number.endswith("@g.us"):
+        ryze.group(TARGET, "matrix group", ["5511911110001", "5511911110002"], jid=number)
+    for key in ("messageId", "replyTo"):
+        if isinstance(body.get(key), str):  # the example names a message: use one that is really stored
+            stored = ryze.inbound(TARGET, from_=number if isinstance(number, str) and "@" not in number
+                                  else "5511987654321", text="quoted")
+            assert stored is not None
+            body = {**body, key: stored["id"]}
+    return body
+
+
+def path_of(spec: Endpoint, name: str = TARGET) -> str:
+    return spec.path.replace(":instance", name)
+
+
+def expected(spec: Endpoint, kind: str) -> tuple[int, str] | None:
+    """The documented refusal (status, literal), or None where the request must succeed."""
+    if kind in ("no_token", "unknown_token"):
+        return literals.INVALID_TOKEN
+    instance_token = kind in ("sibling_instance_token", "owner_instance_token")
+    if spec.auth == "account" and instance_token:
+        return literals.INVALID_TOKEN
+    if kind == "sibling_instance_token" and spec.takes_instance:
+        return literals.TOKEN_INSTANCE_MISMATCH
+    if kind == "other_account_token" and spec.takes_instance:
+        return literals.INSTANCE_NOT_FOUND
+    return None
+
+
+def snapshot(matrix: Matrix) -> tuple[Any, ...]:
+    """Both accounts' lists and event records, and the target's stored messages and webhooks."""
+    client = matrix.ryze.client
+    taken = []
+    for token in (matrix.owner, matrix.other_account):
+        taken.append(client.get(LIST, headers={"token": token}).json())
+        taken.append(client.get("/__mock__/events", headers={"token": token}).json()["count"])
+    taken.append(matrix.ryze.messages(TARGET))
+    taken.append(client.get(f"/api/events/getWebhook/{TARGET}", headers={"token": matrix.owner}).json())
+    taken.append(client.get(f"/api/events/getWebsocket/{TARGET}", headers={"token": matrix.owner}).json())
+    return tuple(taken)
+
+
+def test_every_emulated_route_is_in_the_matrix() -> None:
+    assert len(ROUTES) == len(EMULATED) >= 12
+    assert all(spec.auth in ("account", "either") for spec in ROUTES)
+    assert all(spec.takes_instance or ":" not in spec.path for spec in ROUTES)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("spec", ROUTES, ids=ROUTE_IDS)
+def test_token_matrix(matrix: Matrix, spec: Endpoint, kind: str) -> None:
+    client = CheckedClient(matrix.ryze.client)  # every response is checked against its schema
+    body = prepare(matrix, spec, example_body(spec))
+    token = matrix.token(kind)
+    headers = {"token": token} if token is not None else {}
+    kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+    before = snapshot(matrix)
+    response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
+    refusal = expected(spec, kind)
+    if refusal is not None:
+        assert error_of(response) == refusal, f"{spec.method} {spec.path} with {kind}: {response.text}"
+        assert snapshot(matrix) == before, f"{spec.method} {spec.path}: a refused request changed the world"
+        return
+    assert response.status_code in spec.responses and response.json()["success"] is True, (
+        f"{spec.method} {spec.path}: the owner's {kind} must succeed with its first request example, got "
+        f"{response.status_code} {response.text} — prepare the world for it in prepare() or fix the example")
+
+
+@pytest.mark.parametrize("spec", [s for s in ROUTES if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
+def test_other_accounts_instance_is_not_found_by_name(matrix: Matrix, spec: Endpoint) -> None:
+    """The owner's TokenAccount aimed at another account's instance, by its real name: 404, nothing changes."""
+    client = CheckedClient(matrix.ryze.client)
+    body = example_body(spec)
+    kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+    before = snapshot(matrix)
+    response = client.request(spec.method, path_of(spec, ELSEWHERE), token=matrix.owner, **kwargs)
+    assert error_of(response) == literals.INSTANCE_NOT_FOUND, f"{spec.method} {spec.path}: {response.text}"
+    assert snapshot(matrix) == before
+
+
+@pytest.mark.parametrize("spec", [s for s in ROUTES if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
+def test_other_accounts_instance_token_is_not_found_here(matrix: Matrix, spec: Endpoint) -> None:
+    """Another account's TokenInstance aimed at our instance finds nothing (404), whatever the route."""
+    client = CheckedClient(matrix.ryze.client)
+    body = example_body(spec)
+    kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+    before = snapshot(matrix)
+    response = client.request(spec.method, path_of(spec), token=matrix.elsewhere, **kwargs)
+    expected_refusal = literals.INVALID_TOKEN if spec.auth == "account" else literals.INSTANCE_NOT_FOUND
+    assert error_of(response) == expected_refusal, f"{spec.method} {spec.path}: {response.text}"
+    assert snapshot(matrix) == before
