@@ -15,12 +15,14 @@ SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer"},
     "tokenQuery": {"type": "apiKey", "in": "query", "name": "token"},
 }
-TAGS = [
-    {"name": "instance", "description": "RyzeAPI instance module (/api/instance/*)"},
-    {"name": "messages", "description": "RyzeAPI messages module: the send routes (/api/message/*)"},
-    {"name": "events", "description": "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)"},
-    {"name": "mock", "description": "mockryze control plane: what only a mock does (no token needed)"},
-]
+
+
+def tags() -> list[dict[str, str]]:
+    """One tag per registered module, then the control plane."""
+    from mockryze.modules import MOCK_TAG, MODULES
+
+    pairs = [(m.name, m.description) for m in MODULES] + [MOCK_TAG]
+    return [{"name": name, "description": description} for name, description in pairs]
 
 
 def component_key(name: str) -> str:
@@ -102,7 +104,7 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
                                 "is not an HTTP operation and is described in the README. "
                                 f"Over the rate limit every route answers 429 `{literals.RATE_LIMITED.message}`."},
         "servers": [{"url": "/"}],
-        "tags": TAGS,
+        "tags": tags(),
         "security": [{"tokenHeader": []}, {"bearer": []}, {"tokenQuery": []}],
         "paths": paths,
         "components": {

@@ -44,3 +44,8 @@ def target_instance(caller: Caller, name: str) -> Instance:
     if caller.instance is not None and caller.instance is not found:
         raise ApiError(literals.TOKEN_INSTANCE_MISMATCH)
     return found
+
+
+def account_for(world: World, token: str | None) -> Account:
+    """The account a control-plane call acts for: a TokenAccount / TokenInstance, or the default one."""
+    return world.default_account if not token else authenticate(world, token).account

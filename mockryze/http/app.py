@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,38 +22,16 @@ from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
-from mockryze.events.delivery import Dispatcher
-from mockryze.events.wshub import Hub
-from mockryze.http import control
+from mockryze.events.channels import Channels
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
-from mockryze.http.routing import Endpoint
-from mockryze.instance import routes as instance
-from mockryze.messages import routes as messages
+from mockryze.modules import ALL_ENDPOINTS, CONTROL, EMULATED
 
 log = logging.getLogger("mockryze")
 
-EMULATED: tuple[Endpoint, ...] = instance.ENDPOINTS + messages.ENDPOINTS + events.ENDPOINTS
-CONTROL: tuple[Endpoint, ...] = control.ENDPOINTS
-ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
+__all__ = ["ALL_ENDPOINTS", "CONTROL", "EMULATED", "Channels", "create_app", "openapi_document"]
 
 TICK_SECONDS = 0.2
-
-
-@dataclass(frozen=True)
-class Channels:
-    """How events leave a world: webhook deliveries and the WebSocket hub, both listening to its bus."""
-
-    delivery: Dispatcher
-    hub: Hub
-
-    @classmethod
-    def attach(cls, world: World) -> Channels:
-        channels = cls(Dispatcher(world), Hub(world.settings.websocket_queue_size))
-        world.bus.subscribe(channels.delivery.on_event)
-        world.bus.subscribe(channels.hub.on_event)
-        world.on_reset(channels.delivery.clear)
-        return channels
 
 
 def create_app(world: World | None = None, settings: Settings | None = None, *, channels: Channels | None = None,
@@ -83,6 +60,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         exception_handlers={HTTPException: _http_error, Exception: _crash},
     )
     app.router = IndexedRouter(routes, lifespan=lifespan)
+    world.on_reset(lambda: app.state.limiter and app.state.limiter.clear())
     app.state.world = world
     app.state.channels = channels
     app.state.limiter = limiter

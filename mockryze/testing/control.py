@@ -1,140 +1,370 @@
-"""What only a mock does: the control plane, shared by ``/__mock__/*`` and the Python API.
+"""One control interface, two ways to reach it.
 
-These functions drive the world the way the phone, WhatsApp or the test author would; they never
-bypass the rules the emulated API enforces.
+:class:`Control` holds every mock verb once, with its signature. Each verb is a row of the control
+plane (:class:`mockryze.http.verbs.Verb`): :class:`LocalControl` runs the row's code on a world in
+this process (the same code, and the same validation, as the ``/__mock__`` route), and
+:class:`RemoteControl` sends the row's request to a running server. ``MockRyze`` and
+``RemoteRyze`` are these two, so their verbs cannot drift apart.
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from typing import Any, Literal, NamedTuple
+from urllib.parse import quote
 
-from mockryze.core import jid, literals, schemas
-from mockryze.core.accounts import authenticate
-from mockryze.core.bus import RecordedEvent
+import httpx
+
+from mockryze.core import schemas
+from mockryze.core.accounts import account_for
+from mockryze.core.bus import lookup, wait_until
 from mockryze.core.errors import ApiError
-from mockryze.core.world import Account, World
-from mockryze.events.delivery import Delivery, Dispatcher
-from mockryze.instance import model as instances
-from mockryze.instance.model import Instance
-from mockryze.messages.model import Contact, Group, Message, parse_recipient
+from mockryze.core.literals import ErrorLiteral
+from mockryze.core.world import World
+from mockryze.events.channels import Channels
+from mockryze.http.verbs import MOCK_PREFIX, Call
+
+Payload = dict[str, Any]
+Signal = Literal["events", "deliveries"]  # what a wait is woken by
+POLL_SECONDS = 0.02  # how often a remote wait asks again
 
 
-def account_for(world: World, token: str | None) -> Account:
-    """The account a control call acts for: a TokenAccount / TokenInstance, or the default one."""
-    return world.default_account if not token else authenticate(world, token).account
+class Instance(NamedTuple):
+    """An instance as a test holds it: its name and its TokenInstance."""
+
+    name: str
+    token: str
 
 
-def add_account(world: World, token: str | None = None, instance_limit: int | None = None) -> Account:
-    return world.add_account(token, instance_limit)
+class ControlRefused(ApiError, AssertionError):
+    """The server refused a control call (an ``ApiError`` locally; an ``AssertionError`` in a test)."""
 
 
-def scan(
-    world: World, account: Account, name: str, number: str | None = None, push_name: str | None = None
-) -> Instance:
-    target = instances.find(account, name)
-    instances.scan(world, target, number, push_name)
-    return target
+def _present(**fields: Any) -> dict[str, Any]:
+    """The JSON arguments of a call: the fields that were given."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
-def set_state(world: World, account: Account, name: str, state: str) -> Instance:
-    target = instances.find(account, name)
-    instances.phone_side_change(world, target, state)
-    return target
+class Control(ABC):
+    """The mock-only verbs, reached in-process (:class:`LocalControl`) or over HTTP (:class:`RemoteControl`).
+
+    Instance-scoped verbs act for ``account_token`` (a TokenAccount or a TokenInstance) when given,
+    else for this control's own account.
+    """
+
+    @property
+    @abstractmethod
+    def account_token(self) -> str: ...
+
+    @property
+    @abstractmethod
+    def base_url(self) -> str: ...
+
+    @abstractmethod
+    def invoke(self, verb: str, params: dict[str, str], args: dict[str, Any],
+               account_token: str | None = None) -> tuple[int, Payload]:
+        """Run one control-plane verb; refusals raise :class:`ApiError`."""
+
+    @abstractmethod
+    def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Block (real time, at most ``timeout``) until ``predicate()`` holds."""
+
+    def _result(self, verb: str, params: dict[str, str], args: dict[str, Any],
+                account_token: str | None = None) -> Any:
+        from mockryze.modules import VERBS
+
+        _, payload = self.invoke(verb, params, args, account_token)
+        member = VERBS[verb].result
+        return payload if member is None else payload.get(member)
+
+    # --- the emulated API's own verbs, as a shortcut -----------------------------------------
+    @abstractmethod
+    def create_instance(self, name: str, *, account_token: str | None = None, connected: bool = False,
+                        number: str | None = None, **inline: Any) -> Instance:
+        """Create an instance exactly as ``POST /api/instance/new`` would (same rules, same events).
+
+        ``inline`` takes the API's body fields (``webhookURL=...``, ``autoRejectCalls=True``…).
+        ``connected=True`` also connects it and scans the QR code.
+        """
+
+    @abstractmethod
+    def connect(self, name: str, number: str | None = None, *, account_token: str | None = None) -> str:
+        """Start a connect attempt; returns the QR payload (or the pairing code with ``number``)."""
+
+    # --- the world --------------------------------------------------------------------------
+    def reset(self) -> None:
+        """Empty the world (on a server: every account's); the default account and its token stay."""
+        self.invoke("reset", {}, {})
+
+    def new_account(self, token: str | None = None, instance_limit: int | None = None) -> str:
+        """An isolated account; returns its TokenAccount."""
+        return str(self._result("new_account", {}, _present(token=token, instanceLimit=instance_limit)))
+
+    def clock(self) -> Payload:
+        """The virtual clock: ``now`` (epoch seconds), ``iso`` and ``frozen``."""
+        return dict(self._result("clock", {}, {}))
+
+    def move_clock(self, advance: float | None = None, freeze: bool | None = None) -> Payload:
+        """Advance and/or (un)freeze the virtual clock; due timers fire. Returns the clock."""
+        return dict(self._result("move_clock", {}, _present(advance=advance, freeze=freeze)))
+
+    def advance(self, seconds: float) -> None:
+        """Move the virtual clock; due timers (QR rotation, auto-scan, expiry, receipts) fire."""
+        self.move_clock(advance=seconds)
+
+    def contract(self) -> Payload:
+        """Per route, each behaviour and its source (documented, observed-live, client-expects, inferred)."""
+        return dict(self._result("contract", {}, {}))
+
+    # --- instance ---------------------------------------------------------------------------
+    def instance(self, name: str, *, account_token: str | None = None) -> Payload:
+        """The instance's lifecycle state, number, push name and saved session."""
+        return dict(self._result("instance", {"name": name}, {}, account_token))
+
+    def scan(self, name: str, number: str | None = None, push_name: str | None = None, *,
+             account_token: str | None = None) -> Payload:
+        """The phone scans the pending QR code / types the pairing code."""
+        args = _present(number=number, pushName=push_name)
+        return dict(self._result("scan", {"name": name}, args, account_token))
+
+    def set_state(self, name: str, state: str, *, account_token: str | None = None) -> Payload:
+        """The phone or WhatsApp changes the session: logged_out, temp_banned, disconnected, connected."""
+        return dict(self._result("set_state", {"name": name}, {"state": state}, account_token))
+
+    # --- events -----------------------------------------------------------------------------
+    def events(self, instance: str | None = None, event: str | None = None, *,
+               account_token: str | None = None) -> list[Payload]:
+        """Recorded events, envelopes exactly as delivered, oldest first."""
+        return list(self._result("events", {}, _present(instance=instance, event=event), account_token))
+
+    def emit(self, name: str, event: str, data: Payload, *, account_token: str | None = None) -> Payload:
+        """Emit any catalog event for an instance (checked against its schema); returns the envelope."""
+        return dict(self._result("emit", {"name": name}, {"event": event, "data": data}, account_token))
+
+    def deliveries(self, instance: str | None = None, event: str | None = None, status: str | None = None, *,
+                   account_token: str | None = None) -> list[Payload]:
+        """The webhook delivery journal (``status``: pending, delivered or dead)."""
+        args = _present(instance=instance, event=event, status=status)
+        return list(self._result("deliveries", {}, args, account_token))
+
+    def redeliver(self, delivery_id: str, *, account_token: str | None = None) -> Payload:
+        """Queue a journaled delivery again; returns the new delivery."""
+        return dict(self._result("redeliver", {"id": delivery_id}, {}, account_token))
+
+    def inbox(self, key: str) -> list[Payload]:
+        """What arrived at the capture inbox ``{base_url}/__mock__/inbox/{key}``."""
+        return list(self._result("inbox", {"key": key}, {}))
+
+    def clear_inbox(self, key: str) -> None:
+        self.invoke("clear_inbox", {"key": key}, {})
+
+    def inbox_url(self, key: str) -> str:
+        return f"{self.base_url}{MOCK_PREFIX}/inbox/{key}"
+
+    def wait_for_event(self, event: str, *, instance: str | None = None, timeout: float = 1.0,
+                       account_token: str | None = None, **fields: Any) -> Payload:
+        """The first recorded event of this type whose ``data`` has ``fields`` (``a__b`` = nested key).
+
+        Blocks up to ``timeout`` real seconds; fails with what did arrive, so a wrong field shows.
+        """
+        def first() -> Payload | None:
+            for envelope in self.events(instance, event, account_token=account_token):
+                if all(lookup(envelope["data"], k) == v for k, v in fields.items()):
+                    return envelope
+            return None
+
+        if not self._wait("events", lambda: first() is not None, timeout):
+            raise AssertionError(_no_match(event, instance, fields, self.events(account_token=account_token)))
+        found = first()
+        assert found is not None
+        return found
+
+    def wait_for_deliveries(self, count: int, *, status: str | None = None, timeout: float = 5.0,
+                            instance: str | None = None, event: str | None = None,
+                            account_token: str | None = None) -> list[Payload]:
+        """Block until ``count`` journaled deliveries match (e.g. ``status="delivered"``), or fail."""
+        def matching() -> list[Payload]:
+            return self.deliveries(instance, event, status, account_token=account_token)
+
+        if not self._wait("deliveries", lambda: len(matching()) >= count, timeout):
+            seen = [(d["id"], d["event"], d["status"])
+                    for d in self.deliveries(instance, event, account_token=account_token)]
+            raise AssertionError(f"expected {count} deliveries with status={status!r}, journal has: {seen}")
+        return matching()
+
+    # --- messages: simulated contacts --------------------------------------------------------
+    def contact(self, name: str, number: str, *, display_name: str | None = None, on_whatsapp: bool | None = None,
+                receipts: str | None = None, account_token: str | None = None) -> Payload:
+        """Set up a simulated contact: its name, whether it is on WhatsApp, how it sends receipts."""
+        args = _present(number=number, name=display_name, onWhatsApp=on_whatsapp, receipts=receipts)
+        return dict(self._result("contact", {"name": name}, args, account_token))
+
+    def group(self, name: str, subject: str, participants: list[str], *, jid: str | None = None,
+              account_token: str | None = None) -> str:
+        """A group the instance is in; returns its JID."""
+        args = _present(subject=subject, participants=participants, jid=jid)
+        return str(self._result("group", {"name": name}, args, account_token)["jid"])
+
+    def inbound(self, name: str, /, *, from_: str, type: str = "text", account_token: str | None = None,
+                **fields: Any) -> Payload | None:
+        """A contact sends the instance a message (``text=``, ``group=``, ``caption=``, …); None if ignored."""
+        args = {"from": from_, "type": type, **fields}
+        found = self._result("inbound", {"name": name}, args, account_token)
+        return None if found is None else dict(found)
+
+    def receipt(self, name: str, message_id: str, status: str, *, from_: str | None = None,
+                account_token: str | None = None) -> Payload:
+        """A contact's receipt (delivered, read, played…) for a message; returns the message."""
+        args = _present(messageId=message_id, status=status, **{"from": from_})
+        return dict(self._result("receipt", {"name": name}, args, account_token))
+
+    def call(self, name: str, /, *, from_: str, account_token: str | None = None, **fields: Any) -> Payload:
+        """An incoming call (``isVideo=``, ``group=``, ``status=``); returns the call.update data."""
+        return dict(self._result("call", {"name": name}, {"from": from_, **fields}, account_token))
+
+    def messages(self, name: str, *, direction: str | None = None, chat: str | None = None,
+                 account_token: str | None = None) -> list[Payload]:
+        """The instance's message store (sent and received, with receipts), oldest first."""
+        args = _present(direction=direction, chat=chat)
+        return list(self._result("messages", {"name": name}, args, account_token))
+
+    def sent(self, name: str, *, chat: str | None = None, account_token: str | None = None) -> list[Payload]:
+        """What the integrator sent through this instance (outgoing messages, oldest first)."""
+        return self.messages(name, direction="outgoing", chat=chat, account_token=account_token)
 
 
-def events(world: World, account: Account, name: str | None = None, event: str | None = None) -> list[RecordedEvent]:
-    return world.bus.records(account_token=account.token, instance=name or None, event=event or None)
+class LocalControl(Control):
+    """The verbs on a world in this process: each runs its row's code under the world lock."""
+
+    def __init__(self, world: World, channels: Channels) -> None:
+        self.world = world
+        self.channels = channels
+
+    @property
+    def account_token(self) -> str:
+        return self.world.default_account.token
+
+    @property
+    def base_url(self) -> str:
+        return self.world.base_url
+
+    def invoke(self, verb: str, params: dict[str, str], args: dict[str, Any],
+               account_token: str | None = None) -> tuple[int, Payload]:
+        from mockryze.modules import VERBS
+
+        row = VERBS[verb]
+        with self.world.lock:
+            if row.request_schema:
+                schemas.check_request(row.request_schema, args)
+            return row.run(Call(self.world, self.channels, row.account(self.world, account_token), params, args))
+
+    def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
+        condition = self.world.bus.published if signal == "events" else self.channels.delivery.changed
+        return wait_until(condition, predicate, timeout)
+
+    def create_instance(self, name: str, *, account_token: str | None = None, connected: bool = False,
+                        number: str | None = None, **inline: Any) -> Instance:
+        from mockryze.instance import model as instances
+
+        body = {"name": name, **inline}
+        with self.world.lock:
+            schemas.check_request("instance/new.request", body)
+            created, _ = instances.create(self.world, account_for(self.world, account_token), body)
+            if connected:
+                instances.connect(self.world, created)
+                instances.scan(self.world, created, number)
+        return Instance(created.name, created.token)
+
+    def connect(self, name: str, number: str | None = None, *, account_token: str | None = None) -> str:
+        from mockryze.instance import model as instances
+
+        with self.world.lock:
+            target = instances.find(account_for(self.world, account_token), name)
+            pending = instances.connect(self.world, target, number)
+            return pending.code if pending else ""
 
 
-# The virtual clock stays well inside what datetime can represent: every timestamp it stamps
-# (ISO strings, timers due later) must stay renderable, whatever a test asks for.
-LATEST_EPOCH = 221_845_392_000.0  # 9000-01-01T00:00:00Z
+class RemoteControl(Control):
+    """The verbs against a running ``mockryze serve`` (or ``ryze.serve()``): each sends its row's request."""
+
+    def __init__(self, base_url: str, account_token: str) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._account_token = account_token
+        self.client = httpx.Client(base_url=self._base_url, headers={"token": account_token}, timeout=10)
+
+    @property
+    def account_token(self) -> str:
+        return self._account_token
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    def close(self) -> None:
+        self.client.close()
+
+    def invoke(self, verb: str, params: dict[str, str], args: dict[str, Any],
+               account_token: str | None = None) -> tuple[int, Payload]:
+        from mockryze.modules import VERBS
+
+        row = VERBS[verb]
+        path = MOCK_PREFIX + row.path.format(**{k: quote(v, safe="") for k, v in params.items()})
+        sent: dict[str, Any] = {"params": args} if row.method == "GET" else {"json": args} if args else {}
+        response = self.client.request(row.method, path, headers={"token": account_token or self.account_token},
+                                       **sent)
+        return answer(response)
+
+    def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while not predicate():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(POLL_SECONDS)
+        return True
+
+    def create_instance(self, name: str, *, account_token: str | None = None, connected: bool = False,
+                        number: str | None = None, **inline: Any) -> Instance:
+        response = self.client.post("/api/instance/new", json={"name": name, **inline},
+                                    headers={"token": account_token or self.account_token})
+        token = answer(response)[1]["instance"]["token"]
+        if connected:
+            self.connect(name, account_token=account_token)
+            self.scan(name, number, account_token=account_token)
+        return Instance(name, token)
+
+    def connect(self, name: str, number: str | None = None, *, account_token: str | None = None) -> str:
+        response = self.client.get(f"/api/instance/connect/{quote(name, safe='')}", params=_present(number=number),
+                                   headers={"token": account_token or self.account_token})
+        body = answer(response)[1]
+        return str(body.get("pairingCode") or body.get("qrCode") or "")
 
 
-def move_clock(world: World, advance: float | None = None, freeze: bool | None = None) -> None:
-    if advance and not world.now() + advance <= LATEST_EPOCH:  # also refuses inf and nan
-        raise ApiError(literals.INVALID_BODY, f"advance: the clock cannot move past year 9000 (asked {advance})")
-    if freeze is True:
-        world.clock.freeze()
-    elif freeze is False:
-        world.clock.unfreeze()
-    if advance:
-        world.clock.advance(advance)
-    world.run_due()
+def answer(response: httpx.Response) -> tuple[int, Payload]:
+    if response.status_code >= 400:
+        try:
+            message = str(response.json()["error"]["message"])
+        except (ValueError, KeyError, TypeError):
+            message = response.text
+        request = response.request
+        raise ControlRefused(ErrorLiteral(response.status_code, message),
+                             f"{request.method} {request.url.path} -> {response.status_code}: {response.text}")
+    payload: Payload = response.json()
+    return response.status_code, payload
 
 
-def instance_view(inst: Instance) -> dict[str, Any]:
-    return {
-        "name": inst.name, "status": inst.state.rest, "state": inst.state.value, "numberJid": inst.jid,
-        "pushName": inst.push_name, "hasSession": inst.has_session,
-    }
-
-
-# --- deliveries and the capture inbox ---------------------------------------------------------
-def deliveries(dispatcher: Dispatcher, account: Account, name: str | None = None, event: str | None = None,
-               status: str | None = None) -> list[Delivery]:
-    return dispatcher.journal(account_token=account.token, instance=name or None, event=event or None,
-                                  status=status or None)
-
-
-def redeliver(dispatcher: Dispatcher, account: Account, delivery_id: str) -> Delivery:
-    found = dispatcher.get(delivery_id)
-    if found is None or found.account_token != account.token:
-        raise ApiError(literals.MOCK_DELIVERY_NOT_FOUND)
-    return dispatcher.redeliver(delivery_id)
-
-
-def capture(world: World, key: str, path: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
-    """Record one request that arrived at the inbox (e.g. a webhook delivery)."""
-    text = raw.decode("utf-8", "replace")
-    try:
-        body: Any = json.loads(text) if text.strip() else None
-    except json.JSONDecodeError:
-        body = text
-    item = {"receivedAt": world.iso(), "path": path, "headers": headers, "body": body}
-    world.inboxes.setdefault(key, []).append(item)
-    return item
-
-
-def inject_event(world: World, account: Account, name: str, event: str, data: dict[str, Any]) -> RecordedEvent:
-    """Emit any catalog event for an instance, after checking it against the event's schema."""
-    target = instances.find(account, name)
-    envelope = {"event": event, "data": data,
-                "instanceData": {"baseUrl": world.base_url, "instance": target.name, "token": target.token}}
-    try:
-        schemas.validate_event(envelope)
-    except schemas.SchemaViolation as exc:
-        raise ApiError(literals.INVALID_BODY, str(exc)) from None
-    return world.emit(target, event, data)
-
-
-# --- simulated contacts -----------------------------------------------------------------------
-def message_view(world: World, message: Message) -> dict[str, Any]:
-    """A stored message as the control plane shows it (what was sent / received, and its receipts)."""
-    return {
-        "id": message.id, "direction": message.direction, "type": message.type, "content": message.content,
-        "timestamp": world.iso(message.timestamp), "chat": message.chat.jid, "chatType": message.chat.type,
-        "sender": message.sender.jid, "source": message.source, "status": message.status,
-        "statuses": [{"status": s, "at": world.iso(at)} for s, at in message.statuses],
-        "media": message.media, "blocks": message.blocks, "context": message.context,
-        "mentions": list(message.mentions), "edit": message.edit,
-    }
-
-
-def stored_messages(world: World, account: Account, name: str, direction: str | None = None,
-                    chat: str | None = None) -> list[Message]:
-    target = instances.find(account, name)
-    chat_jid = str(jid.identity(parse_recipient(chat))) if chat else None
-    return [m for m in target.messages.values()
-            if (direction is None or m.direction == direction) and (chat_jid is None or m.chat.jid == chat_jid)]
-
-
-def contact_view(contact: Contact) -> dict[str, Any]:
-    return {"jid": contact.jid, "lid": contact.lid, "name": contact.name, "onWhatsApp": contact.on_whatsapp,
-            "receipts": contact.receipts}
-
-
-def group_view(group: Group) -> dict[str, Any]:
-    return {"jid": group.jid, "subject": group.subject, "participants": list(group.participants),
-            "admins": list(group.admins)}
+def _no_match(event: str, instance: str | None, fields: dict[str, Any], envelopes: list[Payload]) -> str:
+    wanted = ", ".join(f"{k}={v!r}" for k, v in fields.items()) or "any data"
+    lines = [f"no {event} event{f' of {instance!r}' if instance else ''} with {wanted} arrived"]
+    numbered = list(enumerate(envelopes, start=1))
+    same_type = [(n, e) for n, e in numbered
+                 if e["event"] == event and (instance is None or e["instanceData"]["instance"] == instance)]
+    if not same_type:
+        arrived = sorted({e["event"] for e in envelopes}) or ["nothing"]
+        lines.append(f"events that did arrive: {', '.join(arrived)}")
+    for number, envelope in same_type[-10:]:
+        diffs = [f"{k}={lookup(envelope['data'], k)!r}" for k, v in fields.items()
+                 if lookup(envelope["data"], k) != v]
+        lines.append(f"  #{number} {envelope['instanceData']['instance']}: " + (", ".join(diffs) or "matches"))
+    return "\n".join(lines)

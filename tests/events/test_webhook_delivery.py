@@ -11,7 +11,6 @@ import pytest
 
 from mockryze.core import literals, schemas
 from mockryze.events.delivery import USER_AGENT
-from mockryze.testing import control
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 from tests.events.receivers import (
@@ -523,10 +522,8 @@ def test_a_thousand_events_arrive_in_emission_order(ryze: MockRyze, api: Checked
     receiver = receivers.new()
     ryze.create_instance("sales")
     configure(api, url=receiver.hook())
-    account = ryze.world.default_account
     for number in range(1000):  # the control plane's injection, without HTTP, to keep this fast
-        with ryze.world.lock:
-            control.inject_event(ryze.world, account, "sales", "call.update", call_data(number))
+        ryze.emit("sales", "call.update", call_data(number))
     try:
         got = receiver.wait_for(1000, timeout=30)
     except AssertionError as missing:
@@ -547,12 +544,10 @@ def test_events_published_from_many_threads_reach_every_webhook_in_bus_order(
     ryze.create_instance("sales")
     for label, receiver in zip("abc", hooks, strict=True):
         configure(api, label=label, url=receiver.hook())
-    account = ryze.world.default_account
 
     def publish(first: int) -> None:
         for number in range(first, first + 100):
-            with ryze.world.lock:
-                control.inject_event(ryze.world, account, "sales", "call.update", call_data(number))
+            ryze.emit("sales", "call.update", call_data(number))
 
     threads = [threading.Thread(target=publish, args=(n * 100,)) for n in range(4)]
     for thread in threads:

@@ -10,7 +10,7 @@ import pytest
 
 from mockryze.core import literals
 from mockryze.http.app import ALL_ENDPOINTS
-from mockryze.http.control import ENDPOINTS as CONTROL_ENDPOINTS
+from mockryze.modules import CONTROL as CONTROL_ENDPOINTS
 from mockryze.testing.api import FIXED_START, MockRyze
 from tests.conftest import CheckedClient, error_of
 

@@ -1,0 +1,24 @@
+"""How events leave a world: webhook deliveries and the WebSocket hub, both listening to its bus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockryze.core.world import World
+from mockryze.events.delivery import Dispatcher
+from mockryze.events.wshub import Hub
+
+
+@dataclass(frozen=True)
+class Channels:
+    delivery: Dispatcher
+    hub: Hub
+
+    @classmethod
+    def attach(cls, world: World) -> Channels:
+        """Subscribe a new dispatcher and hub to ``world``'s bus; the journal empties on reset."""
+        channels = cls(Dispatcher(world), Hub(world.settings.websocket_queue_size))
+        world.bus.subscribe(channels.delivery.on_event)
+        world.bus.subscribe(channels.hub.on_event)
+        world.on_reset(channels.delivery.clear)
+        return channels

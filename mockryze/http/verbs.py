@@ -1,0 +1,88 @@
+"""Mock-only verbs: each is declared once, as a :class:`Verb` row, and reached three ways.
+
+- over HTTP, as a ``/__mock__`` route (the row becomes an :class:`Endpoint`);
+- in-process, by :class:`mockryze.testing.control.LocalControl` (same validation, same code);
+- remotely, by :class:`mockryze.testing.control.RemoteControl` (the row says which request to send).
+
+A verb's ``run`` receives a :class:`Call` (the account it acts for, the path parameters and the JSON
+arguments: the body of a POST, the query of a GET) and answers ``(status, payload)``, exactly what
+the HTTP route answers; the Python API returns the payload's ``result`` member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from mockryze.core.literals import ErrorLiteral
+from mockryze.http.routing import Context, Endpoint, Result
+
+if TYPE_CHECKING:
+    from mockryze.core.world import Account, World
+    from mockryze.events.channels import Channels
+
+MOCK_PREFIX = "/__mock__"
+
+
+@dataclass(frozen=True)
+class Call:
+    """One invocation of a verb, however it arrived."""
+
+    world: World
+    channels: Channels
+    account: Account
+    params: dict[str, str]  # path parameters: {name}, {id}, {key}
+    args: dict[str, Any]  # the JSON body (POST / DELETE) or the query parameters (GET)
+
+    @property
+    def name(self) -> str:
+        return self.params["name"]
+
+
+@dataclass(frozen=True)
+class Verb:
+    """One row of the control plane: the Python verb, its HTTP route and what it answers."""
+
+    name: str  # the Control method that reaches it
+    method: str
+    path: str  # under /__mock__, e.g. /instances/{name}/scan
+    run: Callable[[Call], tuple[int, dict[str, Any]]]
+    summary: str
+    result: str | None  # the payload member the Python API returns (None: the whole payload)
+    request_schema: str | None = None
+    responses: dict[int, str] = field(default_factory=dict)
+    errors: tuple[ErrorLiteral, ...] = ()
+    query: dict[str, str] = field(default_factory=dict)
+    scoped: bool = True  # acts for the account named by the ``token`` header; False: the whole world
+
+    def account(self, world: World, token: str | None) -> Account:
+        from mockryze.core.accounts import account_for
+
+        return account_for(world, token if self.scoped else None)
+
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.method, MOCK_PREFIX + self.path, _handler(self), self.summary, auth="none",
+                        request_schema=self.request_schema, responses=self.responses, errors=self.errors,
+                        tag="mock", query=self.query)
+
+
+def _handler(verb: Verb) -> Callable[[Context], Result]:
+    def handle(ctx: Context) -> Result:
+        args = dict(ctx.query) if verb.method == "GET" else ctx.body
+        account = verb.account(ctx.world, ctx.request.headers.get("token"))
+        params = {k: str(v) for k, v in ctx.request.path_params.items()}
+        call = Call(ctx.world, ctx.request.app.state.channels, account, params, args)
+        return verb.run(call)
+
+    handle.__name__ = verb.name
+    return handle
+
+
+def ok(message: str, **members: Any) -> dict[str, Any]:
+    """The control plane's success envelope."""
+    return {"success": True, "message": message, **members}
+
+
+def listing(key: str, items: list[Any]) -> dict[str, Any]:
+    return {"success": True, "count": len(items), key: items}

@@ -1,0 +1,45 @@
+"""The registry: every RyzeAPI module the mock emulates, one line each.
+
+A module is a folder with ``routes.py`` (its ``Endpoint`` rows) and, when it has mock-only verbs,
+``verbs.py``; the app, the OpenAPI document, the contract and token matrices, the control plane and
+the Python API all read this table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mockryze.events import routes as events_routes
+from mockryze.events import verbs as events_verbs
+from mockryze.http import control
+from mockryze.http.routing import Endpoint
+from mockryze.http.verbs import Verb
+from mockryze.instance import routes as instance_routes
+from mockryze.instance import verbs as instance_verbs
+from mockryze.messages import routes as messages_routes
+from mockryze.messages import verbs as messages_verbs
+
+
+@dataclass(frozen=True)
+class Module:
+    name: str  # the OpenAPI tag of its routes
+    description: str
+    endpoints: tuple[Endpoint, ...]  # the emulated RyzeAPI routes
+    verbs: tuple[Verb, ...] = ()  # what only a mock does, under /__mock__
+    receivers: tuple[Endpoint, ...] = ()  # mock-only routes that are not verbs (the capture inbox)
+
+
+MODULES: tuple[Module, ...] = (
+    Module("instance", "RyzeAPI instance module (/api/instance/*)", instance_routes.ENDPOINTS, instance_verbs.VERBS),
+    Module("messages", "RyzeAPI messages module: the send routes (/api/message/*)", messages_routes.ENDPOINTS,
+           messages_verbs.VERBS),
+    Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
+           events_verbs.VERBS, events_verbs.RECEIVERS),
+)
+MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
+
+VERBS: dict[str, Verb] = {verb.name: verb for verb in control.VERBS + tuple(v for m in MODULES for v in m.verbs)}
+EMULATED: tuple[Endpoint, ...] = tuple(e for m in MODULES for e in m.endpoints)
+CONTROL: tuple[Endpoint, ...] = (*(verb.endpoint() for verb in VERBS.values()),
+                                 *(e for m in MODULES for e in m.receivers))
+ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
