@@ -1,22 +1,27 @@
 """Load the JSON Schemas in ``schemas/`` (shipped as ``mockryze/schema_files``) and validate with them.
 
 Schemas are named by their path without ``.json``: ``instance/new.request``. Validators are
-compiled once per process. Integrators can use :func:`validate` / :func:`validate_event` in
+built once per process. Integrators can use :func:`validate` / :func:`validate_event` in
 their own contract tests.
 
-Valid documents are recognised by a predicate compiled from the schema (:mod:`mockryze.schema_check`);
-only invalid ones (and schemas it does not support) go through jsonschema, which explains what is wrong.
+jsonschema-rs decides whether a document is valid; only an invalid one (or one it cannot take,
+such as a string with a lone surrogate) goes through jsonschema, which explains what is wrong and
+stays the authority: ``pattern`` and ``format`` are checked in Python exactly as jsonschema checks
+them (Python ``re`` and jsonschema's format checker), so both libraries give the same verdict.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from mockryze.core import literals, schema_check
+import jsonschema_rs
+
+from mockryze.core import literals
 from mockryze.core.errors import ApiError
 
 if TYPE_CHECKING:  # jsonschema is imported on first use: it costs ~50 ms of `mockryze serve` start-up
@@ -76,18 +81,57 @@ def _by_uri() -> dict[str, dict[str, Any]]:
     return {BASE_URI + name + ".json": doc for name, doc in _documents().items()}
 
 
+class _Pattern:
+    """``pattern`` with Python's ``re``, as jsonschema reads it (``$`` before a final newline, Unicode ``\\d``...)."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: str, schema_path: list[str | int]) -> None:
+        self.regex = re.compile(value)
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, str) and self.regex.search(instance) is None:
+            raise ValueError(f"does not match {self.regex.pattern!r}")
+
+
+class _Format:
+    """``format`` with jsonschema's own format checker (only responses and events use formats)."""
+
+    def __init__(self, parent_schema: dict[str, Any], value: str, schema_path: list[str | int]) -> None:
+        from jsonschema import Draft202012Validator
+
+        self.format, self.checker = value, Draft202012Validator.FORMAT_CHECKER
+
+    def validate(self, instance: Any) -> None:
+        if not self.checker.conforms(instance, self.format):
+            raise ValueError(f"is not a {self.format!r}")
+
+
 @cache
-def _fast(name: str) -> Callable[[Any], bool] | None:
-    """The compiled "is it valid?" predicate for ``name``, or None when only jsonschema can tell."""
+def _rs_registry() -> jsonschema_rs.Registry:
+    return jsonschema_rs.Registry(list(_by_uri().items()))
+
+
+def _compile(document: dict[str, Any] | bool) -> Callable[[Any], bool]:
+    """jsonschema-rs's ``is_valid`` for a schema; its refs resolve in our registry, never over the network."""
+    compiled = jsonschema_rs.Draft202012Validator(
+        document, registry=_rs_registry(), offline=True, keywords={"pattern": _Pattern, "format": _Format}
+    )
+    return compiled.is_valid
+
+
+@cache
+def _accepts(name: str) -> Callable[[Any], bool]:
+    return _compile(schema(name))
+
+
+def _valid(name: str, document: Any) -> bool:
     try:
-        return schema_check.compile(schema(name), _by_uri())
-    except schema_check.Unsupported:
-        return None
+        return _accepts(name)(document)
+    except ValueError:  # a lone surrogate, a non-string key...: jsonschema judges what jsonschema-rs cannot take
+        return False
 
 
 def errors(name: str, document: Any) -> list[ValidationError]:
-    fast = _fast(name)
-    if fast is not None and fast(document):
+    if _valid(name, document):
         return []
     return list(validator(name).iter_errors(document))
 
