@@ -14,6 +14,7 @@ from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.http.app import ALL_ENDPOINTS
 from mockryze.messages import pipeline
+from mockryze.messages.mock import INBOUND_TYPES
 from mockryze.messages.model import Party, contact_for, parse_recipient
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
@@ -166,8 +167,6 @@ def test_python_api_checks_the_body(sales: MockRyze) -> None:
 
 
 def test_inbound_types_cover_the_request_schema() -> None:
-    from mockryze.messages.mock import INBOUND_TYPES
-
     enum = schemas.schema("mock/inbound.request")["properties"]["type"]["enum"]
     assert sorted(enum) == sorted(INBOUND_TYPES)
     assert sorted([*MESSAGE_TYPES, "poll_vote"]) == sorted(INBOUND_TYPES)
