@@ -84,16 +84,17 @@ def send_and_answer(ctx: Context, draft: Draft, respond: Callable[[Message], dic
 def uploaded_media(ctx: Context, media_type: str, *, voice: bool = False) -> dict[str, Any]:
     """The media block of the file a body names (``mediaBase64`` or ``mediaUrl``, with its description)."""
     body = ctx.body
-    return media_block(ctx.world.ids, media_type, _media_bytes(body), mime_type=body.get("mimeType"),
+    content = _media_bytes(body.get("mediaBase64"), str(body.get("mediaUrl", "")))
+    return media_block(ctx.world.ids, media_type, content, mime_type=body.get("mimeType"),
                        caption=body.get("message", ""), file_name=body.get("fileName"),
                        duration=body.get("duration"), voice=voice)
 
 
-def _media_bytes(body: dict[str, Any]) -> bytes:
-    """The file's bytes: decoded base64, or a stand-in derived from the URL (the mock never downloads)."""
-    encoded = body.get("mediaBase64")
-    if encoded is None and str(body.get("mediaUrl", "")).startswith("data:"):
-        encoded = str(body["mediaUrl"]).partition(",")[2]
+def _media_bytes(encoded: str | None, url: str) -> bytes:
+    """The file's bytes: decoded base64 (given, or in a data: URL), or a stand-in derived from the URL
+    (the mock never downloads)."""
+    if encoded is None and url.startswith("data:"):
+        encoded = url.partition(",")[2]
     if encoded is not None:
         try:
             raw = base64.b64decode(encoded, validate=True)
@@ -102,7 +103,7 @@ def _media_bytes(body: dict[str, Any]) -> bytes:
         if not raw:
             raise ApiError(literals.invalid_body_detail("the media is empty"))
         return raw
-    return hashlib.sha256(str(body.get("mediaUrl", "")).encode()).digest()
+    return hashlib.sha256(url.encode()).digest()
 
 
 # --- handlers ---------------------------------------------------------------------------------
@@ -242,7 +243,7 @@ def _card(ctx: Context, card: dict[str, Any]) -> dict[str, Any]:
 def _media_from_url(ctx: Context, media_type: str, url: str, field: str) -> dict[str, Any]:
     """The media block of a file named by one URL field (``imageUrl``, a card header, a button's media)."""
     try:
-        content = _media_bytes({"mediaUrl": url})
+        content = _media_bytes(None, url)
     except ApiError:
         raise ApiError(literals.invalid_body_detail(f"{field}: the data: URL is not valid base64")) from None
     return media_block(ctx.world.ids, media_type, content)
