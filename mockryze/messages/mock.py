@@ -18,6 +18,7 @@ from mockryze.messages import pipeline
 from mockryze.messages.model import (
     CAPTIONED_MEDIA,
     GROUP_KINDS,
+    MIME_BY_MEDIA,
     Draft,
     Message,
     Party,
@@ -29,7 +30,7 @@ from mockryze.messages.model import (
     vcard,
 )
 
-MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
+MEDIA_TYPES = tuple(MIME_BY_MEDIA)  # image, video, audio, document, sticker
 # A simulated document the spec does not describe is a PDF (this name, this MIME type).
 DEFAULT_DOCUMENT_NAME, DEFAULT_DOCUMENT_MIME = "document.pdf", "application/pdf"
 SENDER_KINDS = frozenset({"user", "lid"})  # who can send or call: a person, by number or hidden id
