@@ -1,6 +1,6 @@
 """Recipients and JIDs: parse what clients send in ``number`` / ``to``, and print the canonical form.
 
-Accepted input (outer whitespace is ignored everywhere; docs 00-guide §8, 20-messages §0.5):
+Accepted input (outer whitespace is ignored everywhere; the forms RyzeAPI documents for ``number``):
 
 ===========================  ==============================================  ==============
 form                         example                                         kind
@@ -22,20 +22,19 @@ Rules:
   ``)``. They are formatting and are dropped wherever they appear. JID forms are machine-made and
   accept no separators, no ``+`` and no upper case.
 * Other ids (LID, group, newsletter) are 1–24 ASCII digits without a leading zero.
-* A device suffix ``:N`` (0–65535, no leading zero, 70-field-reports §7.4.1) is accepted on user and
-  LID JIDs only. It is kept in :attr:`Jid.device` but is not part of the identity: equality, hashing
-  and the canonical string ignore it; :attr:`Jid.full` prints it.
+* A device suffix ``:N`` (0–65535, no leading zero; observed on the live service) is accepted on user
+  and LID JIDs only. It is kept in :attr:`Jid.device` but is not part of the identity: equality,
+  hashing and the canonical string ignore it.
 * Anything else raises :class:`InvalidRecipient` with a reason meant for a developer.
 
 Parsing never changes digits: ``551187654321`` (a Brazilian mobile written without the 9th digit) stays
-12 digits. Matching the two forms of a Brazilian mobile is separate (:func:`same_phone`,
-:func:`same_recipient`, :func:`variants`); the mock stores the 13-digit form (:func:`identity`).
+12 digits. Matching the two forms of a Brazilian mobile is separate (:func:`brazilian_variants`,
+:func:`variants`); the mock stores the 13-digit form (:func:`identity`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -53,9 +52,6 @@ KIND_BY_SERVER: dict[str, str] = {
     NEWSLETTER_SERVER: "newsletter",
     BROADCAST_SERVER: "broadcast",
 }
-KINDS: frozenset[str] = frozenset(KIND_BY_SERVER.values())
-SEND_KINDS: frozenset[str] = frozenset({"user", "lid", "group", "newsletter"})  # text, sticker, poll… (20 §0.5)
-REACTION_KINDS: frozenset[str] = frozenset({"user", "lid", "group"})  # reaction and pix: no newsletter (20 §0.5)
 
 MIN_PHONE_DIGITS = 8
 MAX_PHONE_DIGITS = 15  # E.164
@@ -102,11 +98,6 @@ class Jid:
         """The phone number's digits for a user JID, else ``None`` (a LID hides the number)."""
         return self.user if self.kind == "user" else None
 
-    @property
-    def full(self) -> str:
-        """``user:device@server`` when a device is known, else the canonical string."""
-        return str(self) if self.device is None else f"{self.user}:{self.device}@{self.server}"
-
     def bare(self) -> Jid:
         """The same JID without its device."""
         return Jid(self.user, self.server)
@@ -134,11 +125,6 @@ def _parse_text(raw: str) -> Jid:
         return _parse_jid(text) if "@" in text else Jid(_parse_typed_phone(text), USER_SERVER)
     except InvalidRecipient as exc:
         raise InvalidRecipient(raw, exc.reason) from None
-
-
-def format(jid: Jid) -> str:  # shadows the builtin inside this module only; import the module, call jid.format
-    """The canonical string: ``user@server``, device dropped."""
-    return str(jid)
 
 
 def _parse_typed_phone(text: str) -> str:
@@ -220,18 +206,7 @@ def _check_device(kind: str, device: int | None, user: str) -> None:
         raise InvalidRecipient(user, f"a device number is 0-{MAX_DEVICE}")
 
 
-# --- per-route narrowing -------------------------------------------------------------------------------
-
-
-def allowed(jid: Jid, kinds: Collection[str]) -> bool:
-    """Whether a route that accepts ``kinds`` accepts ``jid``; an unknown kind name is a programming error."""
-    unknown = set(kinds) - KINDS
-    if unknown:
-        raise ValueError(f"unknown JID kinds {sorted(unknown)}; known: {sorted(KINDS)}")
-    return jid.kind in kinds
-
-
-# --- Brazilian 9th digit (20-messages §0.6, 70-field-reports §8 item 10) ------------------------------
+# --- Brazilian 9th digit (documented, and observed on the live service) -------------------------------
 
 
 def brazilian_variants(phone: str) -> tuple[str, ...]:
@@ -249,16 +224,6 @@ def brazilian_variants(phone: str) -> tuple[str, ...]:
     if _BRAZIL_MOBILE_WITHOUT_9.fullmatch(phone):
         return phone[:4] + "9" + phone[4:], phone
     return (phone,)
-
-
-def canonical_brazilian(phone: str) -> str:
-    """The 13-digit form of a Brazilian mobile (the form the mock stores); any other number unchanged."""
-    return brazilian_variants(phone)[0]
-
-
-def same_phone(a: str, b: str) -> bool:
-    """The same number, or the two forms of one Brazilian mobile. An equivalence relation."""
-    return canonical_brazilian(a) == canonical_brazilian(b)
 
 
 def _check_digits(phone: str) -> None:
@@ -280,8 +245,3 @@ def variants(jid: Jid) -> tuple[Jid, ...]:
 def identity(jid: Jid) -> Jid:
     """The JID the mock stores and looks a recipient up under: device dropped, Brazilian mobiles 13 digits."""
     return variants(jid)[0]
-
-
-def same_recipient(a: Jid, b: Jid) -> bool:
-    """The same address (any device), or the two forms of one Brazilian mobile; LIDs never match phones."""
-    return identity(a) == identity(b)

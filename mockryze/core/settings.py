@@ -10,9 +10,8 @@ import dataclasses
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, Literal
+from typing import Any
 
-Profile = Literal["live", "docs"]
 PROFILES: tuple[str, ...] = ("live", "docs")
 
 ENV_PREFIX = "MOCKRYZE_"

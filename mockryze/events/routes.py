@@ -21,18 +21,13 @@ from mockryze.instance.model import Instance
 from mockryze.instance.routes import ON_INSTANCE
 
 
-def _instance(ctx: Context) -> Instance:
-    assert ctx.instance is not None
-    return ctx.instance
-
-
 def set_webhook(ctx: Context) -> Result:
-    row = events_config.upsert_webhook(ctx.world, _instance(ctx), ctx.body)
+    row = events_config.upsert_webhook(ctx.world, ctx.target, ctx.body)
     return 200, {"success": True, "message": literals.WEBHOOK_CONFIGURED, "webhook": dict(row)}
 
 
 def get_webhooks(ctx: Context) -> Result:
-    inst = _instance(ctx)
+    inst = ctx.target
     if "label" in ctx.query:
         row = events_config.find_webhook(inst, ctx.query["label"])
         return 200, {"success": True, "message": literals.WEBHOOK_RETRIEVED, "webhook": dict(row)}
@@ -41,12 +36,12 @@ def get_webhooks(ctx: Context) -> Result:
 
 
 def set_websocket(ctx: Context) -> Result:
-    config = events_config.set_websocket(ctx.world, _instance(ctx), ctx.body)
+    config = events_config.set_websocket(ctx.world, ctx.target, ctx.body)
     return 200, {"success": True, "message": literals.WEBSOCKET_CONFIGURED, "websocket": config}
 
 
 def get_websocket(ctx: Context) -> Result:
-    config = events_config.websocket_config(_instance(ctx))
+    config = events_config.websocket_config(ctx.target)
     return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": config}
 
 

@@ -57,6 +57,13 @@ class Context:
     def query(self) -> Any:
         return self.request.query_params
 
+    @property
+    def target(self) -> Instance:
+        """The ``:instance`` the wrapper resolved for this token; only routes with ``:instance`` have one."""
+        if self.instance is None:
+            raise LookupError(f"{self.request.url.path} has no :instance (or its endpoint is auth='none')")
+        return self.instance
+
 
 Handler = Callable[[Context], Result]
 

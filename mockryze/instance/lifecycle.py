@@ -35,26 +35,29 @@ class Transition:
     events: tuple[str, ...]
     needs_session: bool = False
 
+    @classmethod
+    def of(cls, sources: set[State] | frozenset[State], target: State, *events: str,
+           session: bool = False) -> Transition:
+        return cls(frozenset(sources), target, events, session)
 
-def _t(sources: set[State] | frozenset[State], target: State, *events: str, session: bool = False) -> Transition:
-    return Transition(frozenset(sources), target, events, session)
 
-
-S = State
 TRANSITIONS: dict[str, Transition] = {
     # API side
-    "connect_qr": _t(ANY - {S.CONNECTED}, S.WAITING, "qr_ready"),
-    "connect_pairing": _t(ANY - {S.CONNECTED}, S.WAITING, "connecting"),
-    "attempt_expired": _t({S.WAITING}, S.DISCONNECTED, "disconnected"),
-    "reconnect": _t(ANY - {S.LOGGED_OUT}, S.CONNECTING, "manual_reconnect", "connecting", session=True),
-    "reconnected": _t({S.CONNECTING}, S.CONNECTED, "connected", session=True),
-    "logout": _t(ANY - {S.LOGGED_OUT}, S.LOGGED_OUT, "logged_out"),
+    "connect_qr": Transition.of(ANY - {State.CONNECTED}, State.WAITING, "qr_ready"),
+    "connect_pairing": Transition.of(ANY - {State.CONNECTED}, State.WAITING, "connecting"),
+    "attempt_expired": Transition.of({State.WAITING}, State.DISCONNECTED, "disconnected"),
+    "reconnect": Transition.of(ANY - {State.LOGGED_OUT}, State.CONNECTING, "manual_reconnect", "connecting",
+                               session=True),
+    "reconnected": Transition.of({State.CONNECTING}, State.CONNECTED, "connected", session=True),
+    "logout": Transition.of(ANY - {State.LOGGED_OUT}, State.LOGGED_OUT, "logged_out"),
     # phone / WhatsApp side (control plane)
-    "scan": _t({S.WAITING}, S.CONNECTED, "pair_success", "connected"),
-    "phone_logout": _t(ANY - {S.LOGGED_OUT}, S.LOGGED_OUT, "logged_out"),
-    "ban": _t({S.CONNECTED, S.CONNECTING, S.DISCONNECTED}, S.TEMP_BANNED, "temp_banned", session=True),
-    "network_loss": _t({S.CONNECTED, S.CONNECTING}, S.DISCONNECTED, "disconnected"),
-    "recover": _t({S.DISCONNECTED, S.CONNECTING, S.TEMP_BANNED}, S.CONNECTED, "connected", session=True),
+    "scan": Transition.of({State.WAITING}, State.CONNECTED, "pair_success", "connected"),
+    "phone_logout": Transition.of(ANY - {State.LOGGED_OUT}, State.LOGGED_OUT, "logged_out"),
+    "ban": Transition.of({State.CONNECTED, State.CONNECTING, State.DISCONNECTED}, State.TEMP_BANNED, "temp_banned",
+                         session=True),
+    "network_loss": Transition.of({State.CONNECTED, State.CONNECTING}, State.DISCONNECTED, "disconnected"),
+    "recover": Transition.of({State.DISCONNECTED, State.CONNECTING, State.TEMP_BANNED}, State.CONNECTED, "connected",
+                             session=True),
 }
 
 # `POST /__mock__/instances/{name}/state` targets → the phone-side trigger that reaches them.

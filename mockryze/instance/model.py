@@ -80,7 +80,6 @@ class Pending:
     kind: str  # "qr" | "pairing"
     code: str
     number: str | None
-    started_at: float
 
 
 @dataclass
@@ -263,7 +262,7 @@ def connect(world: World, instance: Instance, number: str | None = None) -> Pend
     trigger = "connect_pairing" if number else "connect_qr"
     kind = "pairing" if number else "qr"
     code = world.ids.pairing_code() if number else world.ids.qr_payload()
-    _transition(world, instance, trigger, pending=Pending(kind, code, number, world.now()))
+    _transition(world, instance, trigger, pending=Pending(kind, code, number))
     _schedule_attempt_timers(world, instance)
     return instance.pending
 

@@ -106,11 +106,6 @@ def qr_png_base64(payload: str) -> str:
 # --- handlers ---------------------------------------------------------------------------------
 
 
-def _instance(ctx: Context) -> Instance:
-    assert ctx.instance is not None  # the wrapper resolved it (route has :instance)
-    return ctx.instance
-
-
 def create(ctx: Context) -> Result:
     assert ctx.caller is not None
     inst, blocks = instances.create(ctx.world, ctx.caller.account, ctx.body)
@@ -142,7 +137,7 @@ def list_instances(ctx: Context) -> Result:
 
 
 def connect(ctx: Context) -> Result:
-    inst = _instance(ctx)
+    inst = ctx.target
     number = ctx.query.get("number")
     pending = instances.connect(ctx.world, inst, number if number not in (None, "") else None)
     if pending is None:
@@ -160,46 +155,46 @@ def connect(ctx: Context) -> Result:
 
 
 def reconnect(ctx: Context) -> Result:
-    instances.reconnect(ctx.world, _instance(ctx))
+    instances.reconnect(ctx.world, ctx.target)
     return 200, {"success": True, "message": literals.RECONNECT_INITIATED, "status": literals.STATUS_CONNECTING}
 
 
 def logout(ctx: Context) -> Result:
-    instances.logout(ctx.world, _instance(ctx))
+    instances.logout(ctx.world, ctx.target)
     return 200, {"success": True, "message": literals.LOGGED_OUT, "instance": {"status": "loggedout"}}
 
 
 def delete(ctx: Context) -> Result:
-    instances.delete(ctx.world, _instance(ctx))
+    instances.delete(ctx.world, ctx.target)
     return 200, {"success": True, "message": literals.DELETED, "instance": {"status": "deleted"}}
 
 
 def get_settings(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": dict(_instance(ctx).settings)}
+    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": dict(ctx.target.settings)}
 
 
 def update_settings(ctx: Context) -> Result:
-    inst = _instance(ctx)
+    inst = ctx.target
     instances.update_settings(ctx.world, inst, ctx.body)
     return 200, {"success": True, "message": literals.SETTINGS_UPDATED, "settings": dict(inst.settings)}
 
 
 def get_proxy(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": proxy_view(_instance(ctx))}
+    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": proxy_view(ctx.target)}
 
 
 def update_proxy(ctx: Context) -> Result:
-    inst = _instance(ctx)
+    inst = ctx.target
     instances.update_proxy(ctx.world, inst, ctx.body)
     return 200, {"success": True, "message": literals.PROXY_UPDATED, "proxy": proxy_view(inst)}
 
 
 def get_s3(ctx: Context) -> Result:
-    return 200, {"success": True, "s3": s3_view(_instance(ctx))}
+    return 200, {"success": True, "s3": s3_view(ctx.target)}
 
 
 def update_s3(ctx: Context) -> Result:
-    inst = _instance(ctx)
+    inst = ctx.target
     instances.update_s3(ctx.world, inst, ctx.body)
     return 200, {"success": True, "message": literals.S3_UPDATED, "s3": s3_echo(inst)}
 

@@ -14,40 +14,50 @@ from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import World
 from mockryze.instance.model import Instance
-from mockryze.messages import model as messages
-from mockryze.messages.model import Message, Party, contact_for, parse_recipient
+from mockryze.messages import pipeline
+from mockryze.messages.model import (
+    CAPTIONED_MEDIA,
+    GROUP_KINDS,
+    MIME_BY_MEDIA,
+    Draft,
+    Message,
+    Party,
+    contact_for,
+    find_message,
+    media_block,
+    parse_recipient,
+    resolve_chat,
+    vcard,
+)
 
-MEDIA_TYPES = ("image", "video", "audio", "document", "sticker")
-DEFAULT_MIME = {"image": "image/jpeg", "video": "video/mp4", "audio": "audio/ogg; codecs=opus",
-                "document": "application/pdf", "sticker": "image/webp"}
+MEDIA_TYPES = tuple(MIME_BY_MEDIA)  # image, video, audio, document, sticker
+# A simulated document the spec does not describe is a PDF (this name, this MIME type).
+DEFAULT_DOCUMENT_NAME, DEFAULT_DOCUMENT_MIME = "document.pdf", "application/pdf"
+SENDER_KINDS = frozenset({"user", "lid"})  # who can send or call: a person, by number or hidden id
 
 
 def option_hash(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest().upper()
 
 
-def vcard(name: str, phone: str) -> str:
-    return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nTEL;type=CELL;waid={phone}:+{phone}\nEND:VCARD"
-
-
 # --- inbound messages -------------------------------------------------------------------------
 def inbound(world: World, inst: Instance, spec: dict[str, Any]) -> Message | None:
     """A contact (or a group member) sends the instance a message described by ``spec``."""
-    messages.require_connected(inst)
+    pipeline.require_connected(inst)
     sender_jid = parse_recipient(spec["from"])
-    if sender_jid.kind not in ("user", "lid"):
+    if sender_jid.kind not in SENDER_KINDS:
         raise ApiError(literals.INVALID_NUMBER, "`from` must be a phone number or an @lid JID")
     contact = contact_for(world, inst, sender_jid, spec.get("pushName"))
     sender = Party(contact.jid, contact.name, contact.lid)
     chat = Party(contact.jid, contact.name, contact.lid, "private")
     if spec.get("group"):
-        chat = messages.resolve_chat(world, inst, spec["group"], frozenset({"group"}))
+        chat = resolve_chat(world, inst, spec["group"], GROUP_KINDS)
     kind = spec["type"]
-    build = BUILDERS.get("media" if kind in MEDIA_TYPES else kind)
+    build = BUILDERS.get(kind)
     if build is None:
         raise ApiError(literals.invalid_body_detail(f"unknown inbound type {kind!r}"))
     fields = build(world, inst, spec)
-    return messages.receive(world, inst, sender=sender, chat=chat, forwarded=bool(spec.get("forwarded")),
+    return pipeline.receive(world, inst, sender=sender, chat=chat, forwarded=bool(spec.get("forwarded")),
                             mentions=[str(contact_for(world, inst, parse_recipient(m)).jid)
                                       for m in spec.get("mentions", [])], **fields)
 
@@ -63,21 +73,14 @@ def _media(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]
     kind = spec["type"]
     voice = kind == "audio" and bool(spec.get("isVoice", False))
     raw = base64.b64decode(spec["base64"]) if spec.get("base64") else hashlib.sha256(kind.encode()).digest()
-    media: dict[str, Any] = {
-        "type": "ptt" if voice else kind,
-        "url": f"https://mmg.whatsapp.net/v/t62.7118-24/{world.ids.digits(8)}_{world.ids.digits(6)}.enc",
-        "mimeType": spec.get("mimeType") or DEFAULT_MIME[kind],
-        "base64": base64.b64encode(raw).decode("ascii"),
-        "isVoiceNote": voice,
-    }
+    document = kind == "document"
     caption = spec.get("caption", "")
-    if caption and kind in ("image", "video", "document"):
-        media["caption"] = caption
-    if kind == "document":
-        media["fileName"] = spec.get("fileName") or "document.pdf"
-    if kind in ("audio", "video") and spec.get("duration") is not None:
-        media["duration"] = spec["duration"]
-    return {"type": kind, "content": caption if kind in ("image", "video", "document") else "", "media": media,
+    media = media_block(
+        world.ids, kind, raw, caption=caption, voice=voice, duration=spec.get("duration"),
+        mime_type=spec.get("mimeType") or (DEFAULT_DOCUMENT_MIME if document else None),
+        file_name=spec.get("fileName") or (DEFAULT_DOCUMENT_NAME if document else None),
+    )
+    return {"type": kind, "content": caption if kind in CAPTIONED_MEDIA else "", "media": media,
             "context": _quote(inst, spec)}
 
 
@@ -97,13 +100,13 @@ def _contact(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, An
 
 
 def _reaction(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
-    target = messages.find_message(inst, spec["messageId"])
+    target = find_message(inst, spec["messageId"])
     emoji = spec.get("emoji", "")
     return {"type": "reaction", "content": emoji, "blocks": {"reaction": {"text": emoji, "messageId": target.id}}}
 
 
 def _poll_vote(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
-    poll = messages.find_message(inst, spec["pollMessageId"])
+    poll = find_message(inst, spec["pollMessageId"])
     if "poll" not in poll.blocks:
         raise ApiError(literals.invalid_body_detail(f"{poll.id} is not a poll"))
     offered = [o["name"] for o in poll.blocks.get("poll", {}).get("options", [])]
@@ -126,13 +129,13 @@ def _list_reply(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str,
 
 
 def _edit(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
-    original = messages.find_message(inst, spec["messageId"])
+    original = find_message(inst, spec["messageId"])
     original.content = spec["text"]
     return {"type": "message_edit", "content": spec["text"], "edit": {"original_id": original.id, "text": spec["text"]}}
 
 
 def _revoke(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
-    original = messages.find_message(inst, spec["messageId"])
+    original = find_message(inst, spec["messageId"])
     del inst.messages[original.id]  # the revoke event takes the revoked message's id
     return {"type": "message_revoke", "content": "", "message_id": original.id}
 
@@ -140,38 +143,37 @@ def _revoke(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any
 def _quote(inst: Instance, spec: dict[str, Any]) -> dict[str, Any] | None:
     if not spec.get("replyTo"):
         return None
-    quoted = messages.find_message(inst, spec["replyTo"])
+    quoted = find_message(inst, spec["replyTo"])
     return {"message_id": quoted.id, "text": quoted.content}
 
 
+# One builder per inbound `type`; the request schema's enum lists the same types (a test checks it).
 BUILDERS: dict[str, Callable[[World, Instance, dict[str, Any]], dict[str, Any]]] = {
-    "text": _text, "media": _media, "location": _location, "contact": _contact, "reaction": _reaction,
-    "poll_vote": _poll_vote, "button_reply": _button_reply, "list_reply": _list_reply, "edit": _edit,
-    "revoke": _revoke,
+    "text": _text, **dict.fromkeys(MEDIA_TYPES, _media), "location": _location, "contact": _contact,
+    "reaction": _reaction, "poll_vote": _poll_vote, "button_reply": _button_reply, "list_reply": _list_reply,
+    "edit": _edit, "revoke": _revoke,
 }
-INBOUND_TYPES = ("text", *MEDIA_TYPES, "location", "contact", "reaction", "poll_vote", "button_reply",
-                 "list_reply", "edit", "revoke")
+INBOUND_TYPES: tuple[str, ...] = tuple(BUILDERS)
 
 
 # --- receipts ---------------------------------------------------------------------------------
 def receipt(world: World, inst: Instance, message_id: str, status: str, from_: str | None = None) -> Message:
-    messages.require_connected(inst)
-    message = messages.find_message(inst, message_id)
+    pipeline.require_connected(inst)
+    message = find_message(inst, message_id)
     recipient = parse_recipient(from_).phone if from_ else None
-    messages.receipt(world, inst, message, status, recipient)
+    pipeline.receipt(world, inst, message, status, recipient)
     return message
 
 
 # --- calls ------------------------------------------------------------------------------------
 def call(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     """An incoming call (``offer``), or a later status of one; auto-rejected when settings say so."""
-    messages.require_connected(inst)
+    pipeline.require_connected(inst)
     caller_jid = parse_recipient(spec["from"])
-    if caller_jid.kind not in ("user", "lid"):
+    if caller_jid.kind not in SENDER_KINDS:
         raise ApiError(literals.INVALID_NUMBER, "`from` must be a phone number or an @lid JID")
     caller = contact_for(world, inst, caller_jid)
-    chat = messages.resolve_chat(world, inst, spec["group"], frozenset({"group"})).jid if spec.get("group") \
-        else caller.jid
+    chat = resolve_chat(world, inst, spec["group"], GROUP_KINDS).jid if spec.get("group") else caller.jid
     data = {
         "id": spec.get("callId") or world.ids.hex(32), "from": caller.jid, "chat": chat,
         "status": spec.get("status", "offer"), "isVideo": bool(spec.get("isVideo", False)),
@@ -182,5 +184,5 @@ def call(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
         world.emit(inst, "call.update", {**data, "status": "rejected"})
         reply = inst.settings["callRejectMessage"]
         if reply:
-            messages.send(world, inst, messages.Draft(type="text", content=reply, number=caller.jid, source=""))
+            pipeline.send(world, inst, Draft(type="text", content=reply, number=caller.jid, source=""))
     return data

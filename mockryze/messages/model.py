@@ -1,30 +1,39 @@
-"""RyzeAPI's messages module, as a model: contacts and groups an instance can reach, the message
-store, the send pipeline shared by the 13 send routes, inbound traffic and receipts.
+"""RyzeAPI's messages module, as data: the contacts and groups an instance can reach, the messages
+it keeps, and what a message carries (media blocks, vCards).
 
-A send is checked completely (connection, recipient, quoted message) before anything is stored
-or emitted, so a refused send leaves the store and the event record untouched.
+The send and receive pipeline is :mod:`mockryze.messages.pipeline`; the payloads events and send
+routes show are :mod:`mockryze.messages.layouts`.
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from mockryze.core import jid, literals, schemas
+from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
+from mockryze.core.ids import IdFactory
 from mockryze.core.world import World
-from mockryze.instance.lifecycle import State
 from mockryze.instance.model import Instance
 
-# Receipts a simulated contact sends back for our messages, in order (control plane: `receipts`).
-RECEIPT_BEHAVIOURS: dict[str, tuple[str, ...]] = {
-    "normal": ("delivered", "read"),
-    "offline": (),  # phone offline: the message stays `sent`
-    "unread": ("delivered",),  # delivers but never reads
-    "plays": ("delivered", "read", "played"),  # also plays voice notes
+# The recipient kinds (see mockryze.core.jid) a send route accepts. Documented: a channel
+# (@newsletter) takes no reaction and no PIX card; status@broadcast only takes stories.
+SEND_KINDS: frozenset[str] = frozenset({"user", "lid", "group", "newsletter"})
+REACTION_KINDS: frozenset[str] = frozenset({"user", "lid", "group"})  # the reaction and pix routes
+STORY_KINDS: frozenset[str] = frozenset({"broadcast"})
+GROUP_KINDS: frozenset[str] = frozenset({"group"})
+
+CDN = "https://mmg.whatsapp.net/v/t62.7118-24/"
+MIME_BY_MEDIA: dict[str, str] = {  # when the sender does not say
+    "image": "image/jpeg",
+    "video": "video/mp4",
+    "audio": "audio/ogg; codecs=opus",
+    "document": "application/octet-stream",
+    "sticker": "image/webp",
 }
-SEND_KINDS = frozenset({"user", "lid", "group", "newsletter"})
+CAPTIONED_MEDIA = ("image", "video", "document")
+TIMED_MEDIA = ("audio", "video")
 
 
 @dataclass
@@ -33,7 +42,7 @@ class Contact:
     lid: str
     name: str
     on_whatsapp: bool = True
-    receipts: str = "normal"
+    receipts: str = "normal"  # a key of pipeline.RECEIPT_BEHAVIOURS
 
     @property
     def phone(self) -> str | None:
@@ -146,10 +155,8 @@ def resolve_chat(world: World, inst: Instance, raw: str, allowed: frozenset[str]
         if group is None:
             raise ApiError(literals.GROUP_NOT_FOUND, f"{parsed} is not a group this instance is in")
         return Party(group.jid, group.subject, None, "group")
-    if parsed.kind == "newsletter":
-        return Party(str(parsed), "", None, "newsletter")
-    if parsed.kind == "broadcast":
-        return Party(str(parsed), "", None, "broadcast")
+    if parsed.kind in ("newsletter", "broadcast"):
+        return Party(str(parsed), "", None, parsed.kind)
     contact = contact_for(world, inst, parsed)
     if not contact.on_whatsapp:
         raise ApiError(literals.NOT_ON_WHATSAPP, f"{contact.jid} (and its Brazilian variants) is not on WhatsApp")
@@ -169,252 +176,33 @@ def store(world: World, inst: Instance, message: Message) -> None:
 
 
 def find_message(inst: Instance, message_id: str) -> Message:
-    message = inst.messages.get(message_id)
+    message: Message | None = inst.messages.get(message_id)
     if message is None:
         raise ApiError(literals.MESSAGE_NOT_FOUND, f"no stored message {message_id!r} on this instance")
     return message
 
 
-def set_status(world: World, message: Message, status: str) -> None:
-    message.status = status
-    message.statuses.append((status, world.now()))
-
-
-# --- sending ----------------------------------------------------------------------------------
-def require_connected(inst: Instance) -> None:
-    if inst.state is not State.CONNECTED:
-        raise ApiError(literals.NOT_CONNECTED, f"instance is {inst.state.rest}")
-
-
-def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str, Any] | None]:
-    """Every check of a send, with no side effect: the chat and the quoted message (if any)."""
-    require_connected(inst)
-    if draft.chat_override is not None:
-        chat = resolve_chat(world, inst, draft.chat_override, frozenset({"broadcast"}))
-    else:
-        if not draft.number:
-            raise ApiError(literals.NUMBER_REQUIRED)
-        chat = resolve_chat(world, inst, draft.number, draft.allowed)
-    if (draft.mentions or draft.mention_all) and chat.type != "group":
-        raise ApiError(literals.MENTIONS_GROUP_ONLY)
-    context = None
-    if draft.reply_to:
-        quoted = find_message(inst, draft.reply_to)
-        context = {"message_id": quoted.id, "text": quoted.content}
-        if draft.reply_private and quoted.chat.type == "group" and quoted.direction == "incoming":
-            chat = Party(quoted.sender.jid, quoted.sender.name, quoted.sender.lid, "private")
-    return chat, context
-
-
-def send(world: World, inst: Instance, draft: Draft) -> Message:
-    """Store an outgoing message, emit its ``message.exchange`` and start its receipts."""
-    chat, context = prepare(world, inst, draft)
-    mentions = [str(contact_for(world, inst, parse_recipient(m)).jid) for m in draft.mentions]
-    if draft.mention_all and chat.type == "group":
-        mentions = list(inst.groups[chat.jid].participants)
-    message = Message(
-        id=world.ids.message_id(), direction="outgoing", type=draft.type, content=draft.content,
-        timestamp=world.now(), chat=chat, sender=own_party(inst),
-        recipient=chat if chat.type == "private" else None, source=draft.source, media=draft.media,
-        blocks=dict(draft.blocks), context=context, mentions=mentions,
-    )
-    set_status(world, message, "sent")
-    store(world, inst, message)
-    emit_exchange(world, inst, message)
-    emit_status(world, inst, message, "sent")
-    _schedule_receipts(world, inst, message)
-    return message
-
-
-def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
-    if message.chat.type in ("newsletter", "broadcast"):
-        return
-    behaviour = RECEIPT_BEHAVIOURS["normal"]
-    if message.chat.type == "private":
-        contact = inst.contacts.get(message.chat.jid)
-        behaviour = RECEIPT_BEHAVIOURS[contact.receipts if contact else "normal"]
-    settings = world.settings
-    delays = {"delivered": settings.receipt_delivered_delay, "read": settings.receipt_read_delay,
-              "played": settings.receipt_played_delay}
-    is_voice = bool(message.media and message.media.get("isVoiceNote"))
-    steps = [s for s in behaviour if s != "played" or is_voice]
-    at = 0.0
-    for step in steps:
-        at += delays[step]
-        world.schedule(at, _receipt_action(world, inst, message, step))
-
-
-def _receipt_action(world: World, inst: Instance, message: Message, status: str) -> Any:
-    def fire() -> None:
-        if inst.messages.get(message.id) is message and inst.state is State.CONNECTED:
-            receipt(world, inst, message, status)
-    return fire
-
-
-def receipt(world: World, inst: Instance, message: Message, status: str, recipient: str | None = None) -> None:
-    set_status(world, message, status)
-    emit_status(world, inst, message, status, recipient)
-
-
-# --- inbound ----------------------------------------------------------------------------------
-def receive(world: World, inst: Instance, *, sender: Party, chat: Party, type: str, content: str,
-            media: dict[str, Any] | None = None, blocks: dict[str, Any] | None = None,
-            context: dict[str, Any] | None = None, mentions: list[str] | None = None,
-            edit: dict[str, Any] | None = None, message_id: str | None = None,
-            forwarded: bool = False) -> Message | None:
-    """A simulated contact's message reaches the instance (None when settings say to ignore it)."""
-    require_connected(inst)
-    if chat.type == "group" and inst.settings["ignoreGroupMessages"]:
-        return None
-    if chat.type == "broadcast" and inst.settings["ignoreStatus"]:
-        return None
-    message = Message(
-        id=message_id or world.ids.message_id(), direction="incoming", type=type, content=content,
-        timestamp=world.now(), chat=chat, sender=sender, recipient=None, media=media, blocks=dict(blocks or {}),
-        context=context, mentions=list(mentions or []), is_forwarded=forwarded, edit=edit,
-    )
-    set_status(world, message, "delivered")
-    if type != "message_revoke":  # a revoke takes the revoked message's id and removes it: nothing to keep
-        store(world, inst, message)
-    emit_exchange(world, inst, message)
-    if inst.settings["autoReadMessages"]:
-        set_status(world, message, "read")
-        emit_status(world, inst, message, "read_self")
-    return message
-
-
-# --- events -----------------------------------------------------------------------------------
-def emit_exchange(world: World, inst: Instance, message: Message) -> None:
-    build = exchange_live if world.settings.profile == "live" else exchange_docs
-    world.emit(inst, "message.exchange", build(world, message))
-
-
-def emit_status(world: World, inst: Instance, message: Message, status: str, recipient: str | None = None) -> None:
-    data: dict[str, Any] = {
-        "timestamp": world.iso(), "status": status, "messageIds": [message.id],
-        "chat": {"jid": message.chat.jid, "type": message.chat.type},
-        "recipient": recipient or _receipt_recipient(inst, message, status),
+# --- what a message carries -------------------------------------------------------------------
+def media_block(ids: IdFactory, media_type: str, content: bytes, *, mime_type: str | None = None,
+                caption: str = "", file_name: str | None = None, duration: float | None = None,
+                voice: bool = False) -> dict[str, Any]:
+    """What WhatsApp keeps of an uploaded file: a CDN URL, its MIME type, the bytes and what describes them."""
+    block: dict[str, Any] = {
+        "type": "ptt" if voice else media_type,
+        "url": f"{CDN}{ids.digits(8)}_{ids.digits(6)}.enc",
+        "mimeType": mime_type or MIME_BY_MEDIA.get(media_type, MIME_BY_MEDIA["document"]),
+        "base64": base64.b64encode(content).decode("ascii"),
+        "isVoiceNote": voice,
     }
-    if message.chat.type == "group":
-        data["messageSender"] = message.sender.jid
-    world.emit(inst, "message.status", data)
+    if file_name and media_type == "document":
+        block["fileName"] = file_name
+    if caption and media_type in CAPTIONED_MEDIA:
+        block["caption"] = caption
+    if duration is not None and media_type in TIMED_MEDIA:
+        block["duration"] = duration
+    return block
 
 
-def _receipt_recipient(inst: Instance, message: Message, status: str) -> str:
-    """Whose phone the receipt is about: the peer, a group member, or ourselves (``*_self``)."""
-    if status.endswith("_self") or status == "sender" or message.direction == "incoming":
-        return inst.number or ""
-    if message.chat.type == "group":
-        members = inst.groups[message.chat.jid].participants if message.chat.jid in inst.groups else []
-        first = next((m for m in members if m != inst.jid), None)
-        return jid.parse(first).user if first else inst.number or ""
-    if message.chat.type == "private":  # phone digits; a LID's own digits when the number is hidden
-        return jid.parse(message.chat.jid).user
-    return inst.number or ""  # channels and status: no peer device, the server acknowledges to us
-
-
-def _party(party: Party, *, chat: bool = False) -> dict[str, Any]:
-    out: dict[str, Any] = {"jid": party.jid}
-    if party.lid and party.type != "group":
-        out["lid"] = party.lid
-    out["name"] = party.name
-    if chat:
-        out["type"] = party.type  # private | group | newsletter | broadcast (stories, status@broadcast)
-    return out
-
-
-def _media(media: dict[str, Any] | None, mime_key: str) -> dict[str, Any] | None:
-    if media is None:
-        return None
-    return {(mime_key if k == "mimeType" else k): v for k, v in media.items()}
-
-
-def _docs_blocks(value: Any) -> Any:
-    """Blocks in the docs layout: a nested ``media`` (carousel card headers) takes the ``mimetype`` key."""
-    if isinstance(value, list):
-        return [_docs_blocks(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _media(v, "mimetype") if k == "media" and isinstance(v, dict) else _docs_blocks(v)
-                for k, v in value.items()}
-    return value
-
-
-def exchange_live(world: World, message: Message) -> dict[str, Any]:
-    """The layout observed on the live service (70-field-reports §7.4)."""
-    body: dict[str, Any] = {
-        "type": message.type, "content": message.content,
-        "source": message.source if message.direction == "outgoing" else "",
-        "isForwarded": message.is_forwarded, "isEdit": message.edit is not None, "edit": message.edit,
-        "context": message.context, "media": _media(message.media, "mimeType"),
-        "reaction": message.blocks.get("reaction"),
-    }
-    body.update({k: v for k, v in message.blocks.items() if k != "reaction"})
-    data: dict[str, Any] = {
-        "id": message.id, "direction": message.direction, "timestamp": world.iso(message.timestamp),
-        "chat": _party(message.chat, chat=True), "sender": _party(message.sender),
-        "recipient": _party(message.recipient) if message.recipient else None,
-    }
-    if message.mentions and message.chat.type == "group":
-        data["mentions"] = {"mentionedUsers": list(message.mentions)}
-    data["message"] = body
-    return data
-
-
-def exchange_docs(world: World, message: Message) -> dict[str, Any]:
-    """The layout of the vendor's event catalog (60-events §4.1), behind the ``docs`` profile."""
-    body: dict[str, Any] = {
-        "id": message.id, "type": message.type, "direction": message.direction,
-        "timestamp": world.iso(message.timestamp), "chat": _party(message.chat, chat=True),
-        "sender": _party(message.sender),
-    }
-    text = _docs_text(message)
-    if _docs_content(message.type) == "required" or (text and _docs_content(message.type) == "optional"):
-        body["content"] = {"text": text}
-    if message.media is not None:
-        body["media"] = _media(message.media, "mimetype")
-    if message.edit is not None:
-        body["edit"] = message.edit
-    if message.context is not None:
-        body["context"] = message.context
-    if message.mentions and message.chat.type == "group":
-        body["mentions"] = {"mentionedUsers": list(message.mentions)}
-    if message.direction == "outgoing":
-        body["source"] = message.source
-    body.update(_docs_blocks(message.blocks))
-    return {"id": message.id, "message": body}
-
-
-@cache
-def _docs_content(message_type: str) -> str:
-    """``required``, ``optional`` or ``forbidden``: what the catalog layout's variant says of ``content``."""
-    variant = schemas.schema("events/message.exchange.docs")["$defs"].get(f"variant.{message_type}", {})
-    if variant.get("properties", {}).get("content") is False:
-        return "forbidden"
-    return "required" if "content" in variant.get("required", []) else "optional"
-
-
-def _docs_text(message: Message) -> str:
-    """Taps carry the clicked id as their text in the catalog layout (20-messages §0.9)."""
-    interactive = message.blocks.get("interactive") or {}
-    if message.type == "buttons_response":
-        return str(interactive.get("selectedButtonId", ""))
-    if message.type == "list_response":
-        return str(interactive.get("selectedReply", {}).get("selectedRowID", ""))
-    return message.content
-
-
-# --- what a send route answers ----------------------------------------------------------------
-def sent_data(world: World, message: Message, message_type: str | None = None) -> dict[str, Any]:
-    chat: dict[str, Any] = {"jid": message.chat.jid}
-    if message.chat.type == "group":
-        chat["groupName"] = message.chat.name
-    data: dict[str, Any] = {
-        "messageId": message.id, "direction": "outgoing", "messageType": message_type or message.type,
-        "content": message.content, "timestamp": world.iso(message.timestamp), "chat": chat,
-        "sender": {"jid": message.sender.jid}, "source": message.source,
-    }
-    if message.mentions:
-        data["mentions"] = [jid.parse(m).phone or m for m in message.mentions]
-    if message.context:
-        data["replyTo"] = message.context["message_id"]
-    return data
+def vcard(name: str, phone: str) -> str:
+    """The vCard WhatsApp carries for a contact card: its name and its number (digits, no ``+``)."""
+    return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nTEL;type=CELL;waid={phone}:+{phone}\nEND:VCARD"

@@ -1,7 +1,7 @@
 """HTTP face of RyzeAPI's messages module: the 13 ``/api/message/*`` send routes.
 
 Each handler turns its body into a :class:`Draft` (what kind of message, its text, media and
-blocks); the shared pipeline in :mod:`mockryze.messages` checks, stores and emits it.
+blocks); the shared pipeline in :mod:`mockryze.messages.pipeline` checks, stores and emits it.
 """
 
 from __future__ import annotations
@@ -30,19 +30,12 @@ from mockryze.core.literals import (
     RECIPIENT_NOT_SUPPORTED,
 )
 from mockryze.http.routing import Context, Deferred, Endpoint, Result
-from mockryze.instance.model import Instance
 from mockryze.instance.routes import ON_INSTANCE
-from mockryze.messages import model as messages
-from mockryze.messages.mock import vcard
-from mockryze.messages.model import Draft, Message
+from mockryze.messages import pipeline
+from mockryze.messages.layouts import sent_data
+from mockryze.messages.model import REACTION_KINDS, Draft, Message, find_message, media_block, parse_recipient, vcard
 
-CDN = "https://mmg.whatsapp.net/v/t62.7118-24/"
-MIME_BY_MEDIA = {"image": "image/jpeg", "video": "video/mp4", "audio": "audio/ogg; codecs=opus",
-                 "document": "application/octet-stream"}
-REACTION_KINDS = frozenset({"user", "lid", "group"})
-PIX_KINDS = REACTION_KINDS  # 20-messages §0.5: reaction and pix exclude @newsletter
-STICKER_MIME = "image/webp"
-PIX_KEY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {  # 20-messages §12: the key as each type writes it
+PIX_KEY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {  # documented: the key as each type writes it
     "CPF": (re.compile(r"[0-9]{11}"), "11 digits"),
     "CNPJ": (re.compile(r"[0-9]{14}"), "14 digits"),
     "PHONE": (re.compile(r"[1-9][0-9]{7,14}"), "international digits without +"),
@@ -52,13 +45,9 @@ PIX_KEY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {  # 20-messages §12:
 }
 
 
-def _instance(ctx: Context) -> Instance:
-    assert ctx.instance is not None
-    return ctx.instance
-
-
-def common(body: dict[str, Any], type_: str, content: str, *, with_mentions: bool = False, **extra: Any) -> Draft:
-    """A draft with the optional fields most routes share (delay is handled by :func:`dispatch`).
+def draft_from_body(body: dict[str, Any], type_: str, content: str, *, with_mentions: bool = False,
+                    **extra: Any) -> Draft:
+    """A draft with the optional fields most routes share (delay is handled by :func:`send_and_answer`).
 
     ``mention`` / ``mentionAll`` are read only where documented (text, media: ``with_mentions``).
     """
@@ -71,51 +60,41 @@ def common(body: dict[str, Any], type_: str, content: str, *, with_mentions: boo
     )
 
 
-def dispatch(ctx: Context, draft: Draft, respond: Callable[[Message], dict[str, Any]] | None = None,
-             message: str = literals.MESSAGE_SENT, *, delayed: bool = True) -> Result:
+def send_and_answer(ctx: Context, draft: Draft, respond: Callable[[Message], dict[str, Any]] | None = None,
+                    message: str = literals.MESSAGE_SENT, *, delayed: bool = True) -> Result:
     """Check now; with ``delay``, answer after that many virtual seconds of "typing".
 
     ``delayed=False`` for the routes without ``delay`` (reaction, status): a stray one is ignored.
     """
-    world, inst = ctx.world, _instance(ctx)
+    world, inst = ctx.world, ctx.target
 
     def finish() -> tuple[int, dict[str, Any]]:
-        sent = messages.send(world, inst, draft)  # checks everything first: a refusal stores and emits nothing
-        data = respond(sent) if respond else messages.sent_data(world, sent)
+        sent = pipeline.send(world, inst, draft)  # checks everything first: a refusal stores and emits nothing
+        data = respond(sent) if respond else sent_data(world, sent)
         return 200, {"success": True, "message": message, "status": literals.STATUS_SENT, "data": data}
 
     delay = float(ctx.body.get("delay") or 0) if delayed else 0.0
     if delay <= 0:
         return finish()
-    messages.prepare(world, inst, draft)  # refuse before waiting, not after
+    pipeline.prepare(world, inst, draft)  # refuse before waiting, not after
     return Deferred(delay, finish)
 
 
 # --- media helpers ----------------------------------------------------------------------------
-def media_block(world_ids: Any, media_type: str, body: dict[str, Any], *, voice: bool = False) -> dict[str, Any]:
-    """What WhatsApp keeps of an uploaded file: a CDN URL, its MIME type, size and the bytes."""
-    raw = _media_bytes(body)
-    block: dict[str, Any] = {
-        "type": "ptt" if voice else media_type,
-        "url": f"{CDN}{world_ids.digits(8)}_{world_ids.digits(6)}.enc",
-        "mimeType": body.get("mimeType") or MIME_BY_MEDIA.get(media_type, "application/octet-stream"),
-        "base64": base64.b64encode(raw).decode("ascii"),
-        "isVoiceNote": voice,
-    }
-    if body.get("fileName") and media_type == "document":
-        block["fileName"] = body["fileName"]
-    if body.get("message") and media_type in ("image", "video", "document"):
-        block["caption"] = body["message"]
-    if media_type in ("audio", "video") and body.get("duration") is not None:
-        block["duration"] = body["duration"]
-    return block
+def uploaded_media(ctx: Context, media_type: str, *, voice: bool = False) -> dict[str, Any]:
+    """The media block of the file a body names (``mediaBase64`` or ``mediaUrl``, with its description)."""
+    body = ctx.body
+    content = _media_bytes(body.get("mediaBase64"), str(body.get("mediaUrl", "")))
+    return media_block(ctx.world.ids, media_type, content, mime_type=body.get("mimeType"),
+                       caption=body.get("message", ""), file_name=body.get("fileName"),
+                       duration=body.get("duration"), voice=voice)
 
 
-def _media_bytes(body: dict[str, Any]) -> bytes:
-    """The file's bytes: decoded base64, or a stand-in derived from the URL (the mock never downloads)."""
-    encoded = body.get("mediaBase64")
-    if encoded is None and str(body.get("mediaUrl", "")).startswith("data:"):
-        encoded = str(body["mediaUrl"]).partition(",")[2]
+def _media_bytes(encoded: str | None, url: str) -> bytes:
+    """The file's bytes: decoded base64 (given, or in a data: URL), or a stand-in derived from the URL
+    (the mock never downloads)."""
+    if encoded is None and url.startswith("data:"):
+        encoded = url.partition(",")[2]
     if encoded is not None:
         try:
             raw = base64.b64decode(encoded, validate=True)
@@ -124,71 +103,68 @@ def _media_bytes(body: dict[str, Any]) -> bytes:
         if not raw:
             raise ApiError(literals.invalid_body_detail("the media is empty"))
         return raw
-    return hashlib.sha256(str(body.get("mediaUrl", "")).encode()).digest()
+    return hashlib.sha256(url.encode()).digest()
 
 
 # --- handlers ---------------------------------------------------------------------------------
 def send_text(ctx: Context) -> Result:
     body = ctx.body
-    return dispatch(ctx, common(body, "text", body["message"], with_mentions=True))
+    return send_and_answer(ctx, draft_from_body(body, "text", body["message"], with_mentions=True))
 
 
 def send_media(ctx: Context) -> Result:
     body = ctx.body
     media_type = body["mediaType"]
     voice = media_type == "audio" and bool(body.get("isVoice", True))
-    media = media_block(ctx.world.ids, media_type, body, voice=voice)
-    draft = common(body, media_type, body.get("message", "") if media_type != "audio" else "", media=media,
-                   with_mentions=True)
+    media = uploaded_media(ctx, media_type, voice=voice)
+    draft = draft_from_body(body, media_type, body.get("message", "") if media_type != "audio" else "",
+                            media=media, with_mentions=True)
 
     def respond(sent: Message) -> dict[str, Any]:
-        data = messages.sent_data(ctx.world, sent, media_type)
+        data = sent_data(ctx.world, sent, media_type)
         data.update({"mediaUrl": media["url"], "mediaMimeType": media["mimeType"],
                      "mediaSize": len(base64.b64decode(media["base64"]))})
         if "duration" in media:
             data["mediaDuration"] = media["duration"]
         return data
 
-    return dispatch(ctx, draft, respond)
+    return send_and_answer(ctx, draft, respond)
 
 
 def send_reaction(ctx: Context) -> Result:
     body = ctx.body
-    inst = _instance(ctx)
     removing = body["reaction"] == "remove"
     emoji = "" if removing else body["reaction"]
-    target = messages.find_message(inst, body["messageId"])
+    target = find_message(ctx.target, body["messageId"])
     draft = Draft(type="reaction", content=emoji, number=body.get("number"), allowed=REACTION_KINDS,
                   blocks={"reaction": {"text": emoji, "messageId": target.id}}, source=body.get("source", "api"))
-    chat = messages.parse_recipient(body["number"]) if body.get("number") else None
+    chat = parse_recipient(body["number"]) if body.get("number") else None
     if chat is not None and chat.kind == "group" and not body.get("fromMe", False) and not body.get("participant"):
         raise ApiError(literals.PARTICIPANT_REQUIRED)
 
     def respond(sent: Message) -> dict[str, Any]:
-        data = messages.sent_data(ctx.world, sent)
+        data = sent_data(ctx.world, sent)
         data["replyTo"] = {"messageId": target.id}
         return data
 
     message = literals.REACTION_REMOVED if removing else literals.MESSAGE_SENT
-    return dispatch(ctx, draft, respond, message, delayed=False)
+    return send_and_answer(ctx, draft, respond, message, delayed=False)
 
 
 # --- sticker, location, contact, poll ---------------------------------------------------------
 def send_sticker(ctx: Context) -> Result:
     body = ctx.body
-    try:  # a data: URL carries the image inline; the mock converts nothing, the MIME type is WebP
-        media = media_block(ctx.world.ids, "sticker", {"mediaUrl": body["imageUrl"], "mimeType": STICKER_MIME})
-    except ApiError:
-        raise ApiError(literals.invalid_body_detail("imageUrl: the data: URL is not valid base64")) from None
-    draft = common(body, "sticker", "", media=media)
+    # a data: URL carries the image inline; the mock converts nothing, the MIME type is WebP
+    media = _media_from_url(ctx, "sticker", body["imageUrl"], "imageUrl")
+    draft = draft_from_body(body, "sticker", "", media=media)
 
     def respond(sent: Message) -> dict[str, Any]:
-        data = messages.sent_data(ctx.world, sent)
+        data = sent_data(ctx.world, sent)
         del data["content"]  # documented: stickers have no caption, no `content`
-        data["mediaMimeType"] = STICKER_MIME
+        data["mediaMimeType"] = media["mimeType"]
         return data
 
-    return dispatch(ctx, draft, respond)
+    return send_and_answer(ctx, draft, respond)
 
 
 def send_location(ctx: Context) -> Result:
@@ -200,11 +176,11 @@ def send_location(ctx: Context) -> Result:
     block.update({k: body[k] for k in ("name", "address") if body.get(k)})
     lines = [block[k] for k in ("name", "address") if k in block] + [f"Lat: {lat}, Long: {lng}"]
     content = "📍 " + "\n".join(lines)  # documented: `📍 <name>\n<address>\nLat: <lat>, Long: <lng>`
-    return dispatch(ctx, common(body, "location", content, blocks={"location": block}))
+    return send_and_answer(ctx, draft_from_body(body, "location", content, blocks={"location": block}))
 
 
 def vcard_text(card: dict[str, Any]) -> str:
-    """The vCard WhatsApp carries: ``simulate.vcard`` plus the optional ORG, EMAIL and URL lines."""
+    """The vCard WhatsApp carries: :func:`vcard` plus the optional ORG, EMAIL and URL lines."""
     text = vcard(card["fullName"], _digits(card["phone"]))
     extra = [f"{key}:{card[field]}" for key, field in (("ORG", "organization"), ("EMAIL", "email"), ("URL", "url"))
              if card.get(field)]
@@ -223,16 +199,16 @@ def send_contact(ctx: Context) -> Result:
     blocks: dict[str, Any] = {"contact": shown[0]}
     if len(shown) > 1:  # one ContactsArrayMessage bubble
         blocks["contacts"] = shown
-    draft = common(body, "contact", ", ".join(c["fullName"] for c in cards), blocks=blocks)
+    draft = draft_from_body(body, "contact", ", ".join(c["fullName"] for c in cards), blocks=blocks)
     draft.reply_private = False  # documented: the contact handler does not read replyPrivate
 
     def respond(sent: Message) -> dict[str, Any]:
-        data = messages.sent_data(ctx.world, sent)
+        data = sent_data(ctx.world, sent)
         data["vcard"] = [dict(c) for c in cards]
         return data
 
     message = literals.contacts_sent(len(cards)) if len(cards) > 1 else literals.MESSAGE_SENT
-    return dispatch(ctx, draft, respond, message)
+    return send_and_answer(ctx, draft, respond, message)
 
 
 def send_poll(ctx: Context) -> Result:
@@ -241,7 +217,7 @@ def send_poll(ctx: Context) -> Result:
     selectable = min(max(int(body.get("maxAnswer") or 1), 1), len(options))  # documented normalisation
     block = {"title": body["question"], "options": [{"name": o} for o in options], "selectableCount": selectable}
     content = "\n".join([body["question"], *(f"{i}. {o}" for i, o in enumerate(options, 1))])
-    return dispatch(ctx, common(body, "poll", content, blocks={"poll": block}))
+    return send_and_answer(ctx, draft_from_body(body, "poll", content, blocks={"poll": block}))
 
 
 # --- interactive: carousel, buttons, list, form -------------------------------------------------
@@ -249,14 +225,14 @@ def _buttons(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"type": b.get("type", "REPLY"), "id": b["id"], "title": b["displayText"]} for b in raw]
 
 
-def _card(world_ids: Any, card: dict[str, Any]) -> dict[str, Any]:
+def _card(ctx: Context, card: dict[str, Any]) -> dict[str, Any]:
     raw_header = card["header"]
     header: dict[str, Any] = {"title": raw_header["title"]}
     if raw_header.get("subtitle"):
         header["subtitle"] = raw_header["subtitle"]
     for key, media_type in (("imageUrl", "image"), ("videoUrl", "video")):
         if raw_header.get(key):
-            header["media"] = _media_from_url(world_ids, media_type, raw_header[key], key)
+            header["media"] = _media_from_url(ctx, media_type, raw_header[key], key)
     out: dict[str, Any] = {"header": header, "body": {"text": card["body"]["text"]}}
     if card.get("footer"):
         out["footer"] = card["footer"]
@@ -264,37 +240,40 @@ def _card(world_ids: Any, card: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _media_from_url(world_ids: Any, media_type: str, url: str, field: str) -> dict[str, Any]:
+def _media_from_url(ctx: Context, media_type: str, url: str, field: str) -> dict[str, Any]:
+    """The media block of a file named by one URL field (``imageUrl``, a card header, a button's media)."""
     try:
-        return media_block(world_ids, media_type, {"mediaUrl": url})
+        content = _media_bytes(None, url)
     except ApiError:
         raise ApiError(literals.invalid_body_detail(f"{field}: the data: URL is not valid base64")) from None
+    return media_block(ctx.world.ids, media_type, content)
 
 
 def send_carousel(ctx: Context) -> Result:
     body = ctx.body
-    cards = [_card(ctx.world.ids, c) for c in body["cards"]]
+    cards = [_card(ctx, c) for c in body["cards"]]
     block: dict[str, Any] = {k: body[k] for k in ("message", "footer") if body.get(k)}
     if "message" in block:
         block["text"] = block.pop("message")
     block["cards"] = cards
     summary = f"Carousel with {len(cards)} card(s)"  # documented: `<message> - Carousel with N card(s)`
     content = f"{body['message']} - {summary}" if body.get("message") else summary
-    return dispatch(ctx, common(body, "interactive", content, blocks={"carousel": block}))
+    return send_and_answer(ctx, draft_from_body(body, "interactive", content, blocks={"carousel": block}))
 
 
 def send_button(ctx: Context) -> Result:
     body = ctx.body
     media = None
     if body.get("mediaUrl"):
-        media = _media_from_url(ctx.world.ids, body["mediaType"].lower(), body["mediaUrl"], "mediaUrl")
+        media = _media_from_url(ctx, body["mediaType"].lower(), body["mediaUrl"], "mediaUrl")
     block: dict[str, Any] = {"text": body["contentText"]}
     if body.get("headerText") and media is None:  # documented: the text header is ignored with media
         block["header"] = body["headerText"]
     if body.get("footerText"):
         block["footer"] = body["footerText"]
     block["buttons"] = _buttons(body["buttons"])
-    return dispatch(ctx, common(body, "buttons", body["contentText"], media=media, blocks={"buttons": block}))
+    draft = draft_from_body(body, "buttons", body["contentText"], media=media, blocks={"buttons": block})
+    return send_and_answer(ctx, draft)
 
 
 def send_list(ctx: Context) -> Result:
@@ -310,7 +289,7 @@ def send_list(ctx: Context) -> Result:
     block.update({k: body[f"{k}Text"] for k in ("header", "footer") if body.get(f"{k}Text")})
     block["sections"] = [{"title": s["title"], "rows": [{k: row[k] for k in ("id", "title", "description") if k in row}
                                                         for row in s["rows"]]} for s in body["sections"]]
-    return dispatch(ctx, common(body, "list", body["contentText"], blocks={"list": block}))
+    return send_and_answer(ctx, draft_from_body(body, "list", body["contentText"], blocks={"list": block}))
 
 
 FORM_FIELDS = ("fullName", "phoneNumber", "email", "cpfOrCnpj", "deliveryAddress")
@@ -337,14 +316,14 @@ def send_form(ctx: Context) -> Result:
             offer = {k: body[f"offer{k.title()}"] for k in ("name", "description") if body.get(f"offer{k.title()}")}
             if offer:
                 block["offer"] = offer
-    draft = common(body, "interactive", body["message"], blocks={"form": block})
+    draft = draft_from_body(body, "interactive", body["message"], blocks={"form": block})
 
     def respond(sent: Message) -> dict[str, Any]:
-        data = messages.sent_data(ctx.world, sent)
+        data = sent_data(ctx.world, sent)
         data["flowToken"] = flow_token
         return data
 
-    return dispatch(ctx, draft, respond)
+    return send_and_answer(ctx, draft, respond)
 
 
 # --- pix, status ------------------------------------------------------------------------------
@@ -360,8 +339,8 @@ def send_pix(ctx: Context) -> Result:
         block["items"] = [{k: item[k] for k in ("name", "description", "quantity", "unitPrice") if k in item}
                           for item in items]
         block["total"] = round(sum(item["quantity"] * item["unitPrice"] for item in items), 2)
-    draft = common(body, "pix", body.get("message", ""), blocks={"pix": block}, allowed=PIX_KINDS)
-    return dispatch(ctx, draft)
+    draft = draft_from_body(body, "pix", body.get("message", ""), blocks={"pix": block}, allowed=REACTION_KINDS)
+    return send_and_answer(ctx, draft)
 
 
 def send_status(ctx: Context) -> Result:
@@ -377,27 +356,27 @@ def send_status(ctx: Context) -> Result:
     else:
         voice = kind == "audio" and bool(body.get("isVoice", True))
         try:
-            media = media_block(ctx.world.ids, kind, body, voice=voice)
+            media = uploaded_media(ctx, kind, voice=voice)
         except ApiError:
             raise ApiError(literals.invalid_body_detail("mediaUrl: the data: URL is not valid base64")) from None
         if kind == "audio":
             content = ""  # audio has no caption
     draft = Draft(type=kind, content=content, number=None, media=media, blocks=blocks,
                   source=body.get("source", "api"), chat_override=jid.STATUS_BROADCAST)
-    return dispatch(ctx, draft, delayed=False)
+    return send_and_answer(ctx, draft, delayed=False)
 
 
 # --- the route table --------------------------------------------------------------------------
 SEND_ERRORS = (*ON_INSTANCE, NUMBER_REQUIRED, INVALID_NUMBER, NOT_ON_WHATSAPP, RECIPIENT_NOT_SUPPORTED,
                GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED)
-P = "/api/message"
+SEND_PATH = "/api/message"
 
 
 def send_route(kind: str, handler: Callable[[Context], Result], summary: str,
                errors: tuple[literals.ErrorLiteral, ...] = (),
                base: tuple[literals.ErrorLiteral, ...] = SEND_ERRORS) -> Endpoint:
     return Endpoint(
-        "POST", f"{P}/{kind}/:instance", handler, summary, request_schema=f"messages/{kind}.request",
+        "POST", f"{SEND_PATH}/{kind}/:instance", handler, summary, request_schema=f"messages/{kind}.request",
         responses={200: f"messages/{kind}.response"}, errors=(*base, *errors), tag="messages",
         detailed_body_errors=True,
     )

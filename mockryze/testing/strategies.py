@@ -23,8 +23,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from mockryze.core import schemas
+from mockryze.core.bus import EVENT_TYPES as EVENT_TYPES  # re-exported: integrators parametrize over it
 
-EVENT_TYPES = ("message.exchange", "message.status", "group.flow", "instance.state", "call.update", "label.update")
 _DIGIT = "0123456789"
 
 

@@ -1,4 +1,4 @@
-"""Recipient parsing, canonical JIDs and the Brazilian 9th digit (mockryze.jid)."""
+"""Recipient parsing, canonical JIDs and the Brazilian 9th digit (mockryze.core.jid)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,11 @@ from mockryze.core import jid as J
 from mockryze.core.jid import InvalidRecipient, Jid
 
 FAST = settings(max_examples=200, deadline=None)
+
+
+def full(jid: Jid) -> str:
+    """``user:device@server`` when a device is known: the form clients send with a device suffix."""
+    return str(jid) if jid.device is None else f"{jid.user}:{jid.device}@{jid.server}"
 
 # --- example tables ------------------------------------------------------------------------------------
 
@@ -111,11 +116,11 @@ REJECTED: list[tuple[object, str]] = [
 @pytest.mark.parametrize(("raw", "canonical", "kind", "device"), ACCEPTED)
 def test_accepted_forms_normalise(raw: str, canonical: str, kind: str, device: int | None) -> None:
     parsed = J.parse(raw)
-    assert J.format(parsed) == str(parsed) == canonical
+    assert str(parsed) == canonical
     assert parsed.kind == kind
     assert parsed.device == device
     assert J.parse(canonical) == parsed
-    assert J.parse(parsed.full).device == device
+    assert J.parse(full(parsed)).device == device
 
 
 @pytest.mark.parametrize(("raw", "reason"), REJECTED)
@@ -138,13 +143,13 @@ def test_error_keeps_the_raw_input() -> None:
 
 def test_jid_properties() -> None:
     user = Jid("5511987654321", "s.whatsapp.net", 12)
-    assert (user.kind, user.phone, user.full, str(user)) == (
-        "user", "5511987654321", "5511987654321:12@s.whatsapp.net", "5511987654321@s.whatsapp.net"
+    assert (user.kind, user.phone, user.device, str(user)) == (
+        "user", "5511987654321", 12, "5511987654321@s.whatsapp.net"
     )
     assert user.bare().device is None
     lid = Jid("204918273645510", "lid", 57)
-    assert (lid.kind, lid.phone, lid.full) == ("lid", None, "204918273645510:57@lid")
-    assert Jid("120363000000000001", "g.us").full == "120363000000000001@g.us"
+    assert (lid.kind, lid.phone, lid.device, str(lid)) == ("lid", None, 57, "204918273645510@lid")
+    assert str(Jid("120363000000000001", "g.us")) == "120363000000000001@g.us"
     assert [Jid("1", server).kind for server in ("lid", "g.us", "newsletter")] == ["lid", "group", "newsletter"]
     assert Jid("status", "broadcast").kind == "broadcast"
 
@@ -181,34 +186,9 @@ def test_jid_is_frozen() -> None:
         jid.user = "1"  # type: ignore[misc]
 
 
-# --- per-route narrowing -------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("raw", "kinds", "expected"),
-    [
-        ("5511987654321", J.REACTION_KINDS, True),
-        ("204918273645510@lid", J.REACTION_KINDS, True),
-        ("120363000000000001@g.us", J.REACTION_KINDS, True),
-        ("120363000000000002@newsletter", J.REACTION_KINDS, False),
-        ("120363000000000002@newsletter", J.SEND_KINDS, True),
-        ("status@broadcast", J.SEND_KINDS, False),
-        ("status@broadcast", {"broadcast"}, True),
-        ("5511987654321", (), False),
-    ],
-)
-def test_allowed(raw: str, kinds: frozenset[str], expected: bool) -> None:
-    assert J.allowed(J.parse(raw), kinds) is expected
-
-
-def test_allowed_rejects_unknown_kind_names() -> None:
-    with pytest.raises(ValueError, match="groups"):
-        J.allowed(J.parse("5511987654321"), {"user", "groups"})
-
-
-def test_kinds_constants() -> None:
-    assert frozenset({"user", "lid", "group", "newsletter", "broadcast"}) == J.KINDS
-    assert J.REACTION_KINDS < J.SEND_KINDS < J.KINDS
+def test_every_server_has_a_kind() -> None:
+    assert set(J.KIND_BY_SERVER.values()) == {"user", "lid", "group", "newsletter", "broadcast"}
+    assert {J.parse(raw).kind for raw, *_ in ACCEPTED} == set(J.KIND_BY_SERVER.values())
 
 
 # --- Brazilian 9th digit -------------------------------------------------------------------------------
@@ -239,15 +219,6 @@ BR_WITH_9, BR_WITHOUT_9 = "5511987654321", "551187654321"
 )
 def test_brazilian_variants(phone: str, expected: tuple[str, ...]) -> None:
     assert J.brazilian_variants(phone) == expected
-    assert J.canonical_brazilian(phone) == expected[0]
-
-
-def test_same_phone_examples() -> None:
-    assert J.same_phone(BR_WITH_9, BR_WITHOUT_9)
-    assert J.same_phone(BR_WITHOUT_9, BR_WITH_9)
-    assert J.same_phone(BR_WITH_9, BR_WITH_9)
-    assert not J.same_phone(BR_WITH_9, "5511987654322")
-    assert not J.same_phone("551123456789", "5511923456789")  # landline vs 9 + landline digits
 
 
 @pytest.mark.parametrize("bad", ["", "+5511987654321", "55 11 98765 4321", "abc", "\uff15\uff15"])
@@ -262,11 +233,10 @@ def test_jid_level_matching() -> None:
     assert J.variants(without_9) == (with_9, without_9)
     assert J.identity(without_9) == J.identity(with_9) == J.parse(BR_WITH_9)
     assert J.identity(with_9).device is None
-    assert J.same_recipient(with_9, without_9)
     lid = J.parse("551187654321@lid")
     assert J.variants(lid) == (lid,)
-    assert not J.same_recipient(lid, without_9)
-    assert not J.same_recipient(J.parse("5511987654321@lid"), J.parse("551187654321@lid"))
+    assert J.identity(lid) != J.identity(without_9)
+    assert J.identity(J.parse("5511987654321@lid")) != J.identity(J.parse("551187654321@lid"))
 
 
 # --- Hypothesis strategies -----------------------------------------------------------------------------
@@ -333,7 +303,7 @@ def accepted_raw(draw: st.DrawFn) -> str:
     jid = draw(jids)
     if jid.kind == "user":
         return draw(raw_forms(jid.user))
-    return draw(st.sampled_from([str(jid), jid.full])) if jid.device is not None else str(jid)
+    return draw(st.sampled_from([str(jid), full(jid)])) if jid.device is not None else str(jid)
 
 
 # --- properties ----------------------------------------------------------------------------------------
@@ -341,11 +311,11 @@ def accepted_raw(draw: st.DrawFn) -> str:
 
 @FAST
 @given(jids)
-def test_parse_format_round_trip(jid: Jid) -> None:
-    assert J.parse(J.format(jid)) == jid
-    assert J.parse(J.format(jid)).device is None
-    full = J.parse(jid.full)
-    assert (full, full.device, full.kind) == (jid, jid.device, jid.kind)
+def test_parse_print_round_trip(jid: Jid) -> None:
+    assert J.parse(str(jid)) == jid
+    assert J.parse(str(jid)).device is None
+    with_device = J.parse(full(jid))
+    assert (with_device, with_device.device, with_device.kind) == (jid, jid.device, jid.kind)
 
 
 @FAST
@@ -369,8 +339,8 @@ def test_every_form_of_a_number_is_one_jid(data: st.DataObject, phone: str) -> N
 def test_both_brazilian_forms_are_one_recipient(data: st.DataObject, phone: str) -> None:
     forms = [data.draw(raw_forms(variant)) for variant in J.brazilian_variants(phone) for _ in range(2)]
     identities = {J.identity(J.parse(raw)) for raw in forms}
-    assert identities == {Jid(J.canonical_brazilian(phone), J.USER_SERVER)}
-    assert len(J.canonical_brazilian(phone)) == 13
+    assert identities == {Jid(J.brazilian_variants(phone)[0], J.USER_SERVER)}
+    assert len(J.brazilian_variants(phone)[0]) == 13
 
 
 @FAST
@@ -382,7 +352,6 @@ def test_brazilian_variants_symmetric_and_idempotent(phone: str) -> None:
     for variant in found:
         assert J.brazilian_variants(variant) == found  # idempotent: same set, same order
         assert phone in J.brazilian_variants(variant)  # symmetric
-    assert J.canonical_brazilian(J.canonical_brazilian(phone)) == J.canonical_brazilian(phone)
 
 
 @FAST
@@ -400,20 +369,16 @@ related = st.lists(br_mobiles, min_size=1, max_size=3).flatmap(
 
 
 @FAST
-@given(related, related, related)
-def test_same_phone_is_an_equivalence(a: str, b: str, c: str) -> None:
-    assert J.same_phone(a, a)
-    assert J.same_phone(a, b) == J.same_phone(b, a)
-    if J.same_phone(a, b) and J.same_phone(b, c):
-        assert J.same_phone(a, c)
-    assert J.same_phone(a, b) == (b in J.brazilian_variants(a))
+@given(related, related)
+def test_two_numbers_are_one_contact_exactly_when_they_are_variants(a: str, b: str) -> None:
+    same = J.identity(Jid(a, J.USER_SERVER)) == J.identity(Jid(b, J.USER_SERVER))
+    assert same == (b in J.brazilian_variants(a)) == (a in J.brazilian_variants(b))
 
 
 @FAST
 @given(st.one_of(br_landlines, foreign_phones))
 def test_landlines_and_foreign_numbers_have_no_variant(phone: str) -> None:
     assert J.brazilian_variants(phone) == (phone,)
-    assert J.canonical_brazilian(phone) == phone
     assert J.variants(Jid(phone, J.USER_SERVER)) == (Jid(phone, J.USER_SERVER),)
 
 
@@ -430,16 +395,15 @@ def test_lids_never_get_a_variant(user: str, device: int | None) -> None:
 @given(br_mobiles)
 def test_a_lid_never_matches_a_phone(phone: str) -> None:
     lid, user = Jid(phone, J.LID_SERVER), Jid(phone, J.USER_SERVER)
-    assert not any(J.same_recipient(lid, variant) for variant in J.variants(user))
+    assert all(J.identity(lid) != J.identity(variant) for variant in J.variants(user))
 
 
 @FAST
 @given(jids, jids)
-def test_same_recipient_agrees_with_identity(a: Jid, b: Jid) -> None:
-    assert J.same_recipient(a, b) == (J.identity(a) == J.identity(b))
-    assert J.same_recipient(a, a)
+def test_identity_never_joins_two_kinds(a: Jid, b: Jid) -> None:
+    assert J.identity(a) == J.identity(J.parse(full(a)))
     if a.kind != b.kind:
-        assert not J.same_recipient(a, b)
+        assert J.identity(a) != J.identity(b)
 
 
 @FAST

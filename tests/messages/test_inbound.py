@@ -13,7 +13,9 @@ import pytest
 from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.http.app import ALL_ENDPOINTS
-from mockryze.messages import model as messages
+from mockryze.messages import pipeline
+from mockryze.messages.mock import INBOUND_TYPES
+from mockryze.messages.model import Party, contact_for, parse_recipient
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -165,8 +167,6 @@ def test_python_api_checks_the_body(sales: MockRyze) -> None:
 
 
 def test_inbound_types_cover_the_request_schema() -> None:
-    from mockryze.messages.mock import INBOUND_TYPES
-
     enum = schemas.schema("mock/inbound.request")["properties"]["type"]["enum"]
     assert sorted(enum) == sorted(INBOUND_TYPES)
     assert sorted([*MESSAGE_TYPES, "poll_vote"]) == sorted(INBOUND_TYPES)
@@ -473,18 +473,18 @@ def test_group_messages_arrive_by_default(api: CheckedClient, sales: MockRyze) -
 def test_ignore_status_drops_status_posts(sales: MockRyze) -> None:
     """The inbound route has no way to address a status post, so the pipeline is driven directly."""
     inst = sales.world.default_account.instances["sales"]
-    author = messages.contact_for(sales.world, inst, messages.parse_recipient(ALICE))
-    sender = messages.Party(author.jid, author.name, author.lid)
-    status_chat = messages.Party("status@broadcast", "", None, "broadcast")
+    author = contact_for(sales.world, inst, parse_recipient(ALICE))
+    sender = Party(author.jid, author.name, author.lid)
+    status_chat = Party("status@broadcast", "", None, "broadcast")
     inst.settings["ignoreStatus"] = True
     with sales.world.lock:
-        dropped = messages.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
+        dropped = pipeline.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
     assert dropped is None
     assert sales.messages("sales") == []
     assert sales.events("sales", "message.exchange") == []
     inst.settings["ignoreStatus"] = False
     with sales.world.lock:
-        kept = messages.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
+        kept = pipeline.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
     assert kept is not None
     assert [m["chat"] for m in sales.messages("sales")] == ["status@broadcast"]
 

@@ -325,6 +325,18 @@ def test_media_maximal_is_a_plain_audio_with_everyone_mentioned(sales: Sales) ->
     assert len(data["mentions"]) == 2
 
 
+@pytest.mark.parametrize(("media_type", "mime_type"), [
+    ("image", "image/jpeg"), ("video", "video/mp4"), ("audio", "audio/ogg; codecs=opus"),
+    ("document", "application/octet-stream"),  # a file the sender does not describe is opaque bytes
+])
+def test_media_without_a_mime_type_gets_the_default_of_its_type(sales: Sales, media_type: str,
+                                                                 mime_type: str) -> None:
+    body = {"number": ALICE, "mediaType": media_type, "mediaUrl": "https://cdn.example.org/f", "fileName": "f.pdf"}
+    data = sales.post(ROUTES["media"], body).json()["data"]
+    assert data["mediaMimeType"] == mime_type
+    assert inner(exchange_of(sales, data["messageId"]))["media"]["mimeType"] == mime_type
+
+
 @pytest.mark.parametrize("profile", PROFILES)
 def test_sticker_response_and_media(sales: Sales, profile: str) -> None:
     data = sales.post(ROUTES["sticker"], ROUTES["sticker"].minimal).json()["data"]

@@ -11,7 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from mockryze.core import literals
+from mockryze.core import jid, literals
+from mockryze.messages import model
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -239,6 +240,12 @@ def test_reaction_to_a_newsletter_is_not_supported(api: CheckedClient, sales: Mo
     assert error_of(response) == literals.RECIPIENT_NOT_SUPPORTED
     assert [m["id"] for m in stored(api)] == [target]
     assert len(exchanges(sales)) == 1
+
+
+def test_the_send_routes_name_only_known_recipient_kinds() -> None:
+    known = set(jid.KIND_BY_SERVER.values())
+    for kinds in (model.SEND_KINDS, model.REACTION_KINDS, model.STORY_KINDS, model.GROUP_KINDS):
+        assert kinds <= known
 
 
 def test_text_to_a_newsletter_is_supported(api: CheckedClient, sales: MockRyze) -> None:

@@ -12,6 +12,7 @@ import httpx
 import pytest
 
 from mockryze.core import literals, schemas
+from mockryze.messages.pipeline import RECEIPT_BEHAVIOURS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -604,3 +605,8 @@ def test_receipt_with_an_unknown_status_is_400(api: CheckedClient, sales: MockRy
     assert error_of(response)[0] == 400
     assert statuses(sales, message_id) == ["sent"]
 
+
+
+def test_the_contact_schema_offers_every_receipt_behaviour() -> None:
+    offered = schemas.schema("mock/contact.request")["properties"]["receipts"]["enum"]
+    assert offered == list(RECEIPT_BEHAVIOURS)

@@ -12,7 +12,7 @@ import pytest
 
 from mockryze.core import literals
 from mockryze.http.app import IndexedRouter
-from mockryze.messages import model as messages
+from mockryze.messages import pipeline
 from mockryze.testing.api import MockRyze
 
 ALICE = "5511987654321"
@@ -134,7 +134,7 @@ def test_a_crash_answers_the_documented_500(ryze: MockRyze, monkeypatch: pytest.
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("a bug in the mock")
 
-    monkeypatch.setattr(messages, "send", broken)
+    monkeypatch.setattr(pipeline, "send", broken)
     body, headers = {"number": ALICE, "message": "hi"}, {"token": sales.token}
     if kind == "sync":
         response = ryze.client.post(TEXT, json=body, headers=headers)
