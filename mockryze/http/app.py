@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import posixpath
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
@@ -18,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from mockryze import openapi
+from mockryze import __version__, openapi
 from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
@@ -39,6 +41,7 @@ CONTROL: tuple[Endpoint, ...] = control.ENDPOINTS
 ALL_ENDPOINTS: tuple[Endpoint, ...] = EMULATED + CONTROL
 
 TICK_SECONDS = 0.2
+OPENAPI_PATH = "/openapi.json"
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
-    routes.append(Route("/openapi.json", _openapi, methods=["GET"], include_in_schema=False))
+    routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
+    routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -147,6 +151,48 @@ def _literal_head(route: BaseRoute) -> tuple[str, ...]:
             break
         head.append(segment)
     return tuple(head)
+
+
+@dataclass(frozen=True)
+class Module:
+    """One module of the route table (the rows sharing a tag), as ``GET /`` lists it."""
+
+    name: str
+    prefix: str
+    routes: int
+
+
+def modules(endpoints: tuple[Endpoint, ...]) -> list[Module]:
+    by_tag: dict[str, list[Endpoint]] = {}
+    for spec in endpoints:
+        by_tag.setdefault(spec.tag, []).append(spec)
+    return [Module(tag, _shared_prefix(rows), len(rows)) for tag, rows in by_tag.items()]
+
+
+def _shared_prefix(rows: list[Endpoint]) -> str:
+    """The literal leading segments all the rows' paths share, e.g. ``/api/instance``."""
+    heads = ["/".join(itertools.takewhile(lambda segment: segment[:1] not in (":", "{"), spec.path.split("/")))
+             for spec in rows]
+    return posixpath.commonpath(heads)
+
+
+@cache
+def index() -> dict[str, Any]:
+    """``GET /``: what this server offers. Mock-only: RyzeAPI has no such route."""
+    return {
+        "success": True,
+        "name": "mockryze",
+        "version": __version__,
+        "mockOnly": True,
+        "description": "A local, stateful mock of RyzeAPI. This index is the mock's own, not a RyzeAPI route.",
+        "links": {"openapi": OPENAPI_PATH, "contract": f"{control.M}/contract"},
+        "modules": [asdict(module) for module in modules(ALL_ENDPOINTS)],
+        "websocket": events.WEBSOCKET_PATH,
+    }
+
+
+async def _index(request: Request) -> Response:
+    return JSONResponse(index())
 
 
 async def _openapi(request: Request) -> Response:
