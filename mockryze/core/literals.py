@@ -118,3 +118,7 @@ STATUS_QR = {"live": "qr_code_generated", "docs": "qr"}  # observed-live vs docs
 STATUS_PAIRING = "pairing_code_generated"  # inferred (D2)
 STATUS_CONNECTED = "connected"
 STATUS_CONNECTING = "connecting"
+
+
+# --- routing ----------------------------------------------------------------------------------
+WEBSOCKET_UPGRADE_REQUIRED = ErrorLiteral(426, "This route needs a WebSocket upgrade")  # inferred: plain GET /ws/…

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 
-from starlette.routing import WebSocketRoute
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from mockryze.core import literals
@@ -110,4 +112,13 @@ async def _deny(websocket: WebSocket, error: ApiError) -> None:
             await websocket.close(1008, error.message[:120])
 
 
-WEBSOCKET_ROUTES = [WebSocketRoute("/ws/{instance}", websocket_endpoint)]
+async def needs_upgrade(request: Request) -> Response:
+    """A plain GET (no WebSocket handshake): say what the route needs instead of ``Route not found``."""
+    return error_response(literals.WEBSOCKET_UPGRADE_REQUIRED, headers={"Upgrade": "websocket"})
+
+
+WEBSOCKET_PATH = "/ws/{instance}"
+WEBSOCKET_ROUTES: list[BaseRoute] = [
+    WebSocketRoute(WEBSOCKET_PATH, websocket_endpoint),
+    Route(WEBSOCKET_PATH, needs_upgrade, methods=["GET"], include_in_schema=False),
+]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import logging
+import posixpath
 from collections.abc import AsyncIterator
+from dataclasses import asdict, dataclass
 from functools import cache
 from typing import Any
 
@@ -17,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from mockryze import openapi
+from mockryze import __version__, openapi
 from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
@@ -25,6 +28,8 @@ from mockryze.events import routes as events
 from mockryze.events.channels import Channels
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
+from mockryze.http.routing import Endpoint
+from mockryze.http.verbs import MOCK_PREFIX
 from mockryze.modules import ALL_ENDPOINTS, CONTROL, EMULATED
 
 log = logging.getLogger("mockryze")
@@ -32,6 +37,7 @@ log = logging.getLogger("mockryze")
 __all__ = ["ALL_ENDPOINTS", "CONTROL", "EMULATED", "Channels", "create_app", "openapi_document"]
 
 TICK_SECONDS = 0.2
+OPENAPI_PATH = "/openapi.json"
 
 
 def create_app(world: World | None = None, settings: Settings | None = None, *, channels: Channels | None = None,
@@ -45,7 +51,8 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
-    routes.append(Route("/openapi.json", _openapi, methods=["GET"], include_in_schema=False))
+    routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
+    routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -55,8 +62,12 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         finally:
             ticker.cancel()
 
+    def current_limiter() -> RateLimiter | None:  # app.state is filled in below
+        current: RateLimiter | None = app.state.limiter
+        return current
+
     app = Starlette(
-        middleware=[Middleware(RateLimitMiddleware, limiter=lambda: app.state.limiter)],
+        middleware=[Middleware(RateLimitMiddleware, limiter=current_limiter)],
         exception_handlers={HTTPException: _http_error, Exception: _crash},
     )
     app.router = IndexedRouter(routes, lifespan=lifespan)
@@ -73,7 +84,9 @@ class IndexedRouter(Router):
     A route can only match a path that starts with the route's literal segments (those before its
     first ``{parameter}``), so routes are indexed by them and a request tries, in table order, just
     the routes indexed under its own leading segments. Matching, 405s and the 404 stay Starlette's.
-    RyzeAPI clients never follow redirects, so trailing-slash redirects are off.
+    RyzeAPI clients never follow redirects, so trailing-slash redirects are off. One Starlette Mount
+    per module scans each module's routes in turn instead: ~3x the cost per match over the table
+    (``bench/routing.py``).
     """
 
     def __init__(self, routes: list[BaseRoute], **options: Any) -> None:
@@ -125,6 +138,48 @@ def _literal_head(route: BaseRoute) -> tuple[str, ...]:
             break
         head.append(segment)
     return tuple(head)
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """One module of the route table (the rows sharing a tag), as ``GET /`` lists it."""
+
+    name: str
+    prefix: str
+    routes: int
+
+
+def modules(endpoints: tuple[Endpoint, ...]) -> list[ModuleSummary]:
+    by_tag: dict[str, list[Endpoint]] = {}
+    for spec in endpoints:
+        by_tag.setdefault(spec.tag, []).append(spec)
+    return [ModuleSummary(tag, _shared_prefix(rows), len(rows)) for tag, rows in by_tag.items()]
+
+
+def _shared_prefix(rows: list[Endpoint]) -> str:
+    """The literal leading segments all the rows' paths share, e.g. ``/api/instance``."""
+    heads = ["/".join(itertools.takewhile(lambda segment: segment[:1] not in (":", "{"), spec.path.split("/")))
+             for spec in rows]
+    return posixpath.commonpath(heads)
+
+
+@cache
+def index() -> dict[str, Any]:
+    """``GET /``: what this server offers. Mock-only: RyzeAPI has no such route."""
+    return {
+        "success": True,
+        "name": "mockryze",
+        "version": __version__,
+        "mockOnly": True,
+        "description": "A local, stateful mock of RyzeAPI. This index is the mock's own, not a RyzeAPI route.",
+        "links": {"openapi": OPENAPI_PATH, "contract": f"{MOCK_PREFIX}/contract"},
+        "modules": [asdict(module) for module in modules(ALL_ENDPOINTS)],
+        "websocket": events.WEBSOCKET_PATH,
+    }
+
+
+async def _index(request: Request) -> Response:
+    return JSONResponse(index())
 
 
 async def _openapi(request: Request) -> Response:

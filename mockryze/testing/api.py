@@ -19,7 +19,7 @@ from mockryze.events.channels import Channels
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
 from mockryze.testing.control import Instance, LocalControl, RemoteControl, answer
-from mockryze.testing.inprocess import AsyncTransport, SyncTransport
+from mockryze.testing.inprocess import SyncTransport
 
 # In-process worlds start frozen at a fixed moment, so timestamps replay like ids do.
 FIXED_START = 1_767_268_800.0  # 2026-01-01T12:00:00Z
@@ -90,7 +90,9 @@ class MockRyze(LocalControl):
         return self._client
 
     def async_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=AsyncTransport(self.app), base_url=IN_PROCESS_BASE_URL)
+        # raise_app_exceptions=False: a crash answers what the app sent (the documented 500), as over a socket
+        transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
+        return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE_URL)
 
     def serve(self) -> str:
         """Start a live Hypercorn server on a free port (background thread); returns its base URL."""

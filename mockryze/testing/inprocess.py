@@ -1,10 +1,10 @@
-"""httpx transports that call the ASGI app in this process: no sockets, no thread hop.
+"""The sync httpx transport that calls the ASGI app in this process: no sockets, no thread hop.
 
-The sync transport runs the app's coroutine on the caller's own thread. It can, because nothing
-an HTTP route does waits on an event loop: the body is already in memory, and a send with
-``delay`` sees the :data:`BLOCKING` scope extension and waits on the mock's clock by blocking the
-thread instead. The async transport awaits the same call on the caller's loop. Both build the
-ASGI scope as ``httpx.ASGITransport`` does.
+It runs the app's coroutine on the caller's own thread, without an event loop (httpx has no sync
+ASGI transport). It can, because nothing an HTTP route does waits on an event loop: the body is
+already in memory, and a send with ``delay`` sees the :data:`BLOCKING` scope extension and waits on
+the mock's clock by blocking the thread instead. It builds the ASGI scope as ``httpx.ASGITransport``
+does, which is what the async client uses.
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ CLIENT_ADDRESS = ("127.0.0.1", 123)
 class _Exchange:
     """One request through the app: what it receives, and the response it sends back."""
 
-    def __init__(self, request: httpx.Request, body: bytes, *, blocking: bool) -> None:
+    def __init__(self, request: httpx.Request, body: bytes) -> None:
         url = request.url
         self.scope: Scope = {
             "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": request.method,
             "headers": [(name.lower(), value) for name, value in request.headers.raw],
             "scheme": url.scheme, "path": url.path, "raw_path": url.raw_path.split(b"?")[0],
             "query_string": url.query, "server": (url.host, url.port), "client": CLIENT_ADDRESS, "root_path": "",
-            "extensions": {BLOCKING: {}} if blocking else {},
+            "extensions": {BLOCKING: {}},
         }
         self._body: bytes | None = body
         self._head_only = request.method == "HEAD"
@@ -80,16 +80,7 @@ class SyncTransport(httpx.BaseTransport):
         self.app = app
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        exchange = _Exchange(request, request.read(), blocking=True)
+        exchange = _Exchange(request, request.read())
         _run_here(exchange.run(self.app))
         return exchange.response(request)
 
-
-class AsyncTransport(httpx.AsyncBaseTransport):
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        exchange = _Exchange(request, await request.aread(), blocking=False)
-        await exchange.run(self.app)
-        return exchange.response(request)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from mockryze.core import literals
 from mockryze.http.app import ALL_ENDPOINTS
 from tests.conftest import CheckedClient
 
@@ -16,5 +17,13 @@ def test_inferred_literals_are_labelled(api: CheckedClient) -> None:
     behaviours = [b for row in table["routes"] for b in row["behaviours"]]
     inferred = " ".join(b["behaviour"] for b in behaviours if b["source"] == "inferred")
     for literal in ("Instance token does not match this instance", "Instance name already exists",
-                    "Token already in use", "Route not found", "Instance created successfully"):
+                    "Token already in use", "Route not found", "Instance created successfully",
+                    literals.WEBSOCKET_UPGRADE_REQUIRED.message):
         assert literal in inferred
+
+
+def test_the_mock_only_index_is_labelled_inferred(api: CheckedClient) -> None:
+    table = api.get("/__mock__/contract").json()
+    (root,) = [row for row in table["routes"] if (row["method"], row["path"]) == ("GET", "/")]
+    assert [b["source"] for b in root["behaviours"]] == ["inferred"]
+    assert root["behaviours"][0]["behaviour"].startswith("mock-only")

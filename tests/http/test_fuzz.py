@@ -42,6 +42,8 @@ from mockryze.http.app import ALL_ENDPOINTS, openapi_document
 from mockryze.http.routing import Endpoint
 from mockryze.openapi import _path as openapi_path
 
+pytestmark = pytest.mark.slow
+
 ROUTES = {(spec.method, openapi_path(spec)): spec for spec in ALL_ENDPOINTS}
 
 EXAMPLES = int(os.environ.get("MOCKRYZE_FUZZ_EXAMPLES", "25"))

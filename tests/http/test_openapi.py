@@ -13,7 +13,9 @@ from mockryze.http.app import ALL_ENDPOINTS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
 
-DOC_ONLY = {"/openapi.json"}
+# Served but not operations of the API: the document itself, the mock-only index, and the plain-GET
+# answer (426) of the WebSocket route.
+DOC_ONLY = {"/openapi.json", "/", "/ws/{instance}"}
 
 
 def _served_operations(ryze: MockRyze) -> set[tuple[str, str]]:

@@ -19,7 +19,8 @@ ALICE = "5511987654321"
 TEXT = "/api/message/text/sales"
 
 # Requests that touch routing corners: a path parameter, an empty one, a bare route, an unknown
-# path, a wrong method, a query string, percent-escapes and a trailing slash.
+# path, a wrong method, a query string, percent-escapes, a trailing slash and a plain GET / HEAD of
+# the WebSocket route.
 REQUESTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("GET", "/api/instance/list", None),
     ("GET", "/api/instance/list?instance=sales", None),
@@ -37,6 +38,8 @@ REQUESTS: list[tuple[str, str, dict[str, Any] | None]] = [
     ("POST", "/__mock__/inbox/hooks/a", {"x": 1}),
     ("GET", "/__mock__/inbox/hooks/a", None),
     ("GET", "/__mock__/inbox/hooks", None),
+    ("GET", "/ws/sales", None),
+    ("HEAD", "/ws/sales", None),
 ]
 
 
@@ -65,8 +68,9 @@ def test_sync_and_async_clients_answer_alike() -> None:
     sync, async_ = _sync_answers(), asyncio.run(run())
     assert sync == async_
     statuses = [status for status, _, _ in sync]
-    assert statuses == [200, 200, 200, 400, 400, 404, 200, 400, 405, 405, 404, 404, 200, 200, 405, 200]
+    assert statuses == [200, 200, 200, 400, 400, 404, 200, 400, 405, 405, 404, 200, 200, 200, 405, 200, 426, 426]
     assert all(content_type.startswith("application/json") for _, content_type, _ in sync)
+    assert sync[-1][2] == b""  # HEAD: no body
 
 
 def test_the_route_index_answers_as_a_full_scan_would() -> None:

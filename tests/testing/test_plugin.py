@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each test runs pytest in a subprocess
+
 TIMEOUT = 120.0
 
 RYZE_SAMPLE = '''

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
@@ -28,6 +29,8 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from mockryze.core import literals, schemas
 from mockryze.instance.lifecycle import State
 from mockryze.testing.api import MockRyze
+
+pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("MOCKRYZE_STATEFUL_EXAMPLES", "50"))
 STEPS = int(os.environ.get("MOCKRYZE_STATEFUL_STEPS", "30"))
