@@ -1,43 +1,71 @@
-# Everything runs inside .venv, built from requirements.lock; a fresh machine needs only python3.
+# Everything runs inside .venv; a fresh machine needs only python3.
+# One .venv, two levels, each marked by a stamp named after the content it was built from:
+#   runtime  requirements.lock + the package         (make serve)
+#   test     runtime + requirements-test.lock        (make test, lint, typecheck, fuzz, bench)
+# A changed runtime lock or pyproject.toml rebuilds .venv from scratch; a changed test lock
+# rebuilds it too (so nothing the new lock dropped lingers); otherwise a level is installed once.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+# --no-compile: bytecode is written as modules are first imported, not all up front (~5 s saved)
+PIP := $(BIN)/pip install --quiet --disable-pip-version-check --no-compile
+hash = $(shell cat $(1) | cksum | cut -d' ' -f1)
+RUNTIME_STAMP := $(VENV)/.runtime-$(call hash,requirements.lock pyproject.toml)
+TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock pyproject.toml)
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: serve test lint bench lock clean fuzz
+.PHONY: serve test lint typecheck bench lock clean fuzz
 
-$(STAMP): requirements.lock pyproject.toml
+$(RUNTIME_STAMP):
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
-	touch $(STAMP)
+	$(PIP) -r requirements.lock
+	$(PIP) --no-deps --no-build-isolation -e .  # the build backend is pinned in requirements.lock
+	touch $@
 
-serve: $(STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
+$(TEST_STAMP): | $(RUNTIME_STAMP)
+	@if ls $(VENV)/.test-* >/dev/null 2>&1; then \
+		echo "requirements-test.lock changed: rebuilding $(VENV)"; \
+		rm -rf $(VENV) && $(MAKE) --no-print-directory $(RUNTIME_STAMP); \
+	fi
+	$(PIP) -r requirements-test.lock
+	touch $@
+
+serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
 
-test: $(STAMP)  ## lint + the whole test suite
+test: $(TEST_STAMP)  ## lint + type check + the whole test suite
 	$(BIN)/ruff check mockryze tests bench examples
+	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
 
-fuzz: $(STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
-	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/test_fuzz.py $(ARGS)
-
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check mockryze tests bench examples
 
-bench: $(STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
+typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject.toml)
+	$(BIN)/mypy mockryze
+
+fuzz: $(TEST_STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
+	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/http/test_fuzz.py $(ARGS)
+
+bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/fanout.py
 
-lock:  ## re-resolve requirements.lock from pyproject.toml
+# requirements.lock pins what the package needs at run time, and setuptools to build it without
+# an isolated build environment; requirements-test.lock pins what the test extra adds, resolved
+# under the runtime pins so the two never disagree.
+lock:  ## re-resolve both locks from pyproject.toml
 	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
-	.lockvenv/bin/pip install --quiet -e '.[test]'
-	.lockvenv/bin/pip freeze --exclude-editable | grep -v '^-e' > requirements.lock
+	.lockvenv/bin/pip install --quiet --disable-pip-version-check --upgrade setuptools -e .
+	.lockvenv/bin/pip freeze --all --exclude-editable | grep -v -e '^-e' -e '^pip==' > requirements.lock
+	.lockvenv/bin/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[test]'
+	{ echo '-r requirements.lock'; \
+	  .lockvenv/bin/pip freeze --exclude-editable | grep -v '^-e' | grep -vxFf requirements.lock; \
+	} > requirements-test.lock
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info

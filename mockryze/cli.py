@@ -8,11 +8,12 @@ import gc
 import json
 import logging
 import sys
-from collections.abc import Sequence
-from dataclasses import MISSING
+from collections.abc import Callable, Sequence
+from dataclasses import Field
+from typing import Any
 
 from mockryze import __version__
-from mockryze.core.settings import ENV_PREFIX, Settings, option_fields, parse_value
+from mockryze.core.settings import ENV_PREFIX, Settings, is_switch, metavar, option_fields, parse_value, show_value
 from mockryze.core.world import World
 from mockryze.http.app import create_app, openapi_document
 from mockryze.server import serve_until_signalled
@@ -24,14 +25,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the mock server (HTTP + WebSocket) on Hypercorn")
     for f in option_fields():
-        default = None if f.default is MISSING else f.default
+        help_text = f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {show_value(f.default)})"
         serve.add_argument(
-            "--" + f.name.replace("_", "-"), dest=f.name, default=None, metavar=f.name.upper(),
-            type=lambda raw, f=f: parse_value(f, raw), choices=f.metadata.get("choices"),
-            help=f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {default})",
+            "--" + f.name.replace("_", "-"), dest=f.name, default=None, metavar=metavar(f),
+            type=converter(f), choices=f.metadata.get("choices"),
+            help=help_text.replace("%", "%%"),  # argparse formats help with %
         )
     commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated from schemas/)")
     return parser
+
+
+def converter(f: Field[Any]) -> Callable[[str], Any]:
+    """``parse_value`` for one option, named so that argparse says ``invalid on|off value: 'maybe'``."""
+    def convert(raw: str) -> Any:
+        return parse_value(f, raw)
+
+    convert.__name__ = metavar(f) if is_switch(f) else str(f.type).removesuffix(" | None")
+    return convert
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -21,6 +21,7 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
+from mockryze.cli import main
 from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.testing.api import MockRyze
@@ -303,6 +304,41 @@ def test_serve_help_lists_every_setting() -> None:
     for f in fields(Settings):
         assert "--" + f.name.replace("_", "-") in result.stdout, f.name
         assert "MOCKRYZE_" + f.name.upper() in result.stdout, f.name
+
+
+def serve_help(capsys: pytest.CaptureFixture[str]) -> str:
+    """``mockryze serve --help`` with its line wrapping undone."""
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--help"])
+    assert exited.value.code == 0
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_serve_help_shows_switches_and_their_defaults_as_on_off(capsys: pytest.CaptureFixture[str]) -> None:
+    text = serve_help(capsys)
+    switches = [f for f in fields(Settings) if isinstance(f.default, bool)]
+    assert {"rate_limits", "auto_scan", "frozen_clock"} <= {f.name for f in switches}
+    for f in switches:
+        assert f"--{f.name.replace('_', '-')} on|off " in text, f.name
+        assert f"MOCKRYZE_{f.name.upper()}, default {'on' if f.default else 'off'})" in text, f.name
+    assert "default True" not in text and "default False" not in text
+
+
+def test_serve_help_lists_the_choices_of_an_option(capsys: pytest.CaptureFixture[str]) -> None:
+    text = serve_help(capsys)
+    assert "--profile live|docs " in text
+    assert "MOCKRYZE_PROFILE, default live)" in text
+
+
+def test_serve_help_says_unset_for_an_option_without_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert "MOCKRYZE_ACCOUNT_TOKEN, default unset)" in serve_help(capsys)
+
+
+def test_bad_switch_value_names_the_accepted_values(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--rate-limits", "maybe"])
+    assert exited.value.code == 2
+    assert "argument --rate-limits: invalid on|off value: 'maybe'" in capsys.readouterr().err
 
 
 def test_version() -> None:

@@ -26,14 +26,14 @@ class Settings:
     seed: int = opt(0, "seed for ids, tokens, QR payloads and fake data")
     account_token: str | None = opt(None, "TokenAccount of the default account (derived from the seed if unset)")
     instance_limit: int = opt(10, "instance quota of each account")
-    rate_limits: bool = opt(True, "enforce RyzeAPI's per-token rate limits (on|off)")
+    rate_limits: bool = opt(True, "enforce RyzeAPI's per-token rate limits")
     rate_limit_global: int = opt(100, "requests per minute per token on most routes")
     rate_limit_create: int = opt(20, "instance creations per minute per token")
     rate_window: float = opt(60.0, "rate-limit window in seconds")
     profile: str = opt("live", "live (as observed on the service) or docs", choices=PROFILES)
     timezone: str = opt("America/Sao_Paulo", "time zone of timestamps (IANA name or UTC)")
     start_time: float | None = opt(None, "virtual epoch seconds to start the clock at")
-    frozen_clock: bool = opt(False, "start with the virtual clock frozen (on|off)")
+    frozen_clock: bool = opt(False, "start with the virtual clock frozen")
     auto_scan: bool = opt(False, "complete every connect by itself, as if the QR was scanned")
     auto_scan_delay: float = opt(0.0, "virtual seconds between connect and the automatic scan")
     qr_rotate_seconds: float = opt(20.0, "a waiting QR code is replaced after this long")
@@ -87,10 +87,31 @@ def option_fields() -> list[dataclasses.Field[Any]]:
     return list(fields(Settings))
 
 
+def is_switch(f: dataclasses.Field[Any]) -> bool:
+    return "bool" in str(f.type)
+
+
+def metavar(f: dataclasses.Field[Any]) -> str:
+    """How ``--help`` names an option's value: ``on|off``, the choices (``live|docs``) or the option's name."""
+    if is_switch(f):
+        return "on|off"
+    choices: tuple[str, ...] | None = f.metadata.get("choices")
+    return "|".join(choices) if choices else f.name.upper()
+
+
+def show_value(value: Any) -> str:
+    """An option's value as it is typed on the command line (``on``/``off`` for switches)."""
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
 def parse_value(f: dataclasses.Field[Any], raw: str) -> Any:
     """Parse one textual option (CLI or environment) into the field's type."""
     kind = str(f.type)
-    if "bool" in kind:
+    if is_switch(f):
         return parse_bool(raw)
     if "int" in kind:
         return int(raw)
