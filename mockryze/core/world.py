@@ -151,8 +151,12 @@ class World:
         while self.now() < due:
             woken: asyncio.Future[None] = loop.create_future()
 
+            def settle(future: asyncio.Future[None] = woken) -> None:
+                if not future.done():
+                    future.set_result(None)
+
             def wake(future: asyncio.Future[None] = woken) -> None:
-                loop.call_soon_threadsafe(lambda: future.done() or future.set_result(None))
+                loop.call_soon_threadsafe(settle, future)
 
             self.schedule(due - self.now(), wake, survives_reset=True)
             timeout = None if self.clock.frozen else max(due - self.now(), 0.0)

@@ -124,7 +124,8 @@ class IndexedRouter(Router):
 
 
 def _route_path(scope: Scope) -> str:
-    path, root = scope["path"], scope.get("root_path", "")
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
     return path[len(root):] if root and path.startswith(root) else path
 
 

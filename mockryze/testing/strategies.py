@@ -17,6 +17,7 @@ the contract knows, RyzeAPI) delivers.
 from __future__ import annotations
 
 import string
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -116,7 +117,8 @@ class _Generator:
         kind = node.get("type", "object" if "properties" in node else "string")
         if isinstance(kind, list):
             kind = next(k for k in kind if k != "null")
-        return getattr(self, f"_{kind}")(node, base)
+        build: Callable[[dict[str, Any], str], st.SearchStrategy[Any]] = getattr(self, f"_{kind}")
+        return build(node, base)
 
     def _object(self, node: dict[str, Any], base: str) -> st.SearchStrategy[dict[str, Any]]:
         properties: dict[str, Any] = node.get("properties", {})
