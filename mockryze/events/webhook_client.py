@@ -13,6 +13,7 @@ parser's oracle instead: a Hypothesis test feeds both the same responses.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -52,7 +53,7 @@ class KeepAliveClient:
     def __init__(self) -> None:
         self._idle: dict[Address, list[Connection]] = {}
 
-    async def post(self, url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
+    async def post(self, url: str, body: bytes, headers: Mapping[str, str], timeout: float) -> int:
         """POST ``body``; returns the status code. Raises TimeoutError or WebhookError."""
         target = Target.of(url, tuple(headers.items()))
         request = target.request(body)

@@ -23,7 +23,7 @@ from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
-from mockryze.events.delivery import Dispatcher
+from mockryze.events.delivery import Dispatcher, WebhookTransport
 from mockryze.events.wshub import Hub
 from mockryze.http import control
 from mockryze.http.envelope import error_response
@@ -49,8 +49,8 @@ class Channels:
     hub: Hub
 
     @classmethod
-    def attach(cls, world: World) -> Channels:
-        channels = cls(Dispatcher(world), Hub(world.settings.websocket_queue_size))
+    def attach(cls, world: World, webhook_transport: WebhookTransport | None = None) -> Channels:
+        channels = cls(Dispatcher(world, webhook_transport), Hub(world.settings.websocket_queue_size))
         world.bus.subscribe(channels.delivery.on_event)
         world.bus.subscribe(channels.hub.on_event)
         world.on_reset(channels.delivery.clear)

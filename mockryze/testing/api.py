@@ -17,7 +17,7 @@ from mockryze.core import schemas
 from mockryze.core.bus import RecordedEvent, lookup, matches, wait_until
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
-from mockryze.events.delivery import views
+from mockryze.events.delivery import WebhookTransport, views
 from mockryze.http.app import Channels, create_app
 from mockryze.instance import model as instances
 from mockryze.messages import mock as simulate
@@ -48,12 +48,15 @@ class MockRyze:
     '1 Instance found'
     """
 
-    def __init__(self, seed: int | None = None, *, settings: Settings | None = None, **options: Any) -> None:
+    def __init__(self, seed: int | None = None, *, settings: Settings | None = None,
+                 webhook_transport: WebhookTransport | None = None, **options: Any) -> None:
+        """``webhook_transport``: an async callable that takes every webhook delivery instead of the
+        network (see :class:`mockryze.events.delivery.WebhookTransport`)."""
         if settings is None:
             # MOCKRYZE_* variables apply here too (e.g. MOCKRYZE_PROFILE=docs for a whole suite).
             settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
         self.world = World(settings)
-        self.channels = Channels.attach(self.world)
+        self.channels = Channels.attach(self.world, webhook_transport)
         self._app: Starlette | None = None
         # Webhooks aimed at this in-process world's own URL (the capture inbox) reach it without sockets.
         self.channels.delivery.route_locally(IN_PROCESS_BASE_URL, self._asgi)
@@ -210,6 +213,14 @@ class MockRyze:
             seen = [(d["id"], d["event"], d["status"]) for d in self.deliveries(**filters)]
             raise AssertionError(f"expected {count} deliveries with status={status!r}, journal has: {seen}")
         return self.deliveries(status=status, **filters)
+
+    def settle_deliveries(self, timeout: float = 5.0) -> None:
+        """Block until every webhook delivery is delivered, dead, or waiting for a retry the virtual
+        clock has not reached: after ``advance()``, whatever came due has been attempted, and nothing
+        more happens until the clock moves again."""
+        if not self.channels.delivery.settle(timeout):
+            seen = [(d["id"], d["event"], d["status"]) for d in self.deliveries()]
+            raise AssertionError(f"deliveries still in flight after {timeout:g} s; journal: {seen}")
 
     # --- simulated contacts (same rules as the /__mock__ routes) ----------------------------
     def _on(self, name: str, account_token: str | None) -> Any:
