@@ -153,6 +153,9 @@ class NetworkTransport:
 
 
 class Dispatcher:
+    """Journals and delivers webhook events. The delivery loop reads ``world.clock`` rather than
+    ``world.now()``: the latter is the due time of whatever timer another thread is firing."""
+
     def __init__(self, world: World, transport: WebhookTransport | None = None) -> None:
         self.world = world
         self.changed = threading.Condition()
@@ -339,7 +342,7 @@ class Dispatcher:
         delivery.body = None  # the journal keeps the envelope, not a second copy of it
         for number in itertools.count(1):
             retryable = await self._attempt(delivery, number, body)
-            failed_at = self.world.now()  # the backoff counts from the failure, not from when we sleep
+            failed_at = self.world.clock.now()  # the backoff counts from the failure, not from when we sleep
             if delivery.status == "delivered":
                 break
             delays = self.world.settings.retry_delays
@@ -364,10 +367,11 @@ class Dispatcher:
             loop.call_soon_threadsafe(_resolve, rung)
 
         self._settle(-1)
-        self.world.schedule(due - self.world.now(), ring, survives_reset=True)
+        self.world.schedule(due - self.world.clock.now(), ring, survives_reset=True)
         try:
             while not rung.done():  # a running clock (mockryze serve) also wakes us in real time
-                await asyncio.wait({rung}, timeout=None if self.world.clock.frozen else max(due - self.world.now(), 0))
+                real_wait = None if self.world.clock.frozen else max(due - self.world.clock.now(), 0)
+                await asyncio.wait({rung}, timeout=real_wait)
                 self.world.run_due()
         finally:
             with self._unsettled_lock:
@@ -394,7 +398,7 @@ class Dispatcher:
         except Exception as exc:  # an injected transport's own failure: journaled and retried, not a wedged queue
             error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
+        delivery.attempts.append(Attempt(number, self.world.iso(self.world.clock.now()), status, latency, error))
         if status is not None and 200 <= status < 300:
             self._finish(delivery, "delivered")
             return False

@@ -14,6 +14,7 @@ import itertools
 from dataclasses import dataclass
 
 import h11
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -162,12 +163,14 @@ def responses(draw: st.DrawFn) -> Case:
     return Case(response, cuts, draw(st.booleans()))
 
 
-@settings(max_examples=400, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
 @given(responses())
 def test_the_parser_reads_what_h11_reads(case: Case) -> None:
     assert ours(case) == h11_reads(case)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(responses(), st.data())
 def test_a_truncated_response_is_incomplete_for_both(case: Case, data: st.DataObject) -> None:
