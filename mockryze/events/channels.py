@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mockryze.core.world import World
-from mockryze.events.delivery import Dispatcher
+from mockryze.events.delivery import Dispatcher, WebhookTransport
 from mockryze.events.wshub import Hub
 
 
@@ -15,9 +15,11 @@ class Channels:
     hub: Hub
 
     @classmethod
-    def attach(cls, world: World) -> Channels:
-        """Subscribe a new dispatcher and hub to ``world``'s bus; the journal empties on reset."""
-        channels = cls(Dispatcher(world), Hub(world.settings.websocket_queue_size))
+    def attach(cls, world: World, webhook_transport: WebhookTransport | None = None) -> Channels:
+        """Subscribe a new dispatcher and hub to ``world``'s bus; the journal empties on reset.
+
+        ``webhook_transport`` takes every webhook delivery instead of the network (tests)."""
+        channels = cls(Dispatcher(world, webhook_transport), Hub(world.settings.websocket_queue_size))
         world.bus.subscribe(channels.delivery.on_event)
         world.bus.subscribe(channels.hub.on_event)
         world.on_reset(channels.delivery.clear)

@@ -5,6 +5,10 @@ instance: a delivery waits for the one before it, so a receiver sees events in e
 Each attempt is journaled; failures are retried after the configured virtual delays (the mock's
 clock, so tests advance time instead of sleeping), then the delivery is dead-lettered. Nothing is
 dropped silently: every delivery ends ``delivered`` or ``dead``.
+
+How an attempt reaches the receiver is a :class:`WebhookTransport` (the httpx ``MockTransport``
+pattern): :class:`NetworkTransport` by default; tests inject their own to script answers, with no
+sockets and no real-time waits.
 """
 
 from __future__ import annotations
@@ -15,9 +19,9 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockryze.core.bus import RecordedEvent, wait_until
 from mockryze.events.config import for_channel, wants
@@ -74,29 +78,108 @@ class Delivery:
         }
 
 
+@dataclass(frozen=True)
+class WebhookRequest:
+    """One delivery attempt as a transport sees it: a POST of ``body`` to ``url``."""
+
+    url: str
+    headers: Mapping[str, str]
+    body: bytes
+    timeout: float  # seconds the receiver has to answer
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class WebhookTransport(Protocol):
+    """Posts one delivery and returns the receiver's status code (2xx: delivered).
+
+    Raise ``TimeoutError`` when the receiver does not answer in time and ``WebhookError`` when it
+    cannot be reached: both are journaled and retried. ``ValueError`` means no such request can be
+    sent: the delivery is dead-lettered at once.
+    """
+
+    async def __call__(self, request: WebhookRequest, /) -> int: ...
+
+
+class NetworkTransport:
+    """The default transport: the keep-alive client for plain ``http://`` receivers outside this
+    process, httpx for ``https://`` and for in-process apps registered with :meth:`route_locally`."""
+
+    def __init__(self) -> None:
+        self._local_apps: dict[str, ASGIApp] = {}
+        self._plain: dict[str, bool] = {}  # url -> whether it takes the keep-alive client
+        self._keep_alive = KeepAliveClient()
+        self._client: httpx.AsyncClient | None = None
+
+    def route_locally(self, base_url: str, app: ASGIApp) -> None:
+        self._local_apps[base_url.rstrip("/")] = app
+        self._plain.clear()
+
+    async def __call__(self, request: WebhookRequest, /) -> int:
+        if self._plain_http(request.url):
+            return await self._keep_alive.post(request.url, request.body, request.headers, request.timeout)
+        response = await self._http().post(request.url, content=request.body, headers=dict(request.headers),
+                                           timeout=request.timeout)
+        return response.status_code
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+        await self._keep_alive.aclose()
+
+    def _plain_http(self, url: str) -> bool:
+        """http:// receivers outside this process take the lean keep-alive client."""
+        plain = self._plain.get(url)
+        if plain is None:
+            if len(self._plain) >= PLAIN_CACHE_SIZE:
+                self._plain.clear()
+            plain = self._plain[url] = (
+                url.startswith("http://") and not any(url.startswith(base) for base in self._local_apps)
+                and all(ch.isprintable() and not ch.isspace() for ch in url)
+            )
+        return plain
+
+    def _http(self) -> httpx.AsyncClient:
+        import httpx
+
+        if self._client is None:
+            mounts: dict[str, httpx.AsyncBaseTransport] = {
+                base: httpx.ASGITransport(app=app) for base, app in self._local_apps.items()
+            }
+            self._client = httpx.AsyncClient(mounts=mounts, follow_redirects=False)
+        return self._client
+
+
 class Dispatcher:
-    def __init__(self, world: World) -> None:
+    """Journals and delivers webhook events. The delivery loop reads ``world.clock`` rather than
+    ``world.now()``: the latter is the due time of whatever timer another thread is firing."""
+
+    def __init__(self, world: World, transport: WebhookTransport | None = None) -> None:
         self.world = world
         self.changed = threading.Condition()
         self._journal: dict[str, Delivery] = {}
         self._seq = itertools.count(1)
         self._queues: dict[tuple[str, str, str], deque[Delivery]] = {}
-        self._local_apps: dict[str, ASGIApp] = {}
+        self._network = NetworkTransport()
+        self._transport: WebhookTransport = transport or self._network
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._client: httpx.AsyncClient | None = None
-        self._keep_alive = KeepAliveClient()
         self._start_lock = threading.Lock()
-        self._plain: dict[str, bool] = {}  # url -> whether it takes the keep-alive client
         # Submitted deliveries wait here for the loop; one wake-up call at a time is outstanding on it.
         self._pending: list[Delivery] = []
         self._pending_lock = threading.Lock()
         self._woken: asyncio.AbstractEventLoop | None = None
+        # Submitted deliveries not yet queued + queues whose head is not waiting for the virtual clock:
+        # at zero, nothing happens until the clock moves (see settle).
+        self._unsettled = 0
+        self._unsettled_lock = threading.Lock()
 
     # --- wiring -----------------------------------------------------------------------------
     def route_locally(self, base_url: str, app: ASGIApp) -> None:
-        """Deliveries to ``base_url`` go straight into ``app`` (the in-process capture inbox)."""
-        self._local_apps[base_url.rstrip("/")] = app
-        self._plain.clear()
+        """Deliveries to ``base_url`` go straight into ``app`` (the in-process capture inbox), unless
+        a transport was injected: that one receives every delivery."""
+        self._network.route_locally(base_url, app)
 
     def on_event(self, record: RecordedEvent) -> None:
         """Bus subscriber: journal a delivery for every enabled webhook that wants the event."""
@@ -151,6 +234,7 @@ class Dispatcher:
         for delivery in deliveries:
             self._journal[delivery.id] = delivery
         self._trim_journal()
+        self._settle(len(deliveries))
         loop = self._ensure_loop()
         with self._pending_lock:
             self._pending += deliveries
@@ -186,6 +270,18 @@ class Dispatcher:
         """Block (real time) until ``predicate()`` holds after some delivery changed, or time out."""
         return wait_until(self.changed, predicate, timeout)
 
+    def settle(self, timeout: float) -> bool:
+        """Block (real time, bounded) until every delivery is delivered, dead, or waiting for a retry
+        the virtual clock has not reached: from then on nothing happens until the clock moves."""
+        return wait_until(self.changed, lambda: self._unsettled == 0, timeout)
+
+    def _settle(self, change: int) -> None:
+        with self._unsettled_lock:
+            self._unsettled += change
+            settled = self._unsettled == 0
+        if settled:
+            self._notify()
+
     def clear(self) -> None:
         self._journal.clear()
 
@@ -209,11 +305,11 @@ class Dispatcher:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            if self._client is not None:
-                await self._client.aclose()
-                self._client = None
-            await self._keep_alive.aclose()
+            await self._network.aclose()
             self._queues.clear()  # their drain tasks are gone: a later loop starts new ones
+            with self._pending_lock, self._unsettled_lock:
+                self._unsettled = len(self._pending)  # those a later loop will take
+            self._notify()
 
         asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=5)
         loop.call_soon_threadsafe(loop.stop)
@@ -226,9 +322,11 @@ class Dispatcher:
 
     def _enqueue(self, delivery: Delivery) -> None:
         queue = self._queues.get(delivery.queue_key)
-        if queue is None:
+        if queue is None:  # the delivery's unsettled count becomes its new queue's
             queue = self._queues[delivery.queue_key] = deque()
             asyncio.get_running_loop().create_task(self._drain(delivery.queue_key))
+        else:  # it waits behind the queue's head, which decides whether the queue is settled
+            self._settle(-1)
         queue.append(delivery)
 
     async def _drain(self, key: tuple[str, str, str]) -> None:
@@ -237,20 +335,47 @@ class Dispatcher:
             await self._deliver(queue[0])
             queue.popleft()
         del self._queues[key]
+        self._settle(-1)
 
     async def _deliver(self, delivery: Delivery) -> None:
         body = encode(delivery.envelope) if delivery.body is None else delivery.body
         delivery.body = None  # the journal keeps the envelope, not a second copy of it
         for number in itertools.count(1):
             retryable = await self._attempt(delivery, number, body)
-            failed_at = self.world.now()  # the backoff counts from the failure, not from when we sleep
+            failed_at = self.world.clock.now()  # the backoff counts from the failure, not from when we sleep
             if delivery.status == "delivered":
                 break
             delays = self.world.settings.retry_delays
             if not retryable or number > len(delays):
                 self._finish(delivery, "dead")
                 break
-            await self.world.sleep_until(failed_at + delays[number - 1])
+            await self._retry_at(failed_at + delays[number - 1])
+
+    async def _retry_at(self, due: float) -> None:
+        """Sleep until the virtual clock reaches ``due``; meanwhile this queue counts as settled."""
+        loop = asyncio.get_running_loop()
+        rung: asyncio.Future[None] = loop.create_future()
+        waiting = True
+
+        def ring() -> None:  # in the thread that moved the clock, before its advance() returns
+            nonlocal waiting
+            with self._unsettled_lock:
+                if not waiting:
+                    return
+                waiting = False
+                self._unsettled += 1
+            loop.call_soon_threadsafe(_resolve, rung)
+
+        self._settle(-1)
+        self.world.schedule(due - self.world.clock.now(), ring, survives_reset=True)
+        try:
+            while not rung.done():  # a running clock (mockryze serve) also wakes us in real time
+                real_wait = None if self.world.clock.frozen else max(due - self.world.clock.now(), 0)
+                await asyncio.wait({rung}, timeout=real_wait)
+                self.world.run_due()
+        finally:
+            with self._unsettled_lock:
+                waiting = False  # cancelled (close): a later ring must not count
 
     async def _attempt(self, delivery: Delivery, number: int, body: bytes) -> bool:
         """One POST; returns whether a failure is worth retrying."""
@@ -262,11 +387,7 @@ class Dispatcher:
 
         timeout = self.world.settings.webhook_timeout
         try:
-            if self._plain_http(delivery.url):
-                status = await self._keep_alive.post(delivery.url, body, delivery.headers, timeout)
-            else:
-                response = await self._http().post(delivery.url, content=body, headers=delivery.headers)
-                status = response.status_code
+            status = await self._transport(WebhookRequest(delivery.url, delivery.headers, body, timeout))
         except (httpx.TimeoutException, TimeoutError):
             error = f"timeout after {timeout:g} s"
         except (httpx.HTTPError, httpx.InvalidURL, WebhookError) as exc:  # InvalidURL is no HTTPError
@@ -274,8 +395,10 @@ class Dispatcher:
         except (UnicodeError, ValueError) as exc:  # no such request can be sent (e.g. a non-latin-1 header)
             error = f"{type(exc).__name__}: {exc}"
             unsendable = True
+        except Exception as exc:  # an injected transport's own failure: journaled and retried, not a wedged queue
+            error = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
         latency = (time.perf_counter() - started) * 1000
-        delivery.attempts.append(Attempt(number, self.world.iso(), status, latency, error))
+        delivery.attempts.append(Attempt(number, self.world.iso(self.world.clock.now()), status, latency, error))
         if status is not None and 200 <= status < 300:
             self._finish(delivery, "delivered")
             return False
@@ -290,29 +413,10 @@ class Dispatcher:
         with self.changed:
             self.changed.notify_all()
 
-    def _plain_http(self, url: str) -> bool:
-        """http:// receivers outside this process take the lean keep-alive client."""
-        plain = self._plain.get(url)
-        if plain is None:
-            if len(self._plain) >= PLAIN_CACHE_SIZE:
-                self._plain.clear()
-            plain = self._plain[url] = (
-                url.startswith("http://") and not any(url.startswith(base) for base in self._local_apps)
-                and all(ch.isprintable() and not ch.isspace() for ch in url)
-            )
-        return plain
 
-    def _http(self) -> httpx.AsyncClient:
-        import httpx
-
-        if self._client is None:
-            mounts: dict[str, httpx.AsyncBaseTransport] = {
-                base: httpx.ASGITransport(app=app) for base, app in self._local_apps.items()
-            }
-            self._client = httpx.AsyncClient(
-                timeout=self.world.settings.webhook_timeout, mounts=mounts, follow_redirects=False
-            )
-        return self._client
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 def views(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:

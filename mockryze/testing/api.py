@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
+from mockryze.events.delivery import WebhookTransport
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
 from mockryze.testing.control import Instance, LocalControl, RemoteControl, answer
@@ -40,12 +41,15 @@ class MockRyze(LocalControl):
     '1 Instance found'
     """
 
-    def __init__(self, seed: int | None = None, *, settings: Settings | None = None, **options: Any) -> None:
+    def __init__(self, seed: int | None = None, *, settings: Settings | None = None,
+                 webhook_transport: WebhookTransport | None = None, **options: Any) -> None:
+        """``webhook_transport``: an async callable that takes every webhook delivery instead of the
+        network (see :class:`mockryze.events.delivery.WebhookTransport`)."""
         if settings is None:
             # MOCKRYZE_* variables apply here too (e.g. MOCKRYZE_PROFILE=docs for a whole suite).
             settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
         world = World(settings)
-        super().__init__(world, Channels.attach(world))
+        super().__init__(world, Channels.attach(world, webhook_transport))
         self._app: Starlette | None = None
         # Webhooks aimed at this in-process world's own URL (the capture inbox) reach it without sockets.
         self.channels.delivery.route_locally(IN_PROCESS_BASE_URL, self._asgi)
@@ -104,6 +108,14 @@ class MockRyze(LocalControl):
     @property
     def base_url(self) -> str:
         return self._server.base_url if self._server else IN_PROCESS_BASE_URL
+
+    def settle_deliveries(self, timeout: float = 5.0) -> None:
+        """Block until every webhook delivery is delivered, dead, or waiting for a retry the virtual
+        clock has not reached: after ``advance()``, whatever came due has been attempted, and nothing
+        more happens until the clock moves again."""
+        if not self.channels.delivery.settle(timeout):
+            seen = [(d["id"], d["event"], d["status"]) for d in self.deliveries()]
+            raise AssertionError(f"deliveries still in flight after {timeout:g} s; journal: {seen}")
 
     async def async_wait_for_event(self, event: str, **kwargs: Any) -> dict[str, Any]:
         return await asyncio.to_thread(self.wait_for_event, event, **kwargs)

@@ -1,10 +1,16 @@
-"""Shared helpers of the events tests: real local webhook receivers and catalog event examples.
+"""Shared helpers of the events tests: webhook receivers, real and virtual, and catalog event examples.
 
 A :class:`Receiver` is a real HTTP server on 127.0.0.1 (``ThreadingHTTPServer`` in a background
 thread). Its port is bound from the start but only listens after :meth:`Receiver.start`, so before
-that (and after :meth:`Receiver.stop`) deliveries to it are refused at the TCP level. Each request
-is recorded (path, headers, JSON body, arrival order) and answered by the next scripted behaviour:
-a status code, or :class:`Slow` (answer only after a real delay longer than the webhook timeout).
+that (and after :meth:`Receiver.stop`) deliveries to it are refused at the TCP level.
+
+A :class:`VirtualReceiver` has the same interface with no socket: :class:`VirtualReceivers` is the
+webhook transport injected into the world (``MockRyze(webhook_transport=...)``), and answers each
+delivery for the receiver its URL names, at once, on the delivery loop.
+
+Both record each request (path, headers, JSON body, arrival order) and answer it with the next
+scripted behaviour: a status code; for a real receiver :class:`Slow` (answer only after a real
+delay longer than the webhook timeout); for a virtual one ``REFUSED`` or ``TIMEOUT``.
 """
 
 from __future__ import annotations
@@ -18,11 +24,14 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Literal, Self
+from urllib.parse import urlsplit
 
 import httpx
 
 from mockryze.core import schemas
+from mockryze.events.delivery import WebhookRequest
+from mockryze.events.webhook_client import WebhookError
 
 
 @dataclass(frozen=True)
@@ -33,7 +42,11 @@ class Slow:
     status: int = 200
 
 
-Behaviour = int | Slow
+Failure = Literal["refused", "timeout"]
+REFUSED: Failure = "refused"  # a virtual receiver that cannot be reached
+TIMEOUT: Failure = "timeout"  # a virtual receiver that does not answer within the webhook timeout
+
+Behaviour = int | Slow | Failure
 
 
 @dataclass(frozen=True)
@@ -63,7 +76,7 @@ class _Handler(BaseHTTPRequestHandler):
         except json.JSONDecodeError:
             body = raw.decode("utf-8", "replace")
         headers = {k.lower(): v for k, v in self.headers.items()}
-        answer = self.server.owner._record(self.command, self.path, headers, body)
+        answer = self.server.owner.record(self.command, self.path, headers, body)
         status = answer
         if isinstance(answer, Slow):
             time.sleep(answer.seconds)
@@ -109,23 +122,63 @@ class _Server(ThreadingHTTPServer):
                 connection.shutdown(socket.SHUT_RDWR)
 
 
-class Receiver:
+class Recorder:
+    """What both kinds of receiver share: the scripted answers and the record of what arrived."""
+
     def __init__(self, default: Behaviour = 200) -> None:
         self.default = default
         self.received: list[Received] = []
         self._script: deque[Behaviour] = deque()
         self._changed = threading.Condition()
+
+    @property
+    def url(self) -> str:
+        raise NotImplementedError
+
+    def hook(self, path: str = "/hook") -> str:
+        return self.url + path
+
+    def script(self, *answers: Behaviour) -> Self:
+        """The next requests get these answers, in order; later ones get ``default``."""
+        with self._changed:
+            self._script.extend(answers)
+        return self
+
+    def record(self, method: str, path: str, headers: dict[str, str], body: Any) -> Behaviour:
+        with self._changed:
+            answer = self._script.popleft() if self._script else self.default
+            self.received.append(Received(len(self.received), method, path, headers, body, answer))
+            self._changed.notify_all()
+        return answer
+
+    def bodies(self) -> list[Any]:
+        with self._changed:
+            return [r.body for r in self.received]
+
+    def wait_for(self, count: int, timeout: float = 3.0) -> list[Received]:
+        """Block (real time, bounded) until ``count`` requests arrived; fail with what did."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(self.received) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [(r.path, r.body.get("event") if isinstance(r.body, dict) else r.body)
+                            for r in self.received]
+                    raise AssertionError(f"expected {count} requests at {self.url}, got {len(seen)}: {seen}")
+                self._changed.wait(remaining)
+            return list(self.received)
+
+
+class Receiver(Recorder):
+    def __init__(self, default: Behaviour = 200) -> None:
+        super().__init__(default)
         self._server = _Server(0, self)
         self.port: int = self._server.server_address[1]
         self._thread: threading.Thread | None = None
 
-    # --- URL -----------------------------------------------------------------------------------
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
-
-    def hook(self, path: str = "/hook") -> str:
-        return self.url + path
 
     # --- lifecycle -------------------------------------------------------------------------------
     @property
@@ -151,38 +204,6 @@ class Receiver:
         self._server.server_close()
         self._server.cut_connections()  # a stopped receiver answers nothing, not even on kept-alive sockets
 
-    # --- behaviour -------------------------------------------------------------------------------
-    def script(self, *answers: Behaviour) -> Receiver:
-        """The next requests get these answers, in order; later ones get ``default``."""
-        with self._changed:
-            self._script.extend(answers)
-        return self
-
-    def _record(self, method: str, path: str, headers: dict[str, str], body: Any) -> Behaviour:
-        with self._changed:
-            answer = self._script.popleft() if self._script else self.default
-            self.received.append(Received(len(self.received), method, path, headers, body, answer))
-            self._changed.notify_all()
-        return answer
-
-    # --- what arrived ----------------------------------------------------------------------------
-    def bodies(self) -> list[Any]:
-        with self._changed:
-            return [r.body for r in self.received]
-
-    def wait_for(self, count: int, timeout: float = 3.0) -> list[Received]:
-        """Block (real time, bounded) until ``count`` requests arrived; fail with what did."""
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while len(self.received) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    seen = [(r.path, r.body.get("event") if isinstance(r.body, dict) else r.body)
-                            for r in self.received]
-                    raise AssertionError(f"expected {count} requests at {self.url}, got {len(seen)}: {seen}")
-                self._changed.wait(remaining)
-            return list(self.received)
-
 
 class ReceiverPool:
     """Creates receivers and stops them all at the end (use it in a fixture)."""
@@ -204,6 +225,53 @@ class ReceiverPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class VirtualReceiver(Recorder):
+    """A receiver with no socket: while stopped, deliveries to it are refused."""
+
+    def __init__(self, host: str, default: Behaviour, running: bool) -> None:
+        super().__init__(default)
+        self.host = host
+        self.running = running
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}"
+
+    def start(self) -> VirtualReceiver:
+        self.running = True
+        return self
+
+    def stop(self) -> None:
+        self.running = False
+
+
+class VirtualReceivers:
+    """The webhook transport injected into the world: each request goes to the receiver of its host."""
+
+    def __init__(self) -> None:
+        self._hosts: dict[str, VirtualReceiver] = {}
+
+    def new(self, default: Behaviour = 200, *, start: bool = True) -> VirtualReceiver:
+        receiver = VirtualReceiver(f"receiver-{len(self._hosts) + 1}.test", default, start)
+        self._hosts[receiver.host] = receiver
+        return receiver
+
+    async def __call__(self, request: WebhookRequest, /) -> int:
+        parts = urlsplit(request.url)
+        receiver = self._hosts.get(parts.netloc)
+        if receiver is None or not receiver.running:
+            raise WebhookError(f"ConnectError: nothing listens at {parts.netloc}")
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        headers = {name.lower(): value for name, value in request.headers.items()}
+        answer = receiver.record("POST", path, headers, request.json())
+        if answer == REFUSED:
+            raise WebhookError(f"ConnectError: {parts.netloc} refused the connection")
+        if answer == TIMEOUT:
+            raise TimeoutError
+        assert isinstance(answer, int), answer
+        return answer
 
 
 # --- catalog events ---------------------------------------------------------------------------------

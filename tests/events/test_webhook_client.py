@@ -74,6 +74,42 @@ def test_bodies_are_read_so_the_connection_stays_usable(response: bytes) -> None
     assert connections == 1
 
 
+def test_a_body_in_several_chunks_with_extensions_and_trailers_is_read_whole() -> None:
+    chunked = (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+               b"4\r\nwiki\r\n5;note=x\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nExpires: never\r\n\r\n")
+    statuses, connections = asyncio.run(with_server(respond_forever(chunked, chunked, chunked), 3))
+    assert statuses == [200, 200, 200]
+    assert connections == 1  # each body was read to its last chunk: nothing of it was taken for the next answer
+
+
+@pytest.mark.parametrize(("interim", "final"), [
+    (b"HTTP/1.1 100 Continue\r\n\r\n", b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+    (b"HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\n\r\n",
+     b"HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n"),
+])
+def test_interim_1xx_responses_are_skipped_for_the_final_one(interim: bytes, final: bytes) -> None:
+    statuses, connections = asyncio.run(with_server(respond_forever(interim + final, interim + final), 2))
+    assert statuses == [int(final.split(b" ")[1])] * 2
+    assert connections == 1
+
+
+def test_an_unasked_for_101_is_a_webhook_error() -> None:
+    switching = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"
+    with pytest.raises(WebhookError, match="101 Switching Protocols"):
+        asyncio.run(with_server(respond_forever(switching), 1))
+
+
+@pytest.mark.parametrize("closing", [
+    b"HTTP/1.1 200 OK\r\nConnection: keep-alive, close\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.1 200 OK\r\nConnection: keep-alive\r\nconnection: Close\r\nContent-Length: 0\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 0\r\n\r\n",
+])
+def test_close_among_the_connection_tokens_or_http_1_0_is_not_reused(closing: bytes) -> None:
+    statuses, connections = asyncio.run(with_server(respond_forever(closing), 2))
+    assert statuses == [200, 200]
+    assert connections == 2
+
+
 def test_connection_close_opens_a_new_connection() -> None:
     closing = b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
     statuses, connections = asyncio.run(with_server(respond_forever(closing), 2))
