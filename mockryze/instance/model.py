@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import Account, World
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
+
+if TYPE_CHECKING:
+    from mockryze.messages.model import Contact, Group, Message
 
 SETTINGS_DEFAULTS: dict[str, Any] = {
     "autoRejectCalls": False,
@@ -103,10 +106,10 @@ class Instance:
     webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
     websocket: dict[str, Any] | None = None
     chatwoot: dict[str, Any] | None = None
-    # What the messages module keeps per instance (see mockryze/messages.py).
-    messages: dict[str, Any] = field(default_factory=dict)  # message id -> Message, oldest first
-    contacts: dict[str, Any] = field(default_factory=dict)  # canonical JID -> Contact
-    groups: dict[str, Any] = field(default_factory=dict)  # group JID -> Group
+    # What the messages module keeps per instance.
+    messages: dict[str, Message] = field(default_factory=dict)  # message id -> Message, oldest first
+    contacts: dict[str, Contact] = field(default_factory=dict)  # canonical JID -> Contact
+    groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
 
     @property
