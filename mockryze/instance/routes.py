@@ -25,73 +25,9 @@ from mockryze.core.literals import (
     TOKEN_IN_USE,
     TOKEN_INSTANCE_MISMATCH,
 )
-from mockryze.core.world import World
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.instance import model as instances
-from mockryze.instance.model import Instance
-
-# --- views: how the instance module renders its model ----------------------------------------
-
-
-def core_view(world: World, inst: Instance) -> dict[str, Any]:
-    return {
-        "id": inst.id, "name": inst.name, "token": inst.token, "status": inst.state.rest,
-        "numberJid": inst.jid, "createdAt": world.iso(inst.created_at), "updatedAt": world.iso(inst.updated_at),
-    }
-
-
-def proxy_view(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in inst.proxy.items() if k != "password"}
-
-
-def s3_view(inst: Instance) -> dict[str, Any]:
-    return {**inst.s3, "secretKey": None}
-
-
-def s3_echo(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in inst.s3.items() if k != "secretKey"}
-
-
-def chatwoot_view(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in (inst.chatwoot or {"enabled": False}).items() if k != "apiToken"}
-
-
-def websocket_view(inst: Instance) -> dict[str, Any]:
-    return dict(inst.websocket or {"enabled": False, "events": [], "mediaBase64": False})
-
-
-def webhook_summary(inst: Instance) -> dict[str, Any]:
-    row = inst.webhooks.get("default")
-    if row is None or not row["enabled"]:
-        return {"enabled": False}
-    return {k: row[k] for k in ("enabled", "url", "byEvents", "events", "mediaBase64")}
-
-
-def list_item(world: World, inst: Instance) -> dict[str, Any]:
-    return {
-        **core_view(world, inst),
-        "connection": {
-            "state": inst.state.rest, "numberJid": inst.jid,
-            "presenceStatus": inst.presence, "displayStatus": inst.display_status,
-        },
-        "profile": {"name": inst.push_name, "pictureUrl": "", "isBusiness": False, "businessName": ""},
-        "webhook": webhook_summary(inst),
-        "websocket": websocket_view(inst),
-        "chatwoot": chatwoot_view(inst),
-        "proxy": proxy_view(inst),
-        "settings": dict(inst.settings),
-        "s3": s3_view(inst),
-    }
-
-
-BLOCK_ECHO = {
-    "webhook": lambda inst: dict(inst.webhooks["default"]),
-    "websocket": websocket_view,
-    "chatwoot": chatwoot_view,
-    "proxy": proxy_view,
-    "settings": lambda inst: dict(inst.settings),
-    "s3": s3_echo,
-}
+from mockryze.instance.model import INLINE_BLOCKS, Instance
 
 
 @lru_cache(maxsize=64)
@@ -116,12 +52,12 @@ def create(ctx: Context) -> Result:
     inst, blocks = instances.create(ctx.world, ctx.caller.account, ctx.body)
     payload: dict[str, Any] = {
         "success": True, "message": literals.INSTANCE_CREATED,
-        "instance": core_view(ctx.world, inst),
+        "instance": inst.view(ctx.world),
         # The auth guide says the new token is in data.token, the create page says instance.token:
         # both are sent so clients written against either page work (10-instance.md mock note).
         "data": {"token": inst.token},
     }
-    payload.update({block: BLOCK_ECHO[block](inst) for block in blocks})
+    payload.update({name: INLINE_BLOCKS[name].echo(block) for name, block in blocks.items()})
     return 201, payload
 
 
@@ -136,7 +72,7 @@ def list_instances(ctx: Context) -> Result:
             else list(account.instances.values())
         if len(names) == 1 and not found:
             raise ApiError(INSTANCE_NOT_FOUND)
-    items = [list_item(ctx.world, inst) for inst in found]
+    items = [inst.list_item(ctx.world) for inst in found]
     return 200, {"success": True, "message": literals.instances_found(len(items)), "instances": items,
                  "meta": {"total": len(items)}}
 
@@ -175,33 +111,33 @@ def delete(ctx: Context) -> Result:
 
 
 def get_settings(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": dict(_instance(ctx).settings)}
+    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": _instance(ctx).settings.view()}
 
 
 def update_settings(ctx: Context) -> Result:
     inst = _instance(ctx)
     instances.update_settings(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.SETTINGS_UPDATED, "settings": dict(inst.settings)}
+    return 200, {"success": True, "message": literals.SETTINGS_UPDATED, "settings": inst.settings.view()}
 
 
 def get_proxy(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": proxy_view(_instance(ctx))}
+    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": _instance(ctx).proxy.view()}
 
 
 def update_proxy(ctx: Context) -> Result:
     inst = _instance(ctx)
     instances.update_proxy(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.PROXY_UPDATED, "proxy": proxy_view(inst)}
+    return 200, {"success": True, "message": literals.PROXY_UPDATED, "proxy": inst.proxy.view()}
 
 
 def get_s3(ctx: Context) -> Result:
-    return 200, {"success": True, "s3": s3_view(_instance(ctx))}
+    return 200, {"success": True, "s3": _instance(ctx).s3.view()}
 
 
 def update_s3(ctx: Context) -> Result:
     inst = _instance(ctx)
     instances.update_s3(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.S3_UPDATED, "s3": s3_echo(inst)}
+    return 200, {"success": True, "message": literals.S3_UPDATED, "s3": inst.s3.echo()}
 
 
 # --- the route table --------------------------------------------------------------------------
