@@ -69,7 +69,8 @@ class Webhook:
         return cls.from_body(values) if HTTP_URL.match(str(values.get("url") or "")) else cls()
 
     def wants(self, event: str) -> bool:
-        return self.enabled and bool(self.url) and wants(self.events, event)
+        # `wants(self.events, event)` inlined: this runs for every event and every row.
+        return self.enabled and bool(self.url) and (not self.events or event in self.events)
 
     def target(self, event: str) -> str:
         """Where a delivery of ``event`` goes: with ``byEvents`` the event name is a last path segment."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, ClassVar
 
 
@@ -40,10 +41,11 @@ class Settings:
         return replace(self, **{attr: changes[name] for name, attr in self.JSON.items() if name in changes})
 
     def view(self) -> dict[str, Any]:
-        return {name: getattr(self, attr) for name, attr in self.JSON.items()}
+        return dict(zip(self.JSON, _SETTINGS_VALUES(self), strict=True))
 
 
 Settings.JSON = {f.metadata["json"]: f.name for f in fields(Settings)}
+_SETTINGS_VALUES = attrgetter(*Settings.JSON.values())
 Settings.INLINE = {name: name for name in Settings.JSON}
 
 
