@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 
 def _json(name: str, default: Any) -> Any:
@@ -49,14 +49,29 @@ _SETTINGS_VALUES = attrgetter(*Settings.JSON.values())
 Settings.INLINE = {name: name for name in Settings.JSON}
 
 
-def _complete(values: Mapping[str, Any], required: tuple[str, ...]) -> bool:
-    """Whether an enabled inline block can be applied; one that can't is stored disabled (the docs:
-    a failed sub-block "appears with enabled: false"; creation is never aborted)."""
-    return all(values.get(name) not in (None, "") for name in required)
+class _Switch:
+    """A block that is either off (every field at its default) or on with the fields of a body, which
+    must then have the ``REQUIRED`` ones. Inline, an enabled block missing one is stored disabled
+    (the docs: a failed sub-block "appears with enabled: false"; creation is never aborted)."""
+
+    REQUIRED: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Self:
+        return cls._enabled(body) if body.get("enabled") else cls()
+
+    @classmethod
+    def _enabled(cls, body: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def from_inline(cls, values: Mapping[str, Any]) -> Self:
+        complete = all(values.get(name) not in (None, "") for name in cls.REQUIRED)
+        return cls.from_body(values) if complete else cls()
 
 
 @dataclass(frozen=True)
-class ProxyConfig:
+class ProxyConfig(_Switch):
     enabled: bool = False
     host: str | None = None
     port: str | None = None
@@ -64,21 +79,16 @@ class ProxyConfig:
     username: str | None = None
     password: str | None = field(default=None, repr=False)
 
+    REQUIRED = ("host", "port", "protocol")
     INLINE: ClassVar[Mapping[str, str]] = {
         "proxyEnabled": "enabled", "proxyHost": "host", "proxyPort": "port",
         "proxyProtocol": "protocol", "proxyUsername": "username", "proxyPassword": "password",
     }
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> ProxyConfig:
-        if not body.get("enabled"):
-            return cls()
+    def _enabled(cls, body: Mapping[str, Any]) -> ProxyConfig:
         return cls(True, body.get("host"), body.get("port"), body.get("protocol"), body.get("username"),
                    body.get("password"))
-
-    @classmethod
-    def from_inline(cls, values: Mapping[str, Any]) -> ProxyConfig:
-        return cls.from_body(values) if _complete(values, ("host", "port", "protocol")) else cls()
 
     def view(self) -> dict[str, Any]:
         return {"enabled": self.enabled, "host": self.host, "port": self.port, "protocol": self.protocol,
@@ -86,7 +96,7 @@ class ProxyConfig:
 
 
 @dataclass(frozen=True)
-class S3Config:
+class S3Config(_Switch):
     enabled: bool = False
     region: str | None = None
     bucket: str | None = None
@@ -95,21 +105,16 @@ class S3Config:
     endpoint: str | None = None  # "" once enabled without one
     path_prefix: str | None = None
 
+    REQUIRED = ("region", "bucket", "accessKey", "secretKey")
     INLINE: ClassVar[Mapping[str, str]] = {
         "s3Enabled": "enabled", "s3Region": "region", "s3Bucket": "bucket", "s3AccessKey": "accessKey",
         "s3SecretKey": "secretKey", "s3Endpoint": "endpoint", "s3PathPrefix": "pathPrefix",
     }
 
     @classmethod
-    def from_body(cls, body: Mapping[str, Any]) -> S3Config:
-        if not body.get("enabled"):
-            return cls()
+    def _enabled(cls, body: Mapping[str, Any]) -> S3Config:
         return cls(True, body.get("region"), body.get("bucket"), body.get("accessKey"), body.get("secretKey"),
                    body.get("endpoint") or "", body.get("pathPrefix"))
-
-    @classmethod
-    def from_inline(cls, values: Mapping[str, Any]) -> S3Config:
-        return cls.from_body(values) if _complete(values, ("region", "bucket", "accessKey", "secretKey")) else cls()
 
     def view(self) -> dict[str, Any]:
         """As ``GET /api/instance/getS3`` and the list show it: ``secretKey`` present, always null."""

@@ -121,7 +121,7 @@ def _itself(block: Any) -> Any:
     return block
 
 
-def _view(block: ConfigBlock) -> dict[str, Any]:
+def view_of(block: ConfigBlock) -> dict[str, Any]:
     return block.view()
 
 
@@ -132,7 +132,7 @@ class InlineSlot:
     kind: InlineKind
     attribute: str
     store: Callable[[Any], Any] = _itself
-    echo: Callable[[Any], dict[str, Any]] = _view
+    echo: Callable[[Any], dict[str, Any]] = view_of
 
     def put(self, instance: Instance, block: ConfigBlock) -> None:
         setattr(instance, self.attribute, self.store(block))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -25,9 +27,11 @@ from mockryze.core.literals import (
     TOKEN_IN_USE,
     TOKEN_INSTANCE_MISMATCH,
 )
+from mockryze.core.world import World
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.instance import model as instances
-from mockryze.instance.model import INLINE_BLOCKS, Instance
+from mockryze.instance.config import S3Config
+from mockryze.instance.model import INLINE_BLOCKS, Instance, view_of
 
 
 @lru_cache(maxsize=64)
@@ -110,34 +114,29 @@ def delete(ctx: Context) -> Result:
     return 200, {"success": True, "message": literals.DELETED, "instance": {"status": "deleted"}}
 
 
-def get_settings(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": _instance(ctx).settings.view()}
+@dataclass(frozen=True)
+class BlockRoutes:
+    """The read and the write route of one configuration block, the Instance attribute ``name``."""
+
+    name: str
+    retrieved: str | None  # the read's message (getS3 answers none)
+    updated: str
+    update: Callable[[World, Instance, dict[str, Any]], None]
+    echo: Callable[[Any], dict[str, Any]] = view_of  # how the write answers with the new block
+
+    def read(self, ctx: Context) -> Result:
+        head: dict[str, Any] = {"success": True, "message": self.retrieved} if self.retrieved else {"success": True}
+        return 200, {**head, self.name: getattr(_instance(ctx), self.name).view()}
+
+    def write(self, ctx: Context) -> Result:
+        inst = _instance(ctx)
+        self.update(ctx.world, inst, ctx.body)
+        return 200, {"success": True, "message": self.updated, self.name: self.echo(getattr(inst, self.name))}
 
 
-def update_settings(ctx: Context) -> Result:
-    inst = _instance(ctx)
-    instances.update_settings(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.SETTINGS_UPDATED, "settings": inst.settings.view()}
-
-
-def get_proxy(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": _instance(ctx).proxy.view()}
-
-
-def update_proxy(ctx: Context) -> Result:
-    inst = _instance(ctx)
-    instances.update_proxy(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.PROXY_UPDATED, "proxy": inst.proxy.view()}
-
-
-def get_s3(ctx: Context) -> Result:
-    return 200, {"success": True, "s3": _instance(ctx).s3.view()}
-
-
-def update_s3(ctx: Context) -> Result:
-    inst = _instance(ctx)
-    instances.update_s3(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.S3_UPDATED, "s3": inst.s3.echo()}
+SETTINGS = BlockRoutes("settings", literals.SETTINGS_RETRIEVED, literals.SETTINGS_UPDATED, instances.update_settings)
+PROXY = BlockRoutes("proxy", literals.PROXY_RETRIEVED, literals.PROXY_UPDATED, instances.update_proxy)
+S3 = BlockRoutes("s3", None, literals.S3_UPDATED, instances.update_s3, echo=S3Config.echo)
 
 
 # --- the route table --------------------------------------------------------------------------
@@ -163,19 +162,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              responses={200: "instance/logout.response"}, errors=ON_INSTANCE),
     Endpoint("DELETE", f"{P}/delete/:instance", delete, "Delete the instance", auth="account",
              responses={200: "instance/delete.response"}, errors=ON_INSTANCE),
-    Endpoint("GET", f"{P}/getSettings/:instance", get_settings, "Read settings",
+    Endpoint("GET", f"{P}/getSettings/:instance", SETTINGS.read, "Read settings",
              responses={200: "instance/getSettings.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/settings/:instance", update_settings, "Update settings (partial)",
+    Endpoint("POST", f"{P}/settings/:instance", SETTINGS.write, "Update settings (partial)",
              request_schema="instance/settings.request", responses={200: "instance/settings.response"},
              errors=(*ON_INSTANCE, INVALID_BODY, AT_LEAST_ONE_SETTING)),
-    Endpoint("GET", f"{P}/getProxy/:instance", get_proxy, "Read the proxy",
+    Endpoint("GET", f"{P}/getProxy/:instance", PROXY.read, "Read the proxy",
              responses={200: "instance/getProxy.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/proxy/:instance", update_proxy, "Set or remove the proxy",
+    Endpoint("POST", f"{P}/proxy/:instance", PROXY.write, "Set or remove the proxy",
              request_schema="instance/proxy.request", responses={200: "instance/proxy.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
-    Endpoint("GET", f"{P}/getS3/:instance", get_s3, "Read the S3 configuration",
+    Endpoint("GET", f"{P}/getS3/:instance", S3.read, "Read the S3 configuration",
              responses={200: "instance/getS3.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/s3/:instance", update_s3, "Set the S3 configuration",
+    Endpoint("POST", f"{P}/s3/:instance", S3.write, "Set the S3 configuration",
              request_schema="instance/s3.request", responses={200: "instance/s3.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
 )
