@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
-from mockryze.core.world import World
-from mockryze.instance.model import Instance, webhook_row
+
+if TYPE_CHECKING:
+    from mockryze.core.world import World
+    from mockryze.instance.model import Instance
 
 MAX_ENABLED_WEBHOOKS = 3
+DEFAULT_LABEL = "default"
+HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
 
 
-def wants(events_filter: list[str], event: str) -> bool:
+def wants(events_filter: Collection[str], event: str) -> bool:
     """An empty filter means all six types."""
     return not events_filter or event in events_filter
 
@@ -27,38 +34,112 @@ def for_channel(envelope: dict[str, Any], media_base64: bool) -> dict[str, Any]:
     return {**envelope, "data": {**envelope["data"], "message": message}}
 
 
-def upsert_webhook(world: World, instance: Instance, body: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Webhook:
+    """One webhook row; a disabled row keeps its label and nothing else."""
+
+    label: str = DEFAULT_LABEL
+    enabled: bool = False
+    url: str = ""
+    authorization: str = ""
+    by_events: bool = False
+    events: tuple[str, ...] = ()
+    media_base64: bool = False
+
+    # `POST /api/instance/new` field -> field of `POST /api/events/webhook`
+    INLINE: ClassVar[Mapping[str, str]] = {
+        "webhookEnabled": "enabled", "webhookURL": "url", "webhookAuthorization": "authorization",
+        "webhookByEvents": "byEvents", "webhookEvents": "events", "webhookMediaBase64": "mediaBase64",
+    }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Webhook:
+        """From a validated ``POST /api/events/webhook`` body (the schema requires ``url`` when enabled)."""
+        label = body.get("label") or DEFAULT_LABEL
+        if not body.get("enabled"):
+            return cls(label)
+        return cls(
+            label, True, body["url"], body.get("authorization", ""), bool(body.get("byEvents", False)),
+            tuple(body.get("events") or ()), bool(body.get("mediaBase64", False)),
+        )
+
+    @classmethod
+    def from_inline(cls, values: Mapping[str, Any]) -> Webhook:
+        """The default row from create fields; an enabled one without a valid URL is stored disabled."""
+        return cls.from_body(values) if HTTP_URL.match(str(values.get("url") or "")) else cls()
+
+    def wants(self, event: str) -> bool:
+        # `wants(self.events, event)` inlined: this runs for every event and every row.
+        return self.enabled and bool(self.url) and (not self.events or event in self.events)
+
+    def target(self, event: str) -> str:
+        """Where a delivery of ``event`` goes: with ``byEvents`` the event name is a last path segment."""
+        return self.url.rstrip("/") + "/" + event if self.by_events else self.url
+
+    def view(self) -> dict[str, Any]:
+        return {"label": self.label, "enabled": self.enabled, "url": self.url, "authorization": self.authorization,
+                "byEvents": self.by_events, "events": list(self.events), "mediaBase64": self.media_base64}
+
+    def summary(self) -> dict[str, Any]:
+        """The default row as the instance list shows it: no label, no authorization."""
+        if not self.enabled:
+            return {"enabled": False}
+        return {"enabled": True, "url": self.url, "byEvents": self.by_events, "events": list(self.events),
+                "mediaBase64": self.media_base64}
+
+
+@dataclass(frozen=True)
+class WebSocketConfig:
+    enabled: bool = False
+    events: tuple[str, ...] = ()
+    media_base64: bool = False
+
+    INLINE: ClassVar[Mapping[str, str]] = {
+        "websocketEnabled": "enabled", "websocketEvents": "events", "websocketMediaBase64": "mediaBase64",
+    }
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> WebSocketConfig:
+        """``enabled: false`` clears the events and ``mediaBase64``."""
+        if not body.get("enabled"):
+            return cls()
+        return cls(True, tuple(body.get("events") or ()), bool(body.get("mediaBase64", False)))
+
+    from_inline = from_body
+
+    def wants(self, event: str) -> bool:
+        return wants(self.events, event)
+
+    def view(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "events": list(self.events), "mediaBase64": self.media_base64}
+
+
+def upsert_webhook(world: World, instance: Instance, body: Mapping[str, Any]) -> Webhook:
     """Full replacement of the row named by ``label``; ``enabled:false`` keeps the row, cleared."""
-    label = body.get("label") or "default"
-    if body["enabled"]:
-        others = [row for key, row in instance.webhooks.items() if key != label and row["enabled"]]
+    row = Webhook.from_body(body)
+    if row.enabled:
+        others = [other for key, other in instance.webhooks.items() if key != row.label and other.enabled]
         if len(others) >= MAX_ENABLED_WEBHOOKS:
-            raise ApiError(literals.WEBHOOK_LIMIT, f"enabled labels: {', '.join(r['label'] for r in others)}")
-    row = webhook_row(label, body)
-    instance.webhooks[label] = row
+            raise ApiError(literals.WEBHOOK_LIMIT, f"enabled labels: {', '.join(o.label for o in others)}")
+    instance.webhooks[row.label] = row
     instance.updated_at = world.now()
     return row
 
 
-def find_webhook(instance: Instance, label: str) -> dict[str, Any]:
-    row = instance.webhooks.get(label or "default")
+def find_webhook(instance: Instance, label: str) -> Webhook:
+    row = instance.webhooks.get(label or DEFAULT_LABEL)
     if row is None:
         raise ApiError(literals.WEBHOOK_NOT_FOUND)
     return row
 
 
-def set_websocket(world: World, instance: Instance, body: dict[str, Any]) -> dict[str, Any]:
-    enabled = bool(body["enabled"])
-    instance.websocket = {
-        "enabled": enabled,
-        "events": list(body.get("events") or []) if enabled else [],
-        "mediaBase64": bool(body.get("mediaBase64", False)) if enabled else False,
-    }
+def set_websocket(world: World, instance: Instance, body: Mapping[str, Any]) -> WebSocketConfig:
+    instance.websocket = WebSocketConfig.from_body(body)
     instance.updated_at = world.now()
-    return dict(instance.websocket)
+    return instance.websocket
 
 
-def websocket_config(instance: Instance) -> dict[str, Any]:
+def websocket_config(instance: Instance) -> WebSocketConfig:
     if instance.websocket is None:
         raise ApiError(literals.WEBSOCKET_NOT_CONFIGURED)
-    return dict(instance.websocket)
+    return instance.websocket

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockryze.core.bus import RecordedEvent, wait_until
-from mockryze.events.config import for_channel, wants
+from mockryze.events.config import for_channel
 from mockryze.events.webhook_client import KeepAliveClient, WebhookError
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from starlette.types import ASGIApp
 
     from mockryze.core.world import World
+    from mockryze.events.config import Webhook
 
 USER_AGENT = "RyzeAPI-Webhook/1.0 (mockryze)"
 RETRY_STATUSES = frozenset({408, 429})
@@ -188,15 +189,14 @@ class Dispatcher:
         if instance is None:
             return
         event = record.event
-        rows = [row for row in instance.webhooks.values()
-                if row["enabled"] and row["url"] and wants(row["events"], event)]
+        rows = [row for row in instance.webhooks.values() if row.wants(event)]
         if not rows:
             return
         created_at = self.world.iso()
         variants: dict[bool, tuple[dict[str, Any], bytes]] = {}  # mediaBase64 -> (envelope, body)
         deliveries = []
         for row in rows:
-            media = bool(row["mediaBase64"])
+            media = row.media_base64
             if media not in variants:
                 envelope = for_channel(record.envelope, media)
                 variants[media] = (envelope, encode(envelope))
@@ -213,17 +213,17 @@ class Dispatcher:
         self._submit([copy])
         return copy
 
-    def _new_delivery(self, record: RecordedEvent, row: dict[str, Any], envelope: dict[str, Any], body: bytes,
+    def _new_delivery(self, record: RecordedEvent, row: Webhook, envelope: dict[str, Any], body: bytes,
                       created_at: str) -> Delivery:
-        url = row["url"].rstrip("/") + "/" + record.event if row["byEvents"] else row["url"]
+        url = row.target(record.event)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         # Live clients saw instance.state arrive without the Authorization header (90-decisions D1).
         skip_auth = record.event == "instance.state" and self.world.settings.profile == "live"
-        if row["authorization"] and not skip_auth:
-            headers["Authorization"] = row["authorization"]
+        if row.authorization and not skip_auth:
+            headers["Authorization"] = row.authorization
         return Delivery(
             id=self._next_id(), account_token=record.account_token, instance=record.instance,
-            label=row["label"], event=record.event, url=url, headers=headers,
+            label=row.label, event=record.event, url=url, headers=headers,
             envelope=envelope, created_at=created_at, body=body,
         )
 

@@ -25,26 +25,26 @@ from mockryze.instance.routes import ON_INSTANCE
 
 def set_webhook(ctx: Context) -> Result:
     row = events_config.upsert_webhook(ctx.world, ctx.target, ctx.body)
-    return 200, {"success": True, "message": literals.WEBHOOK_CONFIGURED, "webhook": dict(row)}
+    return 200, {"success": True, "message": literals.WEBHOOK_CONFIGURED, "webhook": row.view()}
 
 
 def get_webhooks(ctx: Context) -> Result:
     inst = ctx.target
     if "label" in ctx.query:
         row = events_config.find_webhook(inst, ctx.query["label"])
-        return 200, {"success": True, "message": literals.WEBHOOK_RETRIEVED, "webhook": dict(row)}
-    rows = [dict(inst.webhooks[label]) for label in sorted(inst.webhooks)]
+        return 200, {"success": True, "message": literals.WEBHOOK_RETRIEVED, "webhook": row.view()}
+    rows = [inst.webhooks[label].view() for label in sorted(inst.webhooks)]
     return 200, {"success": True, "message": literals.WEBHOOKS_RETRIEVED, "webhooks": rows}
 
 
 def set_websocket(ctx: Context) -> Result:
     config = events_config.set_websocket(ctx.world, ctx.target, ctx.body)
-    return 200, {"success": True, "message": literals.WEBSOCKET_CONFIGURED, "websocket": config}
+    return 200, {"success": True, "message": literals.WEBSOCKET_CONFIGURED, "websocket": config.view()}
 
 
 def get_websocket(ctx: Context) -> Result:
     config = events_config.websocket_config(ctx.target)
-    return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": config}
+    return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": config.view()}
 
 
 P = "/api/events"
@@ -71,15 +71,15 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 
 # --- GET /ws/:instance ------------------------------------------------------------------------
-def _authorize_upgrade(world: World, websocket: WebSocket) -> tuple[Instance, dict[str, object]]:
+def _authorize_upgrade(world: World, websocket: WebSocket) -> tuple[Instance, events_config.WebSocketConfig]:
     token = presented_token(websocket.headers, websocket.query_params)
     if not token:
         raise ApiError(literals.MISSING_TOKEN)
     inst = target_instance(authenticate(world, token), websocket.path_params.get("instance", ""))
     config = inst.websocket
-    if not config or not config["enabled"]:
+    if config is None or not config.enabled:
         raise ApiError(literals.websocket_not_enabled(inst.name))
-    return inst, dict(config)
+    return inst, config
 
 
 async def websocket_endpoint(websocket: WebSocket) -> None:

@@ -12,12 +12,15 @@ import contextlib
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mockryze.core.bus import RecordedEvent
 from mockryze.events.config import for_channel, wants
+
+if TYPE_CHECKING:
+    from mockryze.events.config import WebSocketConfig
 
 SLOW_CLIENT_CLOSE = 1013
 GOING_AWAY = 1001
@@ -27,7 +30,7 @@ GOING_AWAY = 1001
 class Client:
     websocket: WebSocket
     loop: asyncio.AbstractEventLoop
-    events: list[str]
+    events: tuple[str, ...]
     media_base64: bool
     queue: asyncio.Queue[str]
     overflowed: bool = False
@@ -73,10 +76,10 @@ class Hub:
         self._clients: dict[tuple[str, str], set[Client]] = {}
         self._lock = threading.Lock()
 
-    def connect(self, key: tuple[str, str], websocket: WebSocket, config: dict[str, Any]) -> Client:
+    def connect(self, key: tuple[str, str], websocket: WebSocket, config: WebSocketConfig) -> Client:
         client = Client(
-            websocket=websocket, loop=asyncio.get_running_loop(), events=list(config["events"]),
-            media_base64=bool(config["mediaBase64"]), queue=asyncio.Queue(self.queue_size),
+            websocket=websocket, loop=asyncio.get_running_loop(), events=config.events,
+            media_base64=config.media_base64, queue=asyncio.Queue(self.queue_size),
         )
         with self._lock:
             self._clients.setdefault(key, set()).add(client)

@@ -7,61 +7,19 @@ all checks run before the first mutation.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import Account, World
+from mockryze.events.config import DEFAULT_LABEL, Webhook, WebSocketConfig
+from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Settings
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 
-SETTINGS_DEFAULTS: dict[str, Any] = {
-    "autoRejectCalls": False,
-    "callRejectMessage": "",
-    "ignoreGroupMessages": False,
-    "keepOnlineStatus": False,
-    "autoReadMessages": False,
-    "disableHistorySync": True,
-    "ignoreStatus": False,
-}
-
-# Inline fields of `POST /api/instance/new` → (configuration block, field inside the block).
-INLINE_BLOCKS: dict[str, dict[str, str]] = {
-    "proxy": {
-        "proxyEnabled": "enabled", "proxyHost": "host", "proxyPort": "port",
-        "proxyProtocol": "protocol", "proxyUsername": "username", "proxyPassword": "password",
-    },
-    "webhook": {
-        "webhookEnabled": "enabled", "webhookURL": "url", "webhookAuthorization": "authorization",
-        "webhookByEvents": "byEvents", "webhookEvents": "events", "webhookMediaBase64": "mediaBase64",
-    },
-    "websocket": {"websocketEnabled": "enabled", "websocketEvents": "events", "websocketMediaBase64": "mediaBase64"},
-    "chatwoot": {
-        "chatwootEnabled": "enabled", "chatwootBaseUrl": "baseUrl", "chatwootAccountId": "accountId",
-        "chatwootApiToken": "apiToken", "chatwootInboxName": "inboxName", "chatwootSignMessages": "signMessages",
-        "chatwootIgnoreGroups": "ignoreGroups", "chatwootStartAsPending": "startAsPending",
-        "chatwootReopenResolved": "reopenResolved",
-    },
-    "s3": {
-        "s3Enabled": "enabled", "s3Region": "region", "s3Bucket": "bucket", "s3AccessKey": "accessKey",
-        "s3SecretKey": "secretKey", "s3Endpoint": "endpoint", "s3PathPrefix": "pathPrefix",
-    },
-    "settings": {name: name for name in SETTINGS_DEFAULTS},
-}
-
-# Fields a block needs when it is enabled; an enabled block missing one is stored disabled
-# (the docs: a failed sub-block "appears with enabled: false"; creation is never aborted).
-REQUIRED_WHEN_ENABLED: dict[str, tuple[str, ...]] = {
-    "proxy": ("host", "port", "protocol"),
-    "s3": ("region", "bucket", "accessKey", "secretKey"),
-    "webhook": ("url",),
-    "chatwoot": ("baseUrl", "accountId", "apiToken"),
-}
-
-PROXY_FIELDS = ("host", "port", "protocol", "username", "password")
-S3_FIELDS = ("region", "bucket", "accessKey", "secretKey", "endpoint", "pathPrefix")
-HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+if TYPE_CHECKING:
+    from mockryze.messages.model import Contact, Group, Message
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",
@@ -96,16 +54,16 @@ class Instance:
     push_name: str = ""
     pending: Pending | None = None
     attempt: int = 0  # bumped by every lifecycle change; stale timers compare against it
-    settings: dict[str, Any] = field(default_factory=lambda: dict(SETTINGS_DEFAULTS))
-    proxy: dict[str, Any] = field(default_factory=lambda: disabled_block(PROXY_FIELDS))
-    s3: dict[str, Any] = field(default_factory=lambda: disabled_block(S3_FIELDS))
-    webhooks: dict[str, dict[str, Any]] = field(default_factory=dict)
-    websocket: dict[str, Any] | None = None
-    chatwoot: dict[str, Any] | None = None
-    # What the messages module keeps per instance (see mockryze/messages.py).
-    messages: dict[str, Any] = field(default_factory=dict)  # message id -> Message, oldest first
-    contacts: dict[str, Any] = field(default_factory=dict)  # canonical JID -> Contact
-    groups: dict[str, Any] = field(default_factory=dict)  # group JID -> Group
+    settings: Settings = field(default_factory=Settings)
+    proxy: ProxyConfig = field(default_factory=ProxyConfig)
+    s3: S3Config = field(default_factory=S3Config)
+    webhooks: dict[str, Webhook] = field(default_factory=dict)  # label -> row
+    websocket: WebSocketConfig | None = None  # None until configured: getWebsocket answers 404
+    chatwoot: ChatwootConfig = field(default_factory=ChatwootConfig)
+    # What the messages module keeps per instance.
+    messages: dict[str, Message] = field(default_factory=dict)  # message id -> Message, oldest first
+    contacts: dict[str, Contact] = field(default_factory=dict)  # canonical JID -> Contact
+    groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
 
     @property
@@ -120,9 +78,73 @@ class Instance:
     def display_status(self) -> str:
         return DISPLAY_STATUS[self.state]
 
+    def view(self, world: World) -> dict[str, Any]:
+        return {
+            "id": self.id, "name": self.name, "token": self.token, "status": self.state.rest,
+            "numberJid": self.jid, "createdAt": world.iso(self.created_at), "updatedAt": world.iso(self.updated_at),
+        }
 
-def disabled_block(names: tuple[str, ...]) -> dict[str, Any]:
-    return {"enabled": False, **dict.fromkeys(names)}
+    def list_item(self, world: World) -> dict[str, Any]:
+        """As ``GET /api/instance/list`` shows it: every configuration block, no secrets."""
+        default_webhook = self.webhooks.get(DEFAULT_LABEL)
+        return {
+            **self.view(world),
+            "connection": {
+                "state": self.state.rest, "numberJid": self.jid,
+                "presenceStatus": self.presence, "displayStatus": self.display_status,
+            },
+            "profile": {"name": self.push_name, "pictureUrl": "", "isBusiness": False, "businessName": ""},
+            "webhook": default_webhook.summary() if default_webhook else {"enabled": False},
+            "websocket": (self.websocket or WebSocketConfig()).view(),
+            "chatwoot": self.chatwoot.view(),
+            "proxy": self.proxy.view(),
+            "settings": self.settings.view(),
+            "s3": self.s3.view(),
+        }
+
+
+# --- the inline blocks of POST /api/instance/new ----------------------------------------------
+class ConfigBlock(Protocol):
+    def view(self) -> dict[str, Any]: ...
+
+
+class InlineKind(Protocol):
+    """A configuration block's type, as the inline table needs it."""
+
+    INLINE: Mapping[str, str]  # create-body field -> the block's own field
+
+    def from_inline(self, values: Mapping[str, Any], /) -> ConfigBlock: ...
+
+
+def _itself(block: Any) -> Any:
+    return block
+
+
+def view_of(block: ConfigBlock) -> dict[str, Any]:
+    return block.view()
+
+
+@dataclass(frozen=True)
+class InlineSlot:
+    """One inline block: its type, where it lands on the Instance, and how create echoes it."""
+
+    kind: InlineKind
+    attribute: str
+    store: Callable[[Any], Any] = _itself
+    echo: Callable[[Any], dict[str, Any]] = view_of
+
+    def put(self, instance: Instance, block: ConfigBlock) -> None:
+        setattr(instance, self.attribute, self.store(block))
+
+
+INLINE_BLOCKS: dict[str, InlineSlot] = {  # in the order create echoes them
+    "proxy": InlineSlot(ProxyConfig, "proxy"),
+    "webhook": InlineSlot(Webhook, "webhooks", store=lambda row: {row.label: row}),
+    "websocket": InlineSlot(WebSocketConfig, "websocket"),
+    "chatwoot": InlineSlot(ChatwootConfig, "chatwoot"),
+    "s3": InlineSlot(S3Config, "s3", echo=S3Config.echo),
+    "settings": InlineSlot(Settings, "settings"),
+}
 
 
 # --- lookup -----------------------------------------------------------------------------------
@@ -136,7 +158,7 @@ def find(account: Account, name: str) -> Instance:
 
 
 # --- create / delete --------------------------------------------------------------------------
-def create(world: World, account: Account, body: dict[str, Any]) -> tuple[Instance, dict[str, dict[str, Any]]]:
+def create(world: World, account: Account, body: Mapping[str, Any]) -> tuple[Instance, dict[str, ConfigBlock]]:
     """Create an instance from a validated body; returns it and the inline blocks it was sent."""
     name = body["name"]
     custom_token = body.get("token")
@@ -153,75 +175,21 @@ def create(world: World, account: Account, body: dict[str, Any]) -> tuple[Instan
         account=account, created_at=now, updated_at=now,
     )
     blocks = inline_blocks(body)
-    for block, values in blocks.items():
-        apply_inline_block(instance, block, values)
+    for block_name, block in blocks.items():
+        INLINE_BLOCKS[block_name].put(instance, block)
     account.instances[name] = instance
     world.register_token(instance)
     return instance, blocks
 
 
-def inline_blocks(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Split a create body into its configuration blocks (only the blocks it mentions)."""
-    blocks: dict[str, dict[str, Any]] = {}
-    for block, mapping in INLINE_BLOCKS.items():
-        values = {inner: body[outer] for outer, inner in mapping.items() if outer in body}
+def inline_blocks(body: Mapping[str, Any]) -> dict[str, ConfigBlock]:
+    """The configuration blocks a create body mentions, built from their inline fields."""
+    blocks: dict[str, ConfigBlock] = {}
+    for block_name, slot in INLINE_BLOCKS.items():
+        values = {inner: body[outer] for outer, inner in slot.kind.INLINE.items() if outer in body}
         if values:
-            blocks[block] = values
+            blocks[block_name] = slot.kind.from_inline(values)
     return blocks
-
-
-def apply_inline_block(instance: Instance, block: str, values: dict[str, Any]) -> None:
-    enabled = bool(values.get("enabled"))
-    missing = [name for name in REQUIRED_WHEN_ENABLED.get(block, ()) if values.get(name) in (None, "")]
-    if block == "chatwoot" and enabled and (values.get("accountId") or 0) <= 0 and "accountId" not in missing:
-        missing.append("accountId")
-    if block == "webhook" and enabled and not HTTP_URL.match(str(values.get("url") or "")):
-        missing.append("url")
-    if block == "settings":
-        instance.settings.update(values)
-    elif block == "proxy":
-        instance.proxy = disabled_block(PROXY_FIELDS) if missing or not enabled else {
-            "enabled": True, **{name: values.get(name) for name in PROXY_FIELDS}
-        }
-    elif block == "s3":
-        instance.s3 = disabled_block(S3_FIELDS) if missing or not enabled else s3_block(values)
-    elif block == "webhook":
-        instance.webhooks["default"] = webhook_row("default", values, failed=bool(missing))
-    elif block == "websocket":
-        instance.websocket = {  # as POST /api/events/websocket: enabled:false clears events and mediaBase64
-            "enabled": enabled, "events": list(values.get("events") or []) if enabled else [],
-            "mediaBase64": bool(values.get("mediaBase64", False)) and enabled,
-        }
-    elif block == "chatwoot":
-        instance.chatwoot = chatwoot_block(values, missing)
-
-
-def webhook_row(label: str, values: dict[str, Any], failed: bool = False) -> dict[str, Any]:
-    if failed or not values.get("enabled"):
-        return {"label": label, "enabled": False, "url": "", "authorization": "", "byEvents": False,
-                "events": [], "mediaBase64": False}
-    return {
-        "label": label, "enabled": True, "url": values["url"], "authorization": values.get("authorization", ""),
-        "byEvents": bool(values.get("byEvents", False)), "events": list(values.get("events") or []),
-        "mediaBase64": bool(values.get("mediaBase64", False)),
-    }
-
-
-def chatwoot_block(values: dict[str, Any], missing: list[str]) -> dict[str, Any]:
-    public = {k: v for k, v in values.items() if k != "apiToken"}
-    if not values.get("enabled"):
-        return {**public, "enabled": False}
-    if missing:
-        # Inferred text: the real one comes from Chatwoot, which the mock never calls (D7).
-        error = "chatwoot activation failed: " + ", ".join(f"chatwoot{m[0].upper()}{m[1:]}" for m in missing)
-        return {**public, "enabled": False, "status": "error", "error": error + " missing or invalid"}
-    return {**public, "enabled": True, "status": "active", "apiToken": values["apiToken"]}
-
-
-def s3_block(values: dict[str, Any]) -> dict[str, Any]:
-    block = {"enabled": True, **{name: values.get(name) for name in S3_FIELDS}}
-    block["endpoint"] = values.get("endpoint") or ""
-    return block
 
 
 def delete(world: World, instance: Instance) -> None:
@@ -233,19 +201,18 @@ def delete(world: World, instance: Instance) -> None:
 
 
 # --- configuration ----------------------------------------------------------------------------
-def update_settings(world: World, instance: Instance, changes: dict[str, Any]) -> None:
-    instance.settings.update({k: v for k, v in changes.items() if k in SETTINGS_DEFAULTS})
+def update_settings(world: World, instance: Instance, changes: Mapping[str, Any]) -> None:
+    instance.settings = instance.settings.updated(changes)
     instance.updated_at = world.now()
 
 
-def update_proxy(world: World, instance: Instance, body: dict[str, Any]) -> None:
-    instance.proxy = {"enabled": True, **{n: body.get(n) for n in PROXY_FIELDS}} if body["enabled"] \
-        else disabled_block(PROXY_FIELDS)
+def update_proxy(world: World, instance: Instance, body: Mapping[str, Any]) -> None:
+    instance.proxy = ProxyConfig.from_body(body)
     instance.updated_at = world.now()
 
 
-def update_s3(world: World, instance: Instance, body: dict[str, Any]) -> None:
-    instance.s3 = s3_block(body) if body["enabled"] else disabled_block(S3_FIELDS)
+def update_s3(world: World, instance: Instance, body: Mapping[str, Any]) -> None:
+    instance.s3 = S3Config.from_body(body)
     instance.updated_at = world.now()
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -28,70 +30,8 @@ from mockryze.core.literals import (
 from mockryze.core.world import World
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.instance import model as instances
-from mockryze.instance.model import Instance
-
-# --- views: how the instance module renders its model ----------------------------------------
-
-
-def core_view(world: World, inst: Instance) -> dict[str, Any]:
-    return {
-        "id": inst.id, "name": inst.name, "token": inst.token, "status": inst.state.rest,
-        "numberJid": inst.jid, "createdAt": world.iso(inst.created_at), "updatedAt": world.iso(inst.updated_at),
-    }
-
-
-def proxy_view(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in inst.proxy.items() if k != "password"}
-
-
-def s3_view(inst: Instance) -> dict[str, Any]:
-    return {**inst.s3, "secretKey": None}
-
-
-def s3_echo(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in inst.s3.items() if k != "secretKey"}
-
-
-def chatwoot_view(inst: Instance) -> dict[str, Any]:
-    return {k: v for k, v in (inst.chatwoot or {"enabled": False}).items() if k != "apiToken"}
-
-
-def websocket_view(inst: Instance) -> dict[str, Any]:
-    return dict(inst.websocket or {"enabled": False, "events": [], "mediaBase64": False})
-
-
-def webhook_summary(inst: Instance) -> dict[str, Any]:
-    row = inst.webhooks.get("default")
-    if row is None or not row["enabled"]:
-        return {"enabled": False}
-    return {k: row[k] for k in ("enabled", "url", "byEvents", "events", "mediaBase64")}
-
-
-def list_item(world: World, inst: Instance) -> dict[str, Any]:
-    return {
-        **core_view(world, inst),
-        "connection": {
-            "state": inst.state.rest, "numberJid": inst.jid,
-            "presenceStatus": inst.presence, "displayStatus": inst.display_status,
-        },
-        "profile": {"name": inst.push_name, "pictureUrl": "", "isBusiness": False, "businessName": ""},
-        "webhook": webhook_summary(inst),
-        "websocket": websocket_view(inst),
-        "chatwoot": chatwoot_view(inst),
-        "proxy": proxy_view(inst),
-        "settings": dict(inst.settings),
-        "s3": s3_view(inst),
-    }
-
-
-BLOCK_ECHO = {
-    "webhook": lambda inst: dict(inst.webhooks["default"]),
-    "websocket": websocket_view,
-    "chatwoot": chatwoot_view,
-    "proxy": proxy_view,
-    "settings": lambda inst: dict(inst.settings),
-    "s3": s3_echo,
-}
+from mockryze.instance.config import S3Config
+from mockryze.instance.model import INLINE_BLOCKS, Instance, view_of
 
 
 @lru_cache(maxsize=64)
@@ -111,12 +51,12 @@ def create(ctx: Context) -> Result:
     inst, blocks = instances.create(ctx.world, ctx.caller.account, ctx.body)
     payload: dict[str, Any] = {
         "success": True, "message": literals.INSTANCE_CREATED,
-        "instance": core_view(ctx.world, inst),
+        "instance": inst.view(ctx.world),
         # The auth guide says the new token is in data.token, the create page says instance.token:
         # both are sent so clients written against either page work (10-instance.md mock note).
         "data": {"token": inst.token},
     }
-    payload.update({block: BLOCK_ECHO[block](inst) for block in blocks})
+    payload.update({name: INLINE_BLOCKS[name].echo(block) for name, block in blocks.items()})
     return 201, payload
 
 
@@ -131,7 +71,7 @@ def list_instances(ctx: Context) -> Result:
             else list(account.instances.values())
         if len(names) == 1 and not found:
             raise ApiError(INSTANCE_NOT_FOUND)
-    items = [list_item(ctx.world, inst) for inst in found]
+    items = [inst.list_item(ctx.world) for inst in found]
     return 200, {"success": True, "message": literals.instances_found(len(items)), "instances": items,
                  "meta": {"total": len(items)}}
 
@@ -169,34 +109,29 @@ def delete(ctx: Context) -> Result:
     return 200, {"success": True, "message": literals.DELETED, "instance": {"status": "deleted"}}
 
 
-def get_settings(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.SETTINGS_RETRIEVED, "settings": dict(ctx.target.settings)}
+@dataclass(frozen=True)
+class BlockRoutes:
+    """The read and the write route of one configuration block, the Instance attribute ``name``."""
+
+    name: str
+    retrieved: str | None  # the read's message (getS3 answers none)
+    updated: str
+    update: Callable[[World, Instance, dict[str, Any]], None]
+    echo: Callable[[Any], dict[str, Any]] = view_of  # how the write answers with the new block
+
+    def read(self, ctx: Context) -> Result:
+        head: dict[str, Any] = {"success": True, "message": self.retrieved} if self.retrieved else {"success": True}
+        return 200, {**head, self.name: getattr(ctx.target, self.name).view()}
+
+    def write(self, ctx: Context) -> Result:
+        inst = ctx.target
+        self.update(ctx.world, inst, ctx.body)
+        return 200, {"success": True, "message": self.updated, self.name: self.echo(getattr(inst, self.name))}
 
 
-def update_settings(ctx: Context) -> Result:
-    inst = ctx.target
-    instances.update_settings(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.SETTINGS_UPDATED, "settings": dict(inst.settings)}
-
-
-def get_proxy(ctx: Context) -> Result:
-    return 200, {"success": True, "message": literals.PROXY_RETRIEVED, "proxy": proxy_view(ctx.target)}
-
-
-def update_proxy(ctx: Context) -> Result:
-    inst = ctx.target
-    instances.update_proxy(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.PROXY_UPDATED, "proxy": proxy_view(inst)}
-
-
-def get_s3(ctx: Context) -> Result:
-    return 200, {"success": True, "s3": s3_view(ctx.target)}
-
-
-def update_s3(ctx: Context) -> Result:
-    inst = ctx.target
-    instances.update_s3(ctx.world, inst, ctx.body)
-    return 200, {"success": True, "message": literals.S3_UPDATED, "s3": s3_echo(inst)}
+SETTINGS = BlockRoutes("settings", literals.SETTINGS_RETRIEVED, literals.SETTINGS_UPDATED, instances.update_settings)
+PROXY = BlockRoutes("proxy", literals.PROXY_RETRIEVED, literals.PROXY_UPDATED, instances.update_proxy)
+S3 = BlockRoutes("s3", None, literals.S3_UPDATED, instances.update_s3, echo=S3Config.echo)
 
 
 # --- the route table --------------------------------------------------------------------------
@@ -222,19 +157,19 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              responses={200: "instance/logout.response"}, errors=ON_INSTANCE),
     Endpoint("DELETE", f"{P}/delete/:instance", delete, "Delete the instance", auth="account",
              responses={200: "instance/delete.response"}, errors=ON_INSTANCE),
-    Endpoint("GET", f"{P}/getSettings/:instance", get_settings, "Read settings",
+    Endpoint("GET", f"{P}/getSettings/:instance", SETTINGS.read, "Read settings",
              responses={200: "instance/getSettings.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/settings/:instance", update_settings, "Update settings (partial)",
+    Endpoint("POST", f"{P}/settings/:instance", SETTINGS.write, "Update settings (partial)",
              request_schema="instance/settings.request", responses={200: "instance/settings.response"},
              errors=(*ON_INSTANCE, INVALID_BODY, AT_LEAST_ONE_SETTING)),
-    Endpoint("GET", f"{P}/getProxy/:instance", get_proxy, "Read the proxy",
+    Endpoint("GET", f"{P}/getProxy/:instance", PROXY.read, "Read the proxy",
              responses={200: "instance/getProxy.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/proxy/:instance", update_proxy, "Set or remove the proxy",
+    Endpoint("POST", f"{P}/proxy/:instance", PROXY.write, "Set or remove the proxy",
              request_schema="instance/proxy.request", responses={200: "instance/proxy.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
-    Endpoint("GET", f"{P}/getS3/:instance", get_s3, "Read the S3 configuration",
+    Endpoint("GET", f"{P}/getS3/:instance", S3.read, "Read the S3 configuration",
              responses={200: "instance/getS3.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/s3/:instance", update_s3, "Set the S3 configuration",
+    Endpoint("POST", f"{P}/s3/:instance", S3.write, "Set the S3 configuration",
              request_schema="instance/s3.request", responses={200: "instance/s3.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
 )

@@ -180,9 +180,9 @@ def call(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
         "isGroup": bool(spec.get("group")), "timestamp": world.iso(),
     }
     world.emit(inst, "call.update", data)
-    if data["status"] == "offer" and inst.settings["autoRejectCalls"]:
+    if data["status"] == "offer" and inst.settings.auto_reject_calls:
         world.emit(inst, "call.update", {**data, "status": "rejected"})
-        reply = inst.settings["callRejectMessage"]
+        reply = inst.settings.call_reject_message
         if reply:
             pipeline.send(world, inst, Draft(type="text", content=reply, number=caller.jid, source=""))
     return data

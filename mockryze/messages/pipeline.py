@@ -128,9 +128,9 @@ def receive(world: World, inst: Instance, *, sender: Party, chat: Party, type: s
             forwarded: bool = False) -> Message | None:
     """A simulated contact's message reaches the instance (None when settings say to ignore it)."""
     require_connected(inst)
-    if chat.type == "group" and inst.settings["ignoreGroupMessages"]:
+    if chat.type == "group" and inst.settings.ignore_group_messages:
         return None
-    if chat.type == "broadcast" and inst.settings["ignoreStatus"]:
+    if chat.type == "broadcast" and inst.settings.ignore_status:
         return None
     message = Message(
         id=message_id or world.ids.message_id(), direction="incoming", type=type, content=content,
@@ -141,7 +141,7 @@ def receive(world: World, inst: Instance, *, sender: Party, chat: Party, type: s
     if type != "message_revoke":  # a revoke takes the revoked message's id and removes it: nothing to keep
         store(world, inst, message)
     emit_exchange(world, inst, message)
-    if inst.settings["autoReadMessages"]:
+    if inst.settings.auto_read_messages:
         set_status(world, message, "read")
         emit_status(world, inst, message, "read_self")
     return message

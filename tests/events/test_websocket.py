@@ -18,6 +18,7 @@ from websockets.sync.client import ClientConnection, connect
 
 from mockryze.core import literals, schemas
 from mockryze.core.bus import RecordedEvent
+from mockryze.events.config import WebSocketConfig
 from mockryze.events.wshub import Hub
 from mockryze.testing.api import MockRyze
 from tests.events.receivers import (
@@ -348,7 +349,7 @@ def test_frames_from_the_clients_loop_and_from_other_threads_keep_emission_order
     hub = Hub(queue_size=10)
 
     async def run() -> list[int]:
-        client = hub.connect(("acct", "sales"), websocket=NO_SOCKET, config={"events": [], "mediaBase64": False})
+        client = hub.connect(("acct", "sales"), websocket=NO_SOCKET, config=WebSocketConfig(enabled=True))
         # The loop is busy here (this coroutine) while another thread publishes: its frame waits for the loop.
         thread = threading.Thread(target=hub.on_event, args=(record(1),))
         thread.start()
@@ -374,7 +375,7 @@ def test_an_event_on_the_clients_loop_needs_no_cross_thread_wake_up(monkeypatch:
             return threadsafe(*args, **kwargs)
 
         monkeypatch.setattr(loop, "call_soon_threadsafe", counting)
-        client = hub.connect(("acct", "sales"), websocket=NO_SOCKET, config={"events": [], "mediaBase64": False})
+        client = hub.connect(("acct", "sales"), websocket=NO_SOCKET, config=WebSocketConfig(enabled=True))
         hub.on_event(record(7))
         await asyncio.sleep(0)
         return wake_ups, client.queue.get_nowait()

@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 
+from mockryze.core import schemas
+from mockryze.instance.model import INLINE_BLOCKS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -140,6 +142,13 @@ def test_only_mentioned_blocks_are_echoed(api: CheckedClient) -> None:
     body = create(api, autoRejectCalls=True)
     assert set(body) == {"success", "message", "instance", "data", "settings"}
     assert body["settings"] == {**SETTINGS_DEFAULTS, "autoRejectCalls": True}
+
+
+def test_every_create_field_feeds_exactly_one_block() -> None:
+    """The create schema and the inline table agree: no field is accepted and then ignored."""
+    fields = set(schemas.schema("instance/new.request")["properties"]) - {"name", "token"}
+    mapped = [outer for slot in INLINE_BLOCKS.values() for outer in slot.kind.INLINE]
+    assert sorted(mapped) == sorted(fields)
 
 
 def test_enabled_blocks_missing_required_fields_come_back_disabled(api: CheckedClient) -> None:

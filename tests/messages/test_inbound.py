@@ -13,6 +13,7 @@ import pytest
 from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.http.app import ALL_ENDPOINTS
+from mockryze.instance import model as instances
 from mockryze.messages import pipeline
 from mockryze.messages.mock import INBOUND_TYPES
 from mockryze.messages.model import Party, contact_for, parse_recipient
@@ -476,13 +477,13 @@ def test_ignore_status_drops_status_posts(sales: MockRyze) -> None:
     author = contact_for(sales.world, inst, parse_recipient(ALICE))
     sender = Party(author.jid, author.name, author.lid)
     status_chat = Party("status@broadcast", "", None, "broadcast")
-    inst.settings["ignoreStatus"] = True
+    instances.update_settings(sales.world, inst, {"ignoreStatus": True})
     with sales.world.lock:
         dropped = pipeline.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
     assert dropped is None
     assert sales.messages("sales") == []
     assert sales.events("sales", "message.exchange") == []
-    inst.settings["ignoreStatus"] = False
+    instances.update_settings(sales.world, inst, {"ignoreStatus": False})
     with sales.world.lock:
         kept = pipeline.receive(sales.world, inst, sender=sender, chat=status_chat, type="text", content="story")
     assert kept is not None

@@ -104,7 +104,7 @@ class RyzeMachine(RuleBasedStateMachine):
             for name in sorted(self.model[account]):
                 taken.append(self.ryze.messages(name, account_token=token))
                 found = self.ryze.world.accounts[token].instances[name]
-                taken.append({label: dict(row) for label, row in found.webhooks.items()})
+                taken.append({label: row.view() for label, row in found.webhooks.items()})
         return taken
 
     @staticmethod

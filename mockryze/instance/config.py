@@ -1,0 +1,187 @@
+"""The instance module's configuration blocks: settings, proxy, S3 (and Chatwoot, until it has a module).
+
+Each block is built from a validated request body (``from_body``) or from the inline fields of
+``POST /api/instance/new`` (``from_inline``, after ``INLINE`` renamed them), and renders the JSON
+the routes answer (``view``). Secrets (proxy password, S3 secret key, Chatwoot API token) are kept
+but never rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
+from typing import Any, ClassVar, Self
+
+
+def _json(name: str, default: Any) -> Any:
+    """A field and its JSON name."""
+    return field(default=default, metadata={"json": name})
+
+
+@dataclass(frozen=True)
+class Settings:
+    auto_reject_calls: bool = _json("autoRejectCalls", False)
+    call_reject_message: str = _json("callRejectMessage", "")
+    ignore_group_messages: bool = _json("ignoreGroupMessages", False)
+    keep_online_status: bool = _json("keepOnlineStatus", False)
+    auto_read_messages: bool = _json("autoReadMessages", False)
+    disable_history_sync: bool = _json("disableHistorySync", True)
+    ignore_status: bool = _json("ignoreStatus", False)
+
+    JSON: ClassVar[Mapping[str, str]]  # JSON name -> attribute, in the order views list them
+    INLINE: ClassVar[Mapping[str, str]]  # the create body takes the same names
+
+    @classmethod
+    def from_inline(cls, values: Mapping[str, Any]) -> Settings:
+        return cls(**{attr: values[name] for name, attr in cls.JSON.items() if name in values})
+
+    def updated(self, changes: Mapping[str, Any]) -> Settings:
+        """These settings with the named ``changes`` applied (other names are ignored): a partial update."""
+        return replace(self, **{attr: changes[name] for name, attr in self.JSON.items() if name in changes})
+
+    def view(self) -> dict[str, Any]:
+        return dict(zip(self.JSON, _SETTINGS_VALUES(self), strict=True))
+
+
+Settings.JSON = {f.metadata["json"]: f.name for f in fields(Settings)}
+_SETTINGS_VALUES = attrgetter(*Settings.JSON.values())
+Settings.INLINE = {name: name for name in Settings.JSON}
+
+
+class _Switch:
+    """A block that is either off (every field at its default) or on with the fields of a body, which
+    must then have the ``REQUIRED`` ones. Inline, an enabled block missing one is stored disabled
+    (the docs: a failed sub-block "appears with enabled: false"; creation is never aborted)."""
+
+    REQUIRED: ClassVar[tuple[str, ...]]
+
+    @classmethod
+    def from_body(cls, body: Mapping[str, Any]) -> Self:
+        return cls._enabled(body) if body.get("enabled") else cls()
+
+    @classmethod
+    def _enabled(cls, body: Mapping[str, Any]) -> Self:
+        raise NotImplementedError
+
+    @classmethod
+    def from_inline(cls, values: Mapping[str, Any]) -> Self:
+        complete = all(values.get(name) not in (None, "") for name in cls.REQUIRED)
+        return cls.from_body(values) if complete else cls()
+
+
+@dataclass(frozen=True)
+class ProxyConfig(_Switch):
+    enabled: bool = False
+    host: str | None = None
+    port: str | None = None
+    protocol: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+
+    REQUIRED = ("host", "port", "protocol")
+    INLINE: ClassVar[Mapping[str, str]] = {
+        "proxyEnabled": "enabled", "proxyHost": "host", "proxyPort": "port",
+        "proxyProtocol": "protocol", "proxyUsername": "username", "proxyPassword": "password",
+    }
+
+    @classmethod
+    def _enabled(cls, body: Mapping[str, Any]) -> ProxyConfig:
+        return cls(True, body.get("host"), body.get("port"), body.get("protocol"), body.get("username"),
+                   body.get("password"))
+
+    def view(self) -> dict[str, Any]:
+        return {"enabled": self.enabled, "host": self.host, "port": self.port, "protocol": self.protocol,
+                "username": self.username}
+
+
+@dataclass(frozen=True)
+class S3Config(_Switch):
+    enabled: bool = False
+    region: str | None = None
+    bucket: str | None = None
+    access_key: str | None = None
+    secret_key: str | None = field(default=None, repr=False)
+    endpoint: str | None = None  # "" once enabled without one
+    path_prefix: str | None = None
+
+    REQUIRED = ("region", "bucket", "accessKey", "secretKey")
+    INLINE: ClassVar[Mapping[str, str]] = {
+        "s3Enabled": "enabled", "s3Region": "region", "s3Bucket": "bucket", "s3AccessKey": "accessKey",
+        "s3SecretKey": "secretKey", "s3Endpoint": "endpoint", "s3PathPrefix": "pathPrefix",
+    }
+
+    @classmethod
+    def _enabled(cls, body: Mapping[str, Any]) -> S3Config:
+        return cls(True, body.get("region"), body.get("bucket"), body.get("accessKey"), body.get("secretKey"),
+                   body.get("endpoint") or "", body.get("pathPrefix"))
+
+    def view(self) -> dict[str, Any]:
+        """As ``GET /api/instance/getS3`` and the list show it: ``secretKey`` present, always null."""
+        return {"enabled": self.enabled, "region": self.region, "bucket": self.bucket, "accessKey": self.access_key,
+                "secretKey": None, "endpoint": self.endpoint, "pathPrefix": self.path_prefix}
+
+    def echo(self) -> dict[str, Any]:
+        """As a write answers it: no ``secretKey`` at all."""
+        return {k: v for k, v in self.view().items() if k != "secretKey"}
+
+
+@dataclass(frozen=True)
+class ChatwootConfig:
+    """The Chatwoot block as requested at creation (None: not sent) and the outcome of its activation."""
+
+    enabled: bool | None = _json("enabled", None)
+    base_url: str | None = _json("baseUrl", None)
+    account_id: int | None = _json("accountId", None)
+    api_token: str | None = field(default=None, repr=False, metadata={"json": "apiToken"})
+    inbox_name: str | None = _json("inboxName", None)
+    sign_messages: bool | None = _json("signMessages", None)
+    ignore_groups: bool | None = _json("ignoreGroups", None)
+    start_as_pending: bool | None = _json("startAsPending", None)
+    reopen_resolved: bool | None = _json("reopenResolved", None)
+    status: str | None = None  # "active" | "error"; None while disabled
+    error: str | None = None
+
+    JSON: ClassVar[Mapping[str, str]]
+    INLINE: ClassVar[Mapping[str, str]] = {
+        "chatwootEnabled": "enabled", "chatwootBaseUrl": "baseUrl", "chatwootAccountId": "accountId",
+        "chatwootApiToken": "apiToken", "chatwootInboxName": "inboxName", "chatwootSignMessages": "signMessages",
+        "chatwootIgnoreGroups": "ignoreGroups", "chatwootStartAsPending": "startAsPending",
+        "chatwootReopenResolved": "reopenResolved",
+    }
+
+    @classmethod
+    def from_inline(cls, values: Mapping[str, Any]) -> ChatwootConfig:
+        status, error = _chatwoot_activation(values) if values.get("enabled") else (None, None)
+        return cls(**{attr: values[name] for name, attr in cls.JSON.items() if name in values},
+                   status=status, error=error)
+
+    @property
+    def active(self) -> bool:
+        return self.status == "active"
+
+    def view(self) -> dict[str, Any]:
+        """The fields sent (never the API token), ``enabled`` as activated, then the activation outcome."""
+        sent = {name: getattr(self, attr) for name, attr in self.JSON.items()
+                if name != "apiToken" and getattr(self, attr) is not None}
+        view = {**sent, "enabled": self.active}
+        if self.status:
+            view["status"] = self.status
+        if self.error:
+            view["error"] = self.error
+        return view
+
+
+ChatwootConfig.JSON = {f.metadata["json"]: f.name for f in fields(ChatwootConfig) if "json" in f.metadata}
+
+
+def _chatwoot_activation(values: Mapping[str, Any]) -> tuple[str, str | None]:
+    """(status, error) of an enabled Chatwoot block."""
+    missing = [name for name in ("baseUrl", "accountId", "apiToken") if values.get(name) in (None, "")]
+    if "accountId" not in missing and values["accountId"] <= 0:
+        missing.append("accountId")
+    if not missing:
+        return "active", None
+    # Inferred text: the real one comes from Chatwoot, which the mock never calls.
+    names = ", ".join(f"chatwoot{name[0].upper()}{name[1:]}" for name in missing)
+    return "error", f"chatwoot activation failed: {names} missing or invalid"
