@@ -26,6 +26,7 @@ SCRIPT = ROOT / "scripts" / "scaffold.py"
 COPIED = ("pyproject.toml", "tests/__init__.py", "tests/conftest.py")  # and the package: ruff sorts imports by it
 GENERATED = ("mockryze/{}/__init__.py", "mockryze/{}/model.py", "mockryze/{}/routes.py", "mockryze/{}/verbs.py",
              "schemas/{}/example.response.json", "tests/{}/__init__.py", "tests/{}/test_routes.py")
+NAME = "scaffold_sample"  # no real RyzeAPI module will take it
 LONGEST = ("long_module_name_" + "x" * 13, "/api/" + "p" * 45, "d" * 100)  # the script's maximum lengths
 
 
@@ -49,10 +50,10 @@ def tree(root: Path) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A scratch checkout with two scaffolded modules: ``chat`` and one with every input at its longest."""
+    """A scratch checkout with two scaffolded modules: ``NAME`` and one with every input at its longest."""
     root = new_checkout(tmp_path_factory.mktemp("checkout"))
     name, prefix, description = LONGEST
-    for args in (("chat",), (name, "--prefix", prefix, "--description", description)):
+    for args in ((NAME,), (name, "--prefix", prefix, "--description", description)):
         done = scaffold(*args, root=root)
         assert done.returncode == 0, done.stderr
     return root
@@ -60,18 +61,18 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_dry_run_lists_what_it_would_do_and_writes_nothing() -> None:
     before = (ROOT / "mockryze/modules.py").read_text("utf-8"), (ROOT / "mockryze/contract.json").read_text("utf-8")
-    done = scaffold("scaffold_probe", "--dry-run")
+    done = scaffold(NAME, "--dry-run")
     assert done.returncode == 0, done.stderr
     for path in GENERATED:
-        assert f"would create {path.format('scaffold_probe')}" in done.stdout
+        assert f"would create {path.format(NAME)}" in done.stdout
     assert "would edit mockryze/modules.py" in done.stdout
-    assert "GET /api/scaffold_probe/example/:instance" in done.stdout
-    assert not (ROOT / "mockryze/scaffold_probe").exists() and not (ROOT / "tests/scaffold_probe").exists()
+    assert f"GET /api/{NAME}/example/:instance" in done.stdout
+    assert not (ROOT / "mockryze" / NAME).exists() and not (ROOT / "tests" / NAME).exists()
     after = (ROOT / "mockryze/modules.py").read_text("utf-8"), (ROOT / "mockryze/contract.json").read_text("utf-8")
     assert after == before
 
 
-@pytest.mark.parametrize("name", ["chat", LONGEST[0]])
+@pytest.mark.parametrize("name", [NAME, LONGEST[0]])
 def test_the_module_files_exist_and_compile(checkout: Path, name: str) -> None:
     for path in GENERATED:
         file = checkout / path.format(name)
@@ -82,8 +83,10 @@ def test_the_module_files_exist_and_compile(checkout: Path, name: str) -> None:
 
 def test_the_registry_lines_are_inserted_once(checkout: Path) -> None:
     registry = (checkout / "mockryze/modules.py").read_text("utf-8")
-    for line in ("from mockryze.chat import routes as chat_routes", "from mockryze.chat import verbs as chat_verbs",
-                 'Module("chat", "RyzeAPI chat module (/api/chat/*)", chat_routes.ENDPOINTS, chat_verbs.VERBS),'):
+    for line in (f"from mockryze.{NAME} import routes as {NAME}_routes",
+                 f"from mockryze.{NAME} import verbs as {NAME}_verbs",
+                 f'Module("{NAME}", "RyzeAPI {NAME} module (/api/{NAME}/*)",', f"{NAME}_routes.ENDPOINTS",
+                 f"{NAME}_verbs.VERBS),"):
         assert registry.count(line) == 1, line
     assert registry.count(f'Module("{LONGEST[0]}"') == 1
     compile(registry, "modules.py", "exec")
@@ -94,15 +97,15 @@ def test_the_contract_gains_one_inferred_row_per_module(checkout: Path) -> None:
     table = json.loads((checkout / "mockryze/contract.json").read_text("utf-8"))
     added = [row for row in table["routes"] if row not in original["routes"]]
     assert [(row["method"], row["path"]) for row in added] == [
-        ("GET", "/api/chat/example/:instance"), ("GET", f"{LONGEST[1]}/example/:instance")]
+        ("GET", f"/api/{NAME}/example/:instance"), ("GET", f"{LONGEST[1]}/example/:instance")]
     assert all(b["source"] == "inferred" for row in added for b in row["behaviours"])
     assert [row for row in table["routes"] if row not in added] == original["routes"]
 
 
 def test_the_schema_is_valid_and_its_examples_pass(checkout: Path) -> None:
-    document: dict[str, Any] = json.loads((checkout / "schemas/chat/example.response.json").read_text("utf-8"))
+    document: dict[str, Any] = json.loads((checkout / f"schemas/{NAME}/example.response.json").read_text("utf-8"))
     Draft202012Validator.check_schema(document)
-    assert document["$id"] == f"{schemas.BASE_URI}chat/example.response.json"
+    assert document["$id"] == f"{schemas.BASE_URI}{NAME}/example.response.json"
     defs = Resource.from_contents(schemas.schema("common/defs"))
     registry: Registry[Any] = Registry().with_resource(f"{schemas.BASE_URI}common/defs.json", defs)
     validator = Draft202012Validator(document, registry=registry)
@@ -125,8 +128,8 @@ def test_the_generated_code_passes_ruff(checkout: Path) -> None:
     (["class"], "not a module name"),
     (["x" * 31], "not a module name"),
     (["instance"], "already exists"),
-    (["chat", "--prefix", "api/chat/"], "--prefix"),
-    (["chat", "--description", 'say "hi"'], "--description"),
+    ([NAME, "--prefix", "api/x/"], "--prefix"),
+    ([NAME, "--description", 'say "hi"'], "--description"),
 ])
 def test_refusals_exit_2_and_change_nothing(tmp_path: Path, args: list[str], reason: str) -> None:
     root = new_checkout(tmp_path)
@@ -138,12 +141,12 @@ def test_refusals_exit_2_and_change_nothing(tmp_path: Path, args: list[str], rea
 
 def test_a_module_is_scaffolded_only_once(checkout: Path) -> None:
     before = tree(checkout)
-    done = scaffold("chat", root=checkout)
+    done = scaffold(NAME, root=checkout)
     assert done.returncode == 2 and "already exists" in done.stderr
     assert tree(checkout) == before
 
 
 def test_a_directory_that_is_not_a_checkout_is_refused(tmp_path: Path) -> None:
-    done = scaffold("chat", root=tmp_path)
+    done = scaffold(NAME, root=tmp_path)
     assert done.returncode == 2 and "not a mockryze checkout" in done.stderr
     assert not any(tmp_path.iterdir())
