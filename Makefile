@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: serve test lint typecheck bench lock clean fuzz
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -36,18 +36,22 @@ serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --
 	$(BIN)/mockryze serve $(ARGS)
 
 test: $(TEST_STAMP)  ## lint + type check + the whole test suite
-	$(BIN)/ruff check mockryze tests bench examples
+	$(BIN)/ruff check mockryze tests bench examples scripts
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check mockryze tests bench examples
+	$(BIN)/ruff check mockryze tests bench examples scripts
 
 typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject.toml)
 	$(BIN)/mypy mockryze
 
 fuzz: $(TEST_STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
 	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/http/test_fuzz.py $(ARGS)
+
+scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema, tests, registry line (make scaffold MODULE=chat)
+	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }
+	$(BIN)/python scripts/scaffold.py $(MODULE) $(ARGS)
 
 bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
