@@ -17,7 +17,7 @@ class IdFactory:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def token(self) -> str:
-        """TokenAccount / TokenInstance values: opaque strings in UUID form (90-decisions D2)."""
+        """TokenAccount / TokenInstance values: opaque strings in UUID form."""
         return self.uuid()
 
     def qr_payload(self) -> str:

@@ -25,7 +25,7 @@ WEBHOOK_LIMIT = ErrorLiteral(400, "Maximum of 3 enabled webhooks per instance re
 
 
 def websocket_not_enabled(instance: str) -> ErrorLiteral:
-    """The docs print ``$Instance_Name``; the live text carries the real name (60-events MOCK DEFAULT)."""
+    """The docs print ``$Instance_Name``; the live text carries the real name (inferred)."""
     return ErrorLiteral(
         400,
         "WebSocket is not enabled for this instance. "
@@ -41,9 +41,9 @@ TOKEN_INSTANCE_MISMATCH = ErrorLiteral(403, "Instance token does not match this 
 QUOTA_EXCEEDED = ErrorLiteral(403, "Account instance quota exceeded")
 
 INSTANCE_NOT_FOUND = ErrorLiteral(404, "Instance not found")
-WEBHOOK_NOT_FOUND = ErrorLiteral(404, "Webhook not found")  # inferred (60-events MOCK DEFAULT)
+WEBHOOK_NOT_FOUND = ErrorLiteral(404, "Webhook not found")  # inferred (the docs name no literal)
 WEBSOCKET_NOT_CONFIGURED = ErrorLiteral(404, "WebSocket not configured for this instance")
-ROUTE_NOT_FOUND = ErrorLiteral(404, "Route not found")  # inferred (90-decisions D4)
+ROUTE_NOT_FOUND = ErrorLiteral(404, "Route not found")  # inferred (the docs show no 404 body)
 
 METHOD_NOT_ALLOWED = ErrorLiteral(405, "Method not allowed")  # inferred
 
@@ -81,7 +81,7 @@ MOCK_ACCOUNT_EXISTS = ErrorLiteral(409, "Account token already exists")
 MOCK_DELIVERY_NOT_FOUND = ErrorLiteral(404, "Delivery not found")
 
 # --- success messages -------------------------------------------------------------------------
-INSTANCE_CREATED = "Instance created successfully"  # inferred (90-decisions D3)
+INSTANCE_CREATED = "Instance created successfully"  # inferred
 QR_CODE_GENERATED = "QR code generated"
 PAIRING_CODE_GENERATED = "Pairing code generated"
 ALREADY_CONNECTED = "Instance already connected"  # inferred

@@ -217,7 +217,7 @@ class Dispatcher:
                       created_at: str) -> Delivery:
         url = row.target(record.event)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-        # Live clients saw instance.state arrive without the Authorization header (90-decisions D1).
+        # Live clients saw instance.state arrive without the Authorization header (profile live).
         skip_auth = record.event == "instance.state" and self.world.settings.profile == "live"
         if row.authorization and not skip_auth:
             headers["Authorization"] = row.authorization

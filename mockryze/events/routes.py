@@ -47,24 +47,24 @@ def get_websocket(ctx: Context) -> Result:
     return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": config.view()}
 
 
-P = "/api/events"
+EVENTS_PATH = "/api/events"
 LABEL_QUERY = {"label": "one webhook by label (empty = default); absent = all"}
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("POST", f"{P}/webhook/:instance", set_webhook, "Create or replace a webhook (by label)",
+    Endpoint("POST", f"{EVENTS_PATH}/webhook/:instance", set_webhook, "Create or replace a webhook (by label)",
              request_schema="channels/webhook.request", responses={200: "channels/webhook.response"},
              errors=(*ON_INSTANCE, INVALID_BODY, WEBHOOK_LIMIT), tag="events"),
-    Endpoint("GET", f"{P}/getWebhook/:instance", get_webhooks, "Read webhooks (all, or one by ?label=)",
+    Endpoint("GET", f"{EVENTS_PATH}/getWebhook/:instance", get_webhooks, "Read webhooks (all, or one by ?label=)",
              responses={200: "channels/getWebhook.response"}, errors=(*ON_INSTANCE, WEBHOOK_NOT_FOUND),
              tag="events", query=LABEL_QUERY),
     # The docs imply this alias ("unlike the webhook, the WebSocket has no alias"); a live client uses it.
-    Endpoint("GET", f"{P}/webhook/:instance", get_webhooks, "Read webhooks (alias of getWebhook)",
+    Endpoint("GET", f"{EVENTS_PATH}/webhook/:instance", get_webhooks, "Read webhooks (alias of getWebhook)",
              responses={200: "channels/getWebhook.response"}, errors=(*ON_INSTANCE, WEBHOOK_NOT_FOUND),
              tag="events", query=LABEL_QUERY),
-    Endpoint("POST", f"{P}/websocket/:instance", set_websocket, "Configure the WebSocket",
+    Endpoint("POST", f"{EVENTS_PATH}/websocket/:instance", set_websocket, "Configure the WebSocket",
              request_schema="channels/websocket.request", responses={200: "channels/websocket.response"},
              errors=(*ON_INSTANCE, INVALID_BODY), tag="events"),
-    Endpoint("GET", f"{P}/getWebsocket/:instance", get_websocket, "Read the WebSocket configuration",
+    Endpoint("GET", f"{EVENTS_PATH}/getWebsocket/:instance", get_websocket, "Read the WebSocket configuration",
              responses={200: "channels/websocket.response"}, errors=(*ON_INSTANCE, WEBSOCKET_NOT_CONFIGURED),
              tag="events"),
 )

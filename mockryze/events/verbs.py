@@ -62,6 +62,11 @@ def redeliver(call: Call) -> tuple[int, dict[str, Any]]:
     return 202, ok("Redelivery queued", delivery=dispatcher.redeliver(found.id).view())
 
 
+def websocket_clients(call: Call) -> tuple[int, dict[str, Any]]:
+    target = instances.find(call.account, call.name)
+    return 200, {"success": True, "count": call.channels.hub.count((target.account.token, target.name))}
+
+
 def inbox(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, listing("items", list(call.world.inboxes.get(call.params["key"], [])))
 
@@ -86,6 +91,9 @@ VERBS: tuple[Verb, ...] = (
     Verb("redeliver", "POST", "/deliveries/{id}/redeliver", redeliver, "Queue a delivery again",
          result="delivery", responses={202: "mock/redeliver.response"},
          errors=(INVALID_TOKEN, literals.MOCK_DELIVERY_NOT_FOUND)),
+    Verb("websocket_clients", "GET", "/instances/{name}/websocket-clients", websocket_clients,
+         "How many WebSocket clients are connected to the instance's /ws", result="count",
+         responses={200: "mock/websocket-clients.response"}, errors=(INVALID_TOKEN, INSTANCE_NOT_FOUND)),
     Verb("inbox", "GET", "/inbox/{key}", inbox, "What arrived at a capture inbox, with headers", result="items",
          responses={200: "mock/inbox.response"}, scoped=False),
     Verb("clear_inbox", "DELETE", "/inbox/{key}", clear_inbox, "Empty a capture inbox", result=None,

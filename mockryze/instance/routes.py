@@ -53,7 +53,7 @@ def create(ctx: Context) -> Result:
         "success": True, "message": literals.INSTANCE_CREATED,
         "instance": inst.view(ctx.world),
         # The auth guide says the new token is in data.token, the create page says instance.token:
-        # both are sent so clients written against either page work (10-instance.md mock note).
+        # both are sent so clients written against either page work (the two doc pages disagree).
         "data": {"token": inst.token},
     }
     payload.update({name: INLINE_BLOCKS[name].echo(block) for name, block in blocks.items()})
@@ -137,39 +137,39 @@ S3 = BlockRoutes("s3", None, literals.S3_UPDATED, instances.update_s3, echo=S3Co
 # --- the route table --------------------------------------------------------------------------
 AUTH_ERRORS = (INVALID_TOKEN, RATE_LIMITED)
 ON_INSTANCE = (*AUTH_ERRORS, INSTANCE_NAME_REQUIRED, TOKEN_INSTANCE_MISMATCH, INSTANCE_NOT_FOUND)
-P = "/api/instance"
+INSTANCE_PATH = "/api/instance"
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("POST", f"{P}/new", create, "Create an instance", auth="account",
+    Endpoint("POST", f"{INSTANCE_PATH}/new", create, "Create an instance", auth="account",
              request_schema="instance/new.request", responses={201: "instance/new.response"},
              errors=(*AUTH_ERRORS, INVALID_BODY, INSTANCE_NAME_REQUIRED, QUOTA_EXCEEDED, INSTANCE_NAME_TAKEN,
                      TOKEN_IN_USE)),
-    Endpoint("GET", f"{P}/list", list_instances, "List instances (and poll their state)",
+    Endpoint("GET", f"{INSTANCE_PATH}/list", list_instances, "List instances (and poll their state)",
              responses={200: "instance/list.response"}, errors=(*AUTH_ERRORS, INSTANCE_NOT_FOUND),
              query={"instanceName": "one name or several comma-separated (ignored with a TokenInstance)"}),
-    Endpoint("GET", f"{P}/connect/:instance", connect, "Connect by QR code, or pairing code with ?number=",
+    Endpoint("GET", f"{INSTANCE_PATH}/connect/:instance", connect, "Connect by QR code, or pairing code with ?number=",
              responses={200: "instance/connect.response"}, errors=(*ON_INSTANCE, INVALID_PHONE_NUMBER),
              query={"number": "phone in international format: pairing code instead of QR",
                     "history": "days of history to sync on first pairing"}),
-    Endpoint("POST", f"{P}/reconnect/:instance", reconnect, "Reconnect with the saved session",
+    Endpoint("POST", f"{INSTANCE_PATH}/reconnect/:instance", reconnect, "Reconnect with the saved session",
              responses={200: "instance/reconnect.response"}, errors=(*ON_INSTANCE, NO_SAVED_SESSION)),
-    Endpoint("DELETE", f"{P}/logout/:instance", logout, "Log out (keep the instance)",
+    Endpoint("DELETE", f"{INSTANCE_PATH}/logout/:instance", logout, "Log out (keep the instance)",
              responses={200: "instance/logout.response"}, errors=ON_INSTANCE),
-    Endpoint("DELETE", f"{P}/delete/:instance", delete, "Delete the instance", auth="account",
+    Endpoint("DELETE", f"{INSTANCE_PATH}/delete/:instance", delete, "Delete the instance", auth="account",
              responses={200: "instance/delete.response"}, errors=ON_INSTANCE),
-    Endpoint("GET", f"{P}/getSettings/:instance", SETTINGS.read, "Read settings",
+    Endpoint("GET", f"{INSTANCE_PATH}/getSettings/:instance", SETTINGS.read, "Read settings",
              responses={200: "instance/getSettings.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/settings/:instance", SETTINGS.write, "Update settings (partial)",
+    Endpoint("POST", f"{INSTANCE_PATH}/settings/:instance", SETTINGS.write, "Update settings (partial)",
              request_schema="instance/settings.request", responses={200: "instance/settings.response"},
              errors=(*ON_INSTANCE, INVALID_BODY, AT_LEAST_ONE_SETTING)),
-    Endpoint("GET", f"{P}/getProxy/:instance", PROXY.read, "Read the proxy",
+    Endpoint("GET", f"{INSTANCE_PATH}/getProxy/:instance", PROXY.read, "Read the proxy",
              responses={200: "instance/getProxy.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/proxy/:instance", PROXY.write, "Set or remove the proxy",
+    Endpoint("POST", f"{INSTANCE_PATH}/proxy/:instance", PROXY.write, "Set or remove the proxy",
              request_schema="instance/proxy.request", responses={200: "instance/proxy.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
-    Endpoint("GET", f"{P}/getS3/:instance", S3.read, "Read the S3 configuration",
+    Endpoint("GET", f"{INSTANCE_PATH}/getS3/:instance", S3.read, "Read the S3 configuration",
              responses={200: "instance/getS3.response"}, errors=ON_INSTANCE),
-    Endpoint("POST", f"{P}/s3/:instance", S3.write, "Set the S3 configuration",
+    Endpoint("POST", f"{INSTANCE_PATH}/s3/:instance", S3.write, "Set the S3 configuration",
              request_schema="instance/s3.request", responses={200: "instance/s3.response"},
              errors=(*ON_INSTANCE, INVALID_BODY)),
 )

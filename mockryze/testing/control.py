@@ -153,6 +153,10 @@ class Control(ABC):
         """Queue a journaled delivery again; returns the new delivery."""
         return dict(self._result("redeliver", {"id": delivery_id}, {}, account_token))
 
+    def websocket_clients(self, name: str, *, account_token: str | None = None) -> int:
+        """How many WebSocket clients are connected to the instance's ``/ws`` right now."""
+        return int(self._result("websocket_clients", {"name": name}, {}, account_token))
+
     def inbox(self, key: str) -> list[Payload]:
         """What arrived at the capture inbox ``{base_url}/__mock__/inbox/{key}``."""
         return list(self._result("inbox", {"key": key}, {}))

@@ -103,12 +103,11 @@ def assert_nothing_else(ryze: MockRyze, client: ClientConnection, name: str = "s
 
 
 def wait_clients(ryze: MockRyze, name: str, count: int, timeout: float = 3.0) -> None:
-    """Bounded real-time wait until the hub holds ``count`` clients of the instance."""
-    key = (ryze.account_token, name)
+    """Bounded real-time wait until ``count`` clients of the instance are connected."""
     deadline = time.monotonic() + timeout
-    while ryze.channels.hub.count(key) != count and time.monotonic() < deadline:
+    while ryze.websocket_clients(name) != count and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert ryze.channels.hub.count(key) == count
+    assert ryze.websocket_clients(name) == count
 
 
 def error(message: str) -> dict[str, Any]:

@@ -54,9 +54,8 @@ class Wire:
         assert socket["websocket"] == {"enabled": True, "events": WANTED, "mediaBase64": False}
 
     def _wait_registered(self) -> None:
-        key = (self.ryze.account_token, "sales")
         deadline = time.monotonic() + WAIT
-        while self.ryze.channels.hub.count(key) < 1:
+        while self.ryze.websocket_clients("sales") < 1:
             assert time.monotonic() < deadline, "the WebSocket client never registered with the hub"
             time.sleep(0.01)
 

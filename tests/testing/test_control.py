@@ -78,3 +78,17 @@ def test_clock_and_reset_over_http(both: list[Control]) -> None:
     assert local.events() == []
     with pytest.raises(ApiError):
         local.instance("sales")
+
+
+def test_websocket_clients_counts_the_instance_sockets_on_both_sides(both: list[Control]) -> None:
+    from websockets.sync.client import connect
+
+    local, remote = both
+    sales = local.create_instance("sales", connected=True)
+    local.client.post("/api/events/websocket/sales", json={"enabled": True}, headers={"token": sales.token})
+    assert remote.websocket_clients("sales") == 0
+    url = remote.base_url.replace("http://", "ws://") + "/ws/sales"
+    with connect(url, additional_headers={"token": sales.token}):
+        assert local.websocket_clients("sales") == 1 == remote.websocket_clients("sales")
+    with pytest.raises(ApiError):
+        remote.websocket_clients("ghost")
