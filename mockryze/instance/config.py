@@ -49,11 +49,13 @@ _SETTINGS_VALUES = attrgetter(*Settings.JSON.values())
 Settings.INLINE = {name: name for name in Settings.JSON}
 
 
+@dataclass(frozen=True)
 class _Switch:
     """A block that is either off (every field at its default) or on with the fields of a body, which
     must then have the ``REQUIRED`` ones. Inline, an enabled block missing one is stored disabled
     (the docs: a failed sub-block "appears with enabled: false"; creation is never aborted)."""
 
+    enabled: bool = False
     REQUIRED: ClassVar[tuple[str, ...]]
 
     @classmethod
@@ -72,7 +74,6 @@ class _Switch:
 
 @dataclass(frozen=True)
 class ProxyConfig(_Switch):
-    enabled: bool = False
     host: str | None = None
     port: str | None = None
     protocol: str | None = None
@@ -97,7 +98,6 @@ class ProxyConfig(_Switch):
 
 @dataclass(frozen=True)
 class S3Config(_Switch):
-    enabled: bool = False
     region: str | None = None
     bucket: str | None = None
     access_key: str | None = None

@@ -8,6 +8,7 @@ the same whether it talks to the world directly or to ``mockryze serve`` over HT
 from __future__ import annotations
 
 import asyncio
+from functools import cached_property
 from typing import Any
 
 import httpx
@@ -50,7 +51,6 @@ class MockRyze(LocalControl):
             settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
         world = World(settings)
         super().__init__(world, Channels.attach(world, webhook_transport))
-        self._app: Starlette | None = None
         # Webhooks aimed at this in-process world's own URL (the capture inbox) reach it without sockets.
         self.channels.delivery.route_locally(IN_PROCESS_BASE_URL, self._asgi)
         self._client: httpx.Client | None = None
@@ -77,11 +77,10 @@ class MockRyze(LocalControl):
     def settings(self) -> Settings:
         return self.world.settings
 
-    @property
+    @cached_property
     def app(self) -> Starlette:
-        if self._app is None:
-            self._app = create_app(self.world, channels=self.channels)
-        return self._app
+        """The ASGI app over this world (built on first use)."""
+        return create_app(self.world, channels=self.channels)
 
     async def _asgi(self, scope: Any, receive: Any, send: Any) -> None:
         await self.app(scope, receive, send)
