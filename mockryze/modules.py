@@ -7,7 +7,7 @@ the Python API all read this table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
@@ -27,6 +27,9 @@ class Module:
     endpoints: tuple[Endpoint, ...]  # the emulated RyzeAPI routes
     verbs: tuple[Verb, ...] = ()  # what only a mock does, under /__mock__
     receivers: tuple[Endpoint, ...] = ()  # mock-only routes that are not verbs (the capture inbox)
+
+    def __post_init__(self) -> None:  # the registry names the module: its rows carry that name as their tag
+        object.__setattr__(self, "endpoints", tuple(replace(e, tag=self.name) for e in self.endpoints))
 
 
 MODULES: tuple[Module, ...] = (

@@ -97,12 +97,11 @@ def get_example(ctx: Context) -> Result:
 
 
 # --- the route table --------------------------------------------------------------------------
-P = "$prefix"
+PREFIX = "$prefix"
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    Endpoint("GET", f"{P}/example/:instance", get_example, "Read the example record (scaffolded)",
-             responses={200: "$name/example.response"}, errors=(*ON_INSTANCE, NOT_CONNECTED),
-             tag="$name"),
+    Endpoint("GET", f"{PREFIX}/example/:instance", get_example, "Read the example record (scaffolded)",
+             responses={200: "$name/example.response"}, errors=(*ON_INSTANCE, NOT_CONNECTED)),
 )
 '''
 

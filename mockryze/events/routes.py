@@ -53,20 +53,19 @@ LABEL_QUERY = {"label": "one webhook by label (empty = default); absent = all"}
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{EVENTS_PATH}/webhook/:instance", set_webhook, "Create or replace a webhook (by label)",
              request_schema="channels/webhook.request", responses={200: "channels/webhook.response"},
-             errors=(*ON_INSTANCE, INVALID_BODY, WEBHOOK_LIMIT), tag="events"),
+             errors=(*ON_INSTANCE, INVALID_BODY, WEBHOOK_LIMIT)),
     Endpoint("GET", f"{EVENTS_PATH}/getWebhook/:instance", get_webhooks, "Read webhooks (all, or one by ?label=)",
              responses={200: "channels/getWebhook.response"}, errors=(*ON_INSTANCE, WEBHOOK_NOT_FOUND),
-             tag="events", query=LABEL_QUERY),
+             query=LABEL_QUERY),
     # The docs imply this alias ("unlike the webhook, the WebSocket has no alias"); a live client uses it.
     Endpoint("GET", f"{EVENTS_PATH}/webhook/:instance", get_webhooks, "Read webhooks (alias of getWebhook)",
              responses={200: "channels/getWebhook.response"}, errors=(*ON_INSTANCE, WEBHOOK_NOT_FOUND),
-             tag="events", query=LABEL_QUERY),
+             query=LABEL_QUERY),
     Endpoint("POST", f"{EVENTS_PATH}/websocket/:instance", set_websocket, "Configure the WebSocket",
              request_schema="channels/websocket.request", responses={200: "channels/websocket.response"},
-             errors=(*ON_INSTANCE, INVALID_BODY), tag="events"),
+             errors=(*ON_INSTANCE, INVALID_BODY)),
     Endpoint("GET", f"{EVENTS_PATH}/getWebsocket/:instance", get_websocket, "Read the WebSocket configuration",
-             responses={200: "channels/websocket.response"}, errors=(*ON_INSTANCE, WEBSOCKET_NOT_CONFIGURED),
-             tag="events"),
+             responses={200: "channels/websocket.response"}, errors=(*ON_INSTANCE, WEBSOCKET_NOT_CONFIGURED)),
 )
 
 

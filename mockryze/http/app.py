@@ -158,8 +158,8 @@ def modules(endpoints: tuple[Endpoint, ...]) -> list[ModuleSummary]:
 
 
 def _shared_prefix(rows: list[Endpoint]) -> str:
-    """The literal leading segments all the rows' paths share, e.g. ``/api/instance``."""
-    heads = ["/".join(itertools.takewhile(lambda segment: segment[:1] not in (":", "{"), spec.path.split("/")))
+    """The literal leading segments all the rows' paths share, at most the module's (``/api/instance``)."""
+    heads = ["/".join(itertools.takewhile(lambda segment: segment[:1] not in (":", "{"), spec.path.split("/")[:3]))
              for spec in rows]
     return posixpath.commonpath(heads)
 

@@ -80,7 +80,7 @@ class Endpoint:
     request_schema: str | None = None
     responses: dict[int, str] = field(default_factory=dict)  # success status -> schema name
     errors: tuple[ErrorLiteral, ...] = ()
-    tag: str = "instance"
+    tag: str = ""  # the module's name: mockryze.modules fills it in from the registry
     query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
     detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
 

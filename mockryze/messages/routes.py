@@ -377,7 +377,7 @@ def send_route(kind: str, handler: Callable[[Context], Result], summary: str,
                base: tuple[literals.ErrorLiteral, ...] = SEND_ERRORS) -> Endpoint:
     return Endpoint(
         "POST", f"{SEND_PATH}/{kind}/:instance", handler, summary, request_schema=f"messages/{kind}.request",
-        responses={200: f"messages/{kind}.response"}, errors=(*base, *errors), tag="messages",
+        responses={200: f"messages/{kind}.response"}, errors=(*base, *errors),
         detailed_body_errors=True,
     )
 
