@@ -114,8 +114,8 @@ def instances_found(count: int) -> str:
 
 
 # --- business status codes --------------------------------------------------------------------
-STATUS_QR = {"live": "qr_code_generated", "docs": "qr"}  # observed-live vs docs (D1)
-STATUS_PAIRING = "pairing_code_generated"  # inferred (D2)
+STATUS_QR = {"live": "qr_code_generated", "docs": "qr"}  # observed-live vs docs
+STATUS_PAIRING = "pairing_code_generated"  # inferred
 STATUS_CONNECTED = "connected"
 STATUS_CONNECTING = "connecting"
 

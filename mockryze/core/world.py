@@ -107,7 +107,7 @@ class World:
         return self.clock.now() if self._firing_at is None else self._firing_at
 
     def iso(self, epoch: float | None = None) -> str:
-        """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch (D2).
+        """ISO-8601 with the configured zone's offset (``Z`` for UTC), never epoch.
 
         Whole seconds only, so each second is formatted once; within a millisecond of the next
         second it is not cached (microsecond rounding may already show that one).
