@@ -124,8 +124,11 @@ class World:
 
     def schedule(self, delay: float, action: Callable[[], None], *, survives_reset: bool = False) -> None:
         with self.lock:
-            timer = _Timer(self.now() + delay, next(self._timer_seq), action, survives_reset)
-            heapq.heappush(self._timers, timer)
+            self.schedule_at(self.now() + delay, action, survives_reset=survives_reset)
+
+    def schedule_at(self, due: float, action: Callable[[], None], *, survives_reset: bool = False) -> None:
+        with self.lock:
+            heapq.heappush(self._timers, _Timer(due, next(self._timer_seq), action, survives_reset))
 
     def run_due(self) -> None:
         """Fire every timer whose virtual time has come, in due order.
@@ -158,7 +161,7 @@ class World:
             def wake(future: asyncio.Future[None] = woken) -> None:
                 loop.call_soon_threadsafe(settle, future)
 
-            self.schedule(due - self.now(), wake, survives_reset=True)
+            self._wake_at(due, wake)
             timeout = None if self.clock.frozen else max(due - self.now(), 0.0)
             await asyncio.wait({woken}, timeout=timeout)
             self.run_due()
@@ -167,9 +170,15 @@ class World:
         """``sleep_until`` for a caller with no event loop to yield to: blocks this thread instead."""
         while self.now() < due:
             woken = threading.Event()
-            self.schedule(due - self.now(), woken.set, survives_reset=True)
+            self._wake_at(due, woken.set)
             woken.wait(None if self.clock.frozen else max(due - self.now(), 0.0))
             self.run_due()
+
+    def _wake_at(self, due: float, wake: Callable[[], None]) -> None:
+        """A wake-up at ``due``, fired at once if the clock passed it while the caller was not
+        looking (another thread may advance it between the caller's check and this call)."""
+        self.schedule_at(due, wake, survives_reset=True)
+        self.run_due()
 
     # --- fake data --------------------------------------------------------------------------
     def faker(self) -> Faker:
