@@ -46,7 +46,7 @@ class Settings:
     webhook_timeout: float = opt(10.0, "seconds a webhook receiver has to answer 2xx (real time)")
     webhook_retry_delays: str = opt("1,2,4,8,16", "virtual seconds before each webhook retry, comma-separated")
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
-    event_record_limit: int = opt(10_000, "events kept in the record behind /__mock__/events (oldest dropped first)")
+    event_record_limit: int = opt(10_000, "events kept per account behind /__mock__/events (oldest dropped first)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")
