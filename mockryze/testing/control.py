@@ -18,7 +18,7 @@ from urllib.parse import quote
 import httpx
 
 from mockryze.core import schemas
-from mockryze.core.accounts import account_for
+from mockryze.core.accounts import caller_for, require_account_token, target_instance
 from mockryze.core.bus import lookup, wait_until
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
@@ -262,7 +262,7 @@ class LocalControl(Control):
         with self.world.lock:
             if row.request_schema:
                 schemas.check_request(row.request_schema, args)
-            return row.run(Call(self.world, self.channels, row.account(self.world, account_token), params, args))
+            return row.run(Call(self.world, self.channels, row.caller(self.world, account_token), params, args))
 
     def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
         condition = self.world.bus.published if signal == "events" else self.channels.delivery.changed
@@ -275,7 +275,9 @@ class LocalControl(Control):
         body = {"name": name, **inline}
         with self.world.lock:
             schemas.check_request("instance/new.request", body)
-            created, _ = instances.create(self.world, account_for(self.world, account_token), body)
+            caller = caller_for(self.world, account_token)
+            require_account_token(caller)  # as POST /api/instance/new: a TokenInstance gets 401
+            created, _ = instances.create(self.world, caller.account, body)
             if connected:
                 instances.connect(self.world, created)
                 instances.scan(self.world, created, number)
@@ -285,7 +287,7 @@ class LocalControl(Control):
         from mockryze.instance import model as instances
 
         with self.world.lock:
-            target = instances.find(account_for(self.world, account_token), name)
+            target = target_instance(caller_for(self.world, account_token), name)
             pending = instances.connect(self.world, target, number)
             return pending.code if pending else ""
 
