@@ -25,6 +25,8 @@ def opt(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
 class Settings:
     seed: int = opt(0, "seed for ids, tokens, QR payloads and fake data")
     account_token: str | None = opt(None, "TokenAccount of the default account (derived from the seed if unset)")
+    control_token: str | None = opt(None, "when set, every /__mock__ route needs it in the X-Mockryze-Control-Token"
+                                          " header (reads of an account or instance also take its own token)")
     instance_limit: int = opt(10, "instance quota of each account")
     rate_limits: bool = opt(True, "enforce RyzeAPI's per-token rate limits")
     rate_limit_global: int = opt(100, "requests per minute per token on most routes")

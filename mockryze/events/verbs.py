@@ -98,9 +98,9 @@ VERBS: tuple[Verb, ...] = (
          "How many WebSocket clients are connected to the instance's /ws", result="count",
          responses={200: "mock/websocket-clients.response"}, errors=ON_NAME),
     Verb("inbox", "GET", "/inbox/{key}", inbox, "What arrived at a capture inbox, with headers", result="items",
-         responses={200: "mock/inbox.response"}, scoped=False),
+         responses={200: "mock/inbox.response"}, scoped=False, keyed=True),
     Verb("clear_inbox", "DELETE", "/inbox/{key}", clear_inbox, "Empty a capture inbox", result=None,
-         responses={200: "mock/ok.response"}, scoped=False),
+         responses={200: "mock/ok.response"}, scoped=False, keyed=True),
 )
 
 

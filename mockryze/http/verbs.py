@@ -20,6 +20,7 @@ from mockryze.core import literals
 from mockryze.core.accounts import Caller, caller_for, target_instance
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
+from mockryze.http.auth import CONTROL_TOKEN_HEADER, presents_control_token
 from mockryze.http.routing import Context, Endpoint, Result
 
 if TYPE_CHECKING:
@@ -83,26 +84,45 @@ class Verb:
     errors: tuple[ErrorLiteral, ...] = ()
     query: dict[str, str] = field(default_factory=dict)
     scoped: bool = True  # acts for the account named by the ``token`` header; False: the whole world
+    keyed: bool = False  # the path's {key} is the capability: open even when a control token is set
+
+    @property
+    def own_read(self) -> bool:
+        """A read of one account or instance: its own token is enough, even when a control token is set."""
+        return self.scoped and self.method == "GET"
 
     def caller(self, world: World, token: str | None) -> Caller:
         return caller_for(world, token if self.scoped else None)
 
     def endpoint(self) -> Endpoint:
+        gated = () if self.keyed or literals.INVALID_TOKEN in self.errors else (literals.INVALID_TOKEN,)
         return Endpoint(self.method, MOCK_PREFIX + self.path, _handler(self), self.summary, auth="none",
-                        request_schema=self.request_schema, responses=self.responses, errors=self.errors,
-                        tag="mock", query=self.query)
+                        request_schema=self.request_schema, responses=self.responses,
+                        errors=(*gated, *self.errors), tag="mock", query=self.query)
 
 
 def _handler(verb: Verb) -> Callable[[Context], Result]:
     def handle(ctx: Context) -> Result:
         args = dict(ctx.query) if verb.method == "GET" else ctx.body
-        caller = verb.caller(ctx.world, ctx.request.headers.get("token"))
+        caller = _authorize(verb, ctx)
         params = {k: str(v) for k, v in ctx.request.path_params.items()}
         call = Call(ctx.world, ctx.request.app.state.channels, caller, params, args)
         return verb.run(call)
 
     handle.__name__ = verb.name
     return handle
+
+
+def _authorize(verb: Verb, ctx: Context) -> Caller:
+    """Who the call acts for; with ``--control-token`` set, refused unless the request presents it
+    (or, for a read of one account or instance, that account's or instance's own token)."""
+    token = ctx.request.headers.get("token")
+    caller = verb.caller(ctx.world, token)
+    required = ctx.world.settings.control_token
+    if (required is None or verb.keyed or (verb.own_read and token)
+            or presents_control_token(ctx.request.headers, required)):
+        return caller
+    raise ApiError(literals.INVALID_TOKEN, f"the control plane needs the control token in {CONTROL_TOKEN_HEADER}")
 
 
 def ok(message: str, **members: Any) -> dict[str, Any]:

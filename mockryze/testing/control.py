@@ -24,6 +24,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
+from mockryze.http.auth import CONTROL_TOKEN_HEADER
 from mockryze.http.verbs import MOCK_PREFIX, Call
 
 Payload = dict[str, Any]
@@ -295,10 +296,12 @@ class LocalControl(Control):
 class RemoteControl(Control):
     """The verbs against a running ``mockryze serve`` (or ``ryze.serve()``): each sends its row's request."""
 
-    def __init__(self, base_url: str, account_token: str) -> None:
+    def __init__(self, base_url: str, account_token: str, control_token: str | None = None) -> None:
+        """``control_token``: the server's ``--control-token``, sent with every request when given."""
         self._base_url = base_url.rstrip("/")
         self._account_token = account_token
-        self.client = httpx.Client(base_url=self._base_url, headers={"token": account_token}, timeout=10)
+        headers = {"token": account_token, **control_headers(control_token)}
+        self.client = httpx.Client(base_url=self._base_url, headers=headers, timeout=10)
 
     @property
     def account_token(self) -> str:
@@ -345,6 +348,10 @@ class RemoteControl(Control):
                                    headers={"token": account_token or self.account_token})
         body = answer(response)[1]
         return str(body.get("pairingCode") or body.get("qrCode") or "")
+
+
+def control_headers(control_token: str | None) -> dict[str, str]:
+    return {} if control_token is None else {CONTROL_TOKEN_HEADER: control_token}
 
 
 def answer(response: httpx.Response) -> tuple[int, Payload]:
