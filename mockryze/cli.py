@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import ipaddress
 import json
 import logging
 import sys
@@ -59,6 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "base_url" not in explicit:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
     world = World(settings)
+    if warning := open_control_plane(settings):
+        print(warning, file=sys.stderr, flush=True)
     print(banner(settings, world.default_account.token), flush=True)
     app = create_app(world)
     gc.freeze()  # what start-up built (modules, routes, settings) lives forever: full collections skip it
@@ -71,6 +74,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print("mockryze: stopped", flush=True)
     return 0
+
+
+def open_control_plane(settings: Settings) -> str | None:
+    """The warning for a server reachable beyond this machine whose control plane needs no token."""
+    if settings.control_token or _loopback(settings.host):
+        return None
+    return (f"mockryze: warning: listening on {settings.host} without --control-token: the control plane "
+            "(/__mock__: every account's events, reset, the clock) is open to anyone who can reach the port")
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def banner(settings: Settings, account_token: str) -> str:

@@ -46,6 +46,11 @@ def target_instance(caller: Caller, name: str) -> Instance:
     return found
 
 
+def caller_for(world: World, token: str | None) -> Caller:
+    """Who a control-plane call acts for: a TokenAccount / TokenInstance, or the default account."""
+    return Caller(world.default_account) if not token else authenticate(world, token)
+
+
 def account_for(world: World, token: str | None) -> Account:
     """The account a control-plane call acts for: a TokenAccount / TokenInstance, or the default one."""
-    return world.default_account if not token else authenticate(world, token).account
+    return caller_for(world, token).account

@@ -6,11 +6,12 @@ Delivery (webhooks, WebSocket) subscribes to the bus; the record itself is what
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,7 +42,9 @@ Subscriber = Callable[[RecordedEvent], None]
 
 class EventBus:
     def __init__(self, limit: int | None = None) -> None:
-        self._records: deque[RecordedEvent] = deque(maxlen=limit)  # bounded memory: oldest dropped first
+        # Bounded per account (oldest dropped first): one busy account never evicts another's events.
+        self._limit = limit
+        self._records: dict[str, deque[RecordedEvent]] = {}
         self._seq = itertools.count(1)
         self._subscribers: list[Subscriber] = []
         self.published = threading.Condition()  # notified after every event (for waiting tests)
@@ -53,7 +56,10 @@ class EventBus:
             raise ValueError(f"unknown event type {event!r}")
         envelope = {"event": event, "data": data, "instanceData": instance_data}
         record = RecordedEvent(next(self._seq), account_token, instance, envelope)
-        self._records.append(record)
+        kept = self._records.get(account_token)
+        if kept is None:
+            kept = self._records[account_token] = deque(maxlen=self._limit)
+        kept.append(record)
         for subscriber in list(self._subscribers):
             subscriber(record)
         with self.published:
@@ -66,12 +72,14 @@ class EventBus:
     def records(
         self, *, account_token: str | None = None, instance: str | None = None, event: str | None = None
     ) -> list[RecordedEvent]:
+        scanned: Iterable[RecordedEvent] = (
+            heapq.merge(*self._records.values(), key=lambda r: r.seq) if account_token is None
+            else self._records.get(account_token, ())
+        )
         return [
             r
-            for r in self._records
-            if (account_token is None or r.account_token == account_token)
-            and (instance is None or r.instance == instance)
-            and (event is None or r.event == event)
+            for r in scanned
+            if (instance is None or r.instance == instance) and (event is None or r.event == event)
         ]
 
     def clear(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import random
 import uuid
+from collections.abc import Callable
 
 PAIRING_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -16,9 +17,12 @@ class IdFactory:
     def uuid(self) -> str:
         return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
-    def token(self) -> str:
-        """TokenAccount / TokenInstance values: opaque strings in UUID form."""
-        return self.uuid()
+    def token(self, in_use: Callable[[str], bool] = lambda _: False) -> str:
+        """TokenAccount / TokenInstance values: opaque strings in UUID form; one ``in_use`` is drawn again."""
+        token = self.uuid()
+        while in_use(token):
+            token = self.uuid()
+        return token
 
     def qr_payload(self) -> str:
         """WhatsApp multi-device QR content: ``2@<ref>,<noise-key>,<identity-key>,<adv-secret>``."""

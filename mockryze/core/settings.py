@@ -25,6 +25,8 @@ def opt(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
 class Settings:
     seed: int = opt(0, "seed for ids, tokens, QR payloads and fake data")
     account_token: str | None = opt(None, "TokenAccount of the default account (derived from the seed if unset)")
+    control_token: str | None = opt(None, "when set, every /__mock__ route needs it in the X-Mockryze-Control-Token"
+                                          " header (reads of an account or instance also take its own token)")
     instance_limit: int = opt(10, "instance quota of each account")
     rate_limits: bool = opt(True, "enforce RyzeAPI's per-token rate limits")
     rate_limit_global: int = opt(100, "requests per minute per token on most routes")
@@ -46,7 +48,7 @@ class Settings:
     webhook_timeout: float = opt(10.0, "seconds a webhook receiver has to answer 2xx (real time)")
     webhook_retry_delays: str = opt("1,2,4,8,16", "virtual seconds before each webhook retry, comma-separated")
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
-    event_record_limit: int = opt(10_000, "events kept in the record behind /__mock__/events (oldest dropped first)")
+    event_record_limit: int = opt(10_000, "events kept per account behind /__mock__/events (oldest dropped first)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")

@@ -84,8 +84,8 @@ class World:
 
     def add_account(self, token: str | None = None, instance_limit: int | None = None) -> Account:
         with self.lock:
-            token = token or self.ids.token()
-            if token in self.accounts or token in self._tokens:
+            token = token or self.ids.token(self.token_in_use)
+            if self.token_in_use(token):
                 raise ApiError(literals.MOCK_ACCOUNT_EXISTS)
             limit = self.settings.instance_limit if instance_limit is None else instance_limit
             account = Account(token, limit)
@@ -93,6 +93,10 @@ class World:
             return account
 
     # --- token lookup -----------------------------------------------------------------------
+    def token_in_use(self, token: str) -> bool:
+        """Every token, account or instance, generated or custom, is unique across the server."""
+        return token in self.accounts or token in self._tokens
+
     def instance_by_token(self, token: str) -> Instance | None:
         return self._tokens.get(token)
 

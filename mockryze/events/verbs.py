@@ -10,10 +10,9 @@ from starlette.convertors import PathConvertor, register_url_convertor
 
 from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
-from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_TOKEN
+from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_TOKEN, TOKEN_INSTANCE_MISMATCH
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.http.verbs import MOCK_PREFIX, Call, Verb, listing, ok
-from mockryze.instance import model as instances
 
 
 class _AnyPath(PathConvertor):
@@ -25,19 +24,23 @@ class _AnyPath(PathConvertor):
 
 register_url_convertor("anypath", _AnyPath())
 
+SCOPED = (INVALID_TOKEN, TOKEN_INSTANCE_MISMATCH)
+ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND, TOKEN_INSTANCE_MISMATCH)
+
 
 def _filters(call: Call, *names: str) -> dict[str, Any]:
-    return {name: call.args.get(name) or None for name in names}
+    """The list filters the query names, the ``instance`` one limited to what the caller may see."""
+    return {**{name: call.args.get(name) or None for name in names}, "instance": call.instance_filter()}
 
 
 def recorded(call: Call) -> tuple[int, dict[str, Any]]:
-    found = call.world.bus.records(account_token=call.account.token, **_filters(call, "instance", "event"))
+    found = call.world.bus.records(account_token=call.account.token, **_filters(call, "event"))
     return 200, listing("events", [r.envelope for r in found])
 
 
 def emit(call: Call) -> tuple[int, dict[str, Any]]:
     """Emit any catalog event for an instance, after checking it against the event's schema."""
-    target = instances.find(call.account, call.name)
+    target = call.target()
     event, data = call.args["event"], call.args["data"]
     envelope = {"event": event, "data": data,
                 "instanceData": {"baseUrl": call.world.base_url, "instance": target.name, "token": target.token}}
@@ -50,20 +53,20 @@ def emit(call: Call) -> tuple[int, dict[str, Any]]:
 
 def deliveries(call: Call) -> tuple[int, dict[str, Any]]:
     found = call.channels.delivery.journal(account_token=call.account.token,
-                                           **_filters(call, "instance", "event", "status"))
+                                           **_filters(call, "event", "status"))
     return 200, listing("deliveries", [d.view() for d in found])
 
 
 def redeliver(call: Call) -> tuple[int, dict[str, Any]]:
     dispatcher = call.channels.delivery
     found = dispatcher.get(call.params["id"])
-    if found is None or found.account_token != call.account.token:
+    if found is None or not call.sees(found.account_token, found.instance):
         raise ApiError(literals.MOCK_DELIVERY_NOT_FOUND)
     return 202, ok("Redelivery queued", delivery=dispatcher.redeliver(found.id).view())
 
 
 def websocket_clients(call: Call) -> tuple[int, dict[str, Any]]:
-    target = instances.find(call.account, call.name)
+    target = call.target()
     return 200, {"success": True, "count": call.channels.hub.count((target.account.token, target.name))}
 
 
@@ -78,14 +81,14 @@ def clear_inbox(call: Call) -> tuple[int, dict[str, Any]]:
 
 VERBS: tuple[Verb, ...] = (
     Verb("events", "GET", "/events", recorded, "The recorded event bus", result="events",
-         responses={200: "mock/events.response"}, errors=(INVALID_TOKEN,),
+         responses={200: "mock/events.response"}, errors=SCOPED,
          query={"instance": "only this instance's events", "event": "only this event type"}),
     Verb("emit", "POST", "/instances/{name}/events", emit,
          "Emit any catalog event for an instance (checked against its schema)", result="envelope",
          request_schema="mock/event.request", responses={201: "mock/event.response"},
-         errors=(INVALID_TOKEN, INSTANCE_NOT_FOUND, INVALID_BODY)),
+         errors=(*ON_NAME, INVALID_BODY)),
     Verb("deliveries", "GET", "/deliveries", deliveries, "The webhook delivery journal (incl. dead letters)",
-         result="deliveries", responses={200: "mock/deliveries.response"}, errors=(INVALID_TOKEN,),
+         result="deliveries", responses={200: "mock/deliveries.response"}, errors=SCOPED,
          query={"instance": "only this instance", "event": "only this event type",
                 "status": "pending, delivered or dead"}),
     Verb("redeliver", "POST", "/deliveries/{id}/redeliver", redeliver, "Queue a delivery again",
@@ -93,11 +96,11 @@ VERBS: tuple[Verb, ...] = (
          errors=(INVALID_TOKEN, literals.MOCK_DELIVERY_NOT_FOUND)),
     Verb("websocket_clients", "GET", "/instances/{name}/websocket-clients", websocket_clients,
          "How many WebSocket clients are connected to the instance's /ws", result="count",
-         responses={200: "mock/websocket-clients.response"}, errors=(INVALID_TOKEN, INSTANCE_NOT_FOUND)),
+         responses={200: "mock/websocket-clients.response"}, errors=ON_NAME),
     Verb("inbox", "GET", "/inbox/{key}", inbox, "What arrived at a capture inbox, with headers", result="items",
-         responses={200: "mock/inbox.response"}, scoped=False),
+         responses={200: "mock/inbox.response"}, scoped=False, keyed=True),
     Verb("clear_inbox", "DELETE", "/inbox/{key}", clear_inbox, "Empty a capture inbox", result=None,
-         responses={200: "mock/ok.response"}, scoped=False),
+         responses={200: "mock/ok.response"}, scoped=False, keyed=True),
 )
 
 

@@ -164,14 +164,14 @@ def create(world: World, account: Account, body: Mapping[str, Any]) -> tuple[Ins
     custom_token = body.get("token")
     if name in account.instances:
         raise ApiError(literals.INSTANCE_NAME_TAKEN)
-    if custom_token is not None and (custom_token in world.accounts or world.instance_by_token(custom_token)):
+    if custom_token is not None and world.token_in_use(custom_token):
         raise ApiError(literals.TOKEN_IN_USE)
     if len(account.instances) >= account.instance_limit:
         raise ApiError(literals.QUOTA_EXCEEDED)
 
     now = world.now()
     instance = Instance(
-        id=world.ids.uuid(), name=name, token=custom_token or world.ids.token(),
+        id=world.ids.uuid(), name=name, token=custom_token or world.ids.token(world.token_in_use),
         account=account, created_at=now, updated_at=now,
     )
     blocks = inline_blocks(body)

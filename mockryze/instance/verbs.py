@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from mockryze.core import literals
-from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_PHONE_NUMBER, INVALID_TOKEN
+from mockryze.core.literals import (
+    INSTANCE_NOT_FOUND,
+    INVALID_BODY,
+    INVALID_PHONE_NUMBER,
+    INVALID_TOKEN,
+    TOKEN_INSTANCE_MISMATCH,
+)
 from mockryze.http.verbs import Call, Verb, ok
 from mockryze.instance import model as instances
 from mockryze.instance.model import Instance
 
-ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND)
+ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND, TOKEN_INSTANCE_MISMATCH)
 
 
 def instance_view(inst: Instance) -> dict[str, Any]:
@@ -21,17 +27,17 @@ def instance_view(inst: Instance) -> dict[str, Any]:
 
 
 def show(call: Call) -> tuple[int, dict[str, Any]]:
-    return 200, ok("Instance found", instance=instance_view(instances.find(call.account, call.name)))
+    return 200, ok("Instance found", instance=instance_view(call.target()))
 
 
 def scan(call: Call) -> tuple[int, dict[str, Any]]:
-    target = instances.find(call.account, call.name)
+    target = call.target()
     instances.scan(call.world, target, call.args.get("number"), call.args.get("pushName"))
     return 200, ok("QR code scanned", instance=instance_view(target))
 
 
 def set_state(call: Call) -> tuple[int, dict[str, Any]]:
-    target = instances.find(call.account, call.name)
+    target = call.target()
     instances.phone_side_change(call.world, target, call.args["state"])
     return 200, ok("Instance state changed", instance=instance_view(target))
 

@@ -9,13 +9,11 @@ from mockryze.core import jid, literals
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_NUMBER, INVALID_TOKEN, NOT_CONNECTED
 from mockryze.core.world import World
 from mockryze.http.verbs import Call, Verb, listing, ok
-from mockryze.instance import model as instances
-from mockryze.instance.model import Instance
 from mockryze.messages import mock as simulate
 from mockryze.messages import model as messages
 from mockryze.messages.model import Contact, Group, Message, parse_recipient
 
-ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND)
+ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND, literals.TOKEN_INSTANCE_MISMATCH)
 
 
 def message_view(world: World, message: Message) -> dict[str, Any]:
@@ -40,26 +38,22 @@ def group_view(group: Group) -> dict[str, Any]:
             "admins": list(group.admins)}
 
 
-def _target(call: Call) -> Instance:
-    return instances.find(call.account, call.name)
-
-
 def contact(call: Call) -> tuple[int, dict[str, Any]]:
     args = call.args
-    found = messages.upsert_contact(call.world, _target(call), args["number"], args.get("name"),
+    found = messages.upsert_contact(call.world, call.target(), args["number"], args.get("name"),
                                     args.get("onWhatsApp"), args.get("receipts"))
     return 200, ok("Contact saved", contact=contact_view(found))
 
 
 def group(call: Call) -> tuple[int, dict[str, Any]]:
     args = call.args
-    made = messages.create_group(call.world, _target(call), args["subject"], args.get("participants", []),
+    made = messages.create_group(call.world, call.target(), args["subject"], args.get("participants", []),
                                  args.get("jid"))
     return 201, ok("Group created", group=group_view(made))
 
 
 def inbound(call: Call) -> tuple[int, dict[str, Any]]:
-    received = simulate.inbound(call.world, _target(call), call.args)
+    received = simulate.inbound(call.world, call.target(), call.args)
     if received is None:
         return 200, {**ok("Ignored by the instance settings"), "ignored": True}
     return 201, {**ok("Message received"), "ignored": False, "data": message_view(call.world, received)}
@@ -67,16 +61,16 @@ def inbound(call: Call) -> tuple[int, dict[str, Any]]:
 
 def receipt(call: Call) -> tuple[int, dict[str, Any]]:
     args = call.args
-    found = simulate.receipt(call.world, _target(call), args["messageId"], args["status"], args.get("from"))
+    found = simulate.receipt(call.world, call.target(), args["messageId"], args["status"], args.get("from"))
     return 200, ok("Receipt sent", data=message_view(call.world, found))
 
 
 def incoming_call(call: Call) -> tuple[int, dict[str, Any]]:
-    return 201, ok("Call placed", call=simulate.call(call.world, _target(call), call.args))
+    return 201, ok("Call placed", call=simulate.call(call.world, call.target(), call.args))
 
 
 def stored(call: Call) -> tuple[int, dict[str, Any]]:
-    target = _target(call)
+    target = call.target()
     direction, chat = call.args.get("direction"), call.args.get("chat")
     chat_jid = str(jid.identity(parse_recipient(chat))) if chat else None
     found = [m for m in target.messages.values()

@@ -20,7 +20,7 @@ from mockryze.events.channels import Channels
 from mockryze.events.delivery import WebhookTransport
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
-from mockryze.testing.control import Instance, LocalControl, RemoteControl, answer
+from mockryze.testing.control import Instance, LocalControl, RemoteControl, answer, control_headers
 from mockryze.testing.inprocess import SyncTransport
 
 # In-process worlds start frozen at a fixed moment, so timestamps replay like ids do.
@@ -121,10 +121,13 @@ class MockRyze(LocalControl):
 
 
 class RemoteRyze(RemoteControl):
-    """The same verbs against a running ``mockryze serve`` (or ``ryze.serve()``), over HTTP."""
+    """The same verbs against a running ``mockryze serve`` (or ``ryze.serve()``), over HTTP; give
+    ``control_token`` when the server has ``--control-token``."""
 
     @classmethod
-    def with_new_account(cls, base_url: str, instance_limit: int | None = None) -> RemoteRyze:
+    def with_new_account(cls, base_url: str, instance_limit: int | None = None,
+                         control_token: str | None = None) -> RemoteRyze:
         body = {} if instance_limit is None else {"instanceLimit": instance_limit}
-        _, created = answer(httpx.post(f"{base_url.rstrip('/')}/__mock__/accounts", json=body, timeout=10))
-        return cls(base_url, created["token"])
+        _, created = answer(httpx.post(f"{base_url.rstrip('/')}/__mock__/accounts", json=body, timeout=10,
+                                       headers=control_headers(control_token)))
+        return cls(base_url, created["token"], control_token)

@@ -18,12 +18,13 @@ from urllib.parse import quote
 import httpx
 
 from mockryze.core import schemas
-from mockryze.core.accounts import account_for
+from mockryze.core.accounts import caller_for, require_account_token, target_instance
 from mockryze.core.bus import lookup, wait_until
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
+from mockryze.http.auth import CONTROL_TOKEN_HEADER
 from mockryze.http.verbs import MOCK_PREFIX, Call
 
 Payload = dict[str, Any]
@@ -262,7 +263,7 @@ class LocalControl(Control):
         with self.world.lock:
             if row.request_schema:
                 schemas.check_request(row.request_schema, args)
-            return row.run(Call(self.world, self.channels, row.account(self.world, account_token), params, args))
+            return row.run(Call(self.world, self.channels, row.caller(self.world, account_token), params, args))
 
     def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
         condition = self.world.bus.published if signal == "events" else self.channels.delivery.changed
@@ -275,7 +276,9 @@ class LocalControl(Control):
         body = {"name": name, **inline}
         with self.world.lock:
             schemas.check_request("instance/new.request", body)
-            created, _ = instances.create(self.world, account_for(self.world, account_token), body)
+            caller = caller_for(self.world, account_token)
+            require_account_token(caller)  # as POST /api/instance/new: a TokenInstance gets 401
+            created, _ = instances.create(self.world, caller.account, body)
             if connected:
                 instances.connect(self.world, created)
                 instances.scan(self.world, created, number)
@@ -285,7 +288,7 @@ class LocalControl(Control):
         from mockryze.instance import model as instances
 
         with self.world.lock:
-            target = instances.find(account_for(self.world, account_token), name)
+            target = target_instance(caller_for(self.world, account_token), name)
             pending = instances.connect(self.world, target, number)
             return pending.code if pending else ""
 
@@ -293,10 +296,12 @@ class LocalControl(Control):
 class RemoteControl(Control):
     """The verbs against a running ``mockryze serve`` (or ``ryze.serve()``): each sends its row's request."""
 
-    def __init__(self, base_url: str, account_token: str) -> None:
+    def __init__(self, base_url: str, account_token: str, control_token: str | None = None) -> None:
+        """``control_token``: the server's ``--control-token``, sent with every request when given."""
         self._base_url = base_url.rstrip("/")
         self._account_token = account_token
-        self.client = httpx.Client(base_url=self._base_url, headers={"token": account_token}, timeout=10)
+        headers = {"token": account_token, **control_headers(control_token)}
+        self.client = httpx.Client(base_url=self._base_url, headers=headers, timeout=10)
 
     @property
     def account_token(self) -> str:
@@ -343,6 +348,10 @@ class RemoteControl(Control):
                                    headers={"token": account_token or self.account_token})
         body = answer(response)[1]
         return str(body.get("pairingCode") or body.get("qrCode") or "")
+
+
+def control_headers(control_token: str | None) -> dict[str, str]:
+    return {} if control_token is None else {CONTROL_TOKEN_HEADER: control_token}
 
 
 def answer(response: httpx.Response) -> tuple[int, Payload]:

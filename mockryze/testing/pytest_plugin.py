@@ -3,7 +3,8 @@
 - ``ryze``: a fresh in-process :class:`MockRyze` per test (rate limits off, clock frozen).
   Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``.
 - ``ryze_server``: one live server for the session; each test gets a :class:`RemoteRyze`
-  bound to its own fresh account, so tests never see each other's instances.
+  bound to its own fresh account, so tests never see each other's instances (with
+  ``MOCKRYZE_CONTROL_TOKEN`` set, the server requires it and the client sends it).
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def _ryze_session_server() -> Iterator[MockRyze]:
 
 @pytest.fixture
 def ryze_server(_ryze_session_server: MockRyze) -> Iterator[RemoteRyze]:
-    remote = RemoteRyze.with_new_account(_ryze_session_server.base_url)
+    server = _ryze_session_server
+    remote = RemoteRyze.with_new_account(server.base_url, control_token=server.settings.control_token)
     try:
         yield remote
     finally:

@@ -296,10 +296,11 @@ def test_events_empty_filters_mean_no_filter(api: CheckedClient, busy: str) -> N
     assert api.get(f"{M}/events", params={"instance": "", "event": ""}).json() == api.get(f"{M}/events").json()
 
 
-def test_events_with_an_instance_token_show_its_account(api: CheckedClient, ryze: MockRyze, busy: str) -> None:
+def test_events_with_an_instance_token_show_only_its_instance(api: CheckedClient, busy: str) -> None:
     b_token = api.get(LIST, params={"instanceName": "b"}).json()["instances"][0]["token"]
     via_instance = api.get(f"{M}/events", headers={"token": b_token}).json()
-    assert via_instance == api.get(f"{M}/events").json()
+    assert via_instance == api.get(f"{M}/events", params={"instance": "b"}).json()
+    assert via_instance["count"] == 1
 
 
 def test_events_with_an_unknown_token_is_401(api: CheckedClient, busy: str) -> None:

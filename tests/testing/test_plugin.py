@@ -141,3 +141,25 @@ def test_marker_and_fixtures_are_registered(pytester: pytest.Pytester) -> None:
     fixtures = pytester.runpytest_subprocess("--fixtures", timeout=TIMEOUT)
     assert fixtures.ret == pytest.ExitCode.OK
     fixtures.stdout.fnmatch_lines(["ryze -- *", "ryze_server -- *"])
+
+
+GUARDED_SAMPLE = '''
+import httpx
+
+
+def test_the_control_plane_needs_the_token(ryze_server):
+    response = httpx.post(f"{ryze_server.base_url}/__mock__/reset", timeout=10)
+    assert response.status_code == 401
+
+
+def test_the_fixture_sends_it(ryze_server):
+    ryze_server.create_instance("sales", connected=True)
+    assert ryze_server.events("sales")
+'''
+
+
+def test_ryze_server_fixture_with_a_control_token(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKRYZE_CONTROL_TOKEN", "suite-s3cret")
+    pytester.makepyfile(test_server=SERVER_SAMPLE, test_guarded=GUARDED_SAMPLE)
+    result = pytester.runpytest_subprocess("--strict-markers", "-p", "no:cacheprovider", timeout=TIMEOUT)
+    result.assert_outcomes(passed=5)
