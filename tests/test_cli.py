@@ -494,3 +494,54 @@ def test_port_in_use_fails_before_the_banner() -> None:
     lines = result.stderr.splitlines()
     assert lines == [f"mockryze: cannot listen on 127.0.0.1:{port} (--host, --port): Address already in use"]
 
+
+# --- shutdown with a request in flight ------------------------------------------------------------------
+
+
+def test_sigterm_answers_a_request_in_flight_503_and_logs_one_line() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # A frozen clock: a send with delay waits until the clock moves, so it is in flight when SIGTERM comes.
+    with spawned("serve", "--port", str(port), "--account-token", "T123", "--frozen-clock", "on") as server:
+        start_server(server, port)
+        with httpx.Client(base_url=base, timeout=10) as http:
+            created = http.post("/api/instance/new", json={"name": "sales"}, headers={"token": "T123"})
+            token = created.json()["instance"]["token"]
+            assert http.get("/api/instance/connect/sales", headers={"token": token}).status_code == 200
+            assert http.post("/__mock__/instances/sales/scan", json={"number": "5511999998888"}).status_code == 200
+            answers: queue.Queue[httpx.Response | Exception] = queue.Queue()
+
+            def send() -> None:
+                try:
+                    answers.put(httpx.post(f"{base}/api/message/text/sales", headers={"token": token}, timeout=10,
+                                           json={"number": "5511912345678", "message": "Olá", "delay": 5}))
+                except Exception as exc:  # the assertion below says what happened
+                    answers.put(exc)
+
+            sender = threading.Thread(target=send, daemon=True)
+            sender.start()
+            wait_until_counted(http, token, already=2)  # connect, then the send itself
+        server.proc.send_signal(signal.SIGTERM)
+        answer = answers.get(timeout=STOP_TIMEOUT)
+        assert isinstance(answer, httpx.Response), answer
+        assert answer.status_code == 503
+        assert answer.json() == {"success": False, "error": {"message": literals.SERVER_SHUTTING_DOWN.message}}
+        assert server.wait() == 0, server.err
+        assert "Traceback" not in server.err and "CancelledError" not in server.err, server.err
+        loud = [line for line in server.err.splitlines() if " WARNING " in line or " ERROR " in line]
+        assert len(loud) == 1 and "1 request(s) still in flight answered 503" in loud[0], server.err
+        assert "stopped" in server.out
+
+
+def wait_until_counted(http: httpx.Client, token: str, already: int, timeout: float = START_TIMEOUT) -> None:
+    """Wait until the server has counted ``already`` requests of ``token`` besides these polls: the rate
+    limiter sees a request as soon as it reaches the app, so the request in flight has arrived."""
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while time.monotonic() < deadline:
+        polls += 1
+        listed = http.get(LIST, headers={"token": token})
+        if int(listed.headers["X-RateLimit-Remaining"]) == 100 - polls - already:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the request never reached the server")
