@@ -54,6 +54,7 @@ class World:
         self.tz = zone(self.settings.timezone)
         self.base_url = self.settings.base_url
         self._reset_hooks: list[Callable[[], None]] = []  # e.g. the delivery journal empties with the world
+        self._forget_hooks: list[Callable[[Instance], None]] = []  # e.g. the instance's WebSockets close
         self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
         self._timer_seq = itertools.count()
         self._timers: list[_Timer] = []
@@ -100,6 +101,12 @@ class World:
 
     def forget_token(self, instance: Instance) -> None:
         self._tokens.pop(instance.token, None)
+        for hook in self._forget_hooks:
+            hook(instance)
+
+    def on_forget(self, hook: Callable[[Instance], None]) -> None:
+        """Run ``hook`` when an instance's token stops authenticating (the instance is deleted)."""
+        self._forget_hooks.append(hook)
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
