@@ -280,12 +280,16 @@ def test_bad_flag_value_exits_non_zero() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_port_in_use_exits_non_zero() -> None:
+def serve_on_a_busy_port() -> tuple[int, subprocess.CompletedProcess[str]]:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        port = busy.getsockname()[1]
-        result = run_once("serve", "--port", str(port))
+        port: int = busy.getsockname()[1]
+        return port, run_once("serve", "--port", str(port))
+
+
+def test_port_in_use_exits_non_zero() -> None:
+    port, result = serve_on_a_busy_port()
     assert result.returncode != 0
     assert str(port) in result.stderr
     assert "Traceback" not in result.stderr
@@ -484,11 +488,7 @@ def test_every_setting_refuses_a_value_of_the_wrong_type(option: str) -> None:
 
 
 def test_port_in_use_fails_before_the_banner() -> None:
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        result = run_once("serve", "--port", str(port))
+    port, result = serve_on_a_busy_port()
     assert result.returncode == 2
     assert result.stdout == ""  # no banner announcing a server that never ran
     lines = result.stderr.splitlines()
