@@ -60,9 +60,9 @@ class Client:
         self.closing = isinstance(item, Closing)
         try:
             self.queue.put_nowait(item)
-        except asyncio.QueueFull:
+        except asyncio.QueueFull:  # too slow for even the goodbye to wait its turn: close now
             self.overflowed = True
-            self.loop.create_task(self._close(SLOW))
+            self.loop.create_task(self._close(item if isinstance(item, Closing) else SLOW))
 
     async def _close(self, closing: Closing) -> None:
         with contextlib.suppress(Exception):

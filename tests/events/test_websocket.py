@@ -446,3 +446,22 @@ def test_an_event_on_the_clients_loop_needs_no_cross_thread_wake_up(monkeypatch:
     wake_ups, text = asyncio.run(run())
     assert wake_ups == 0
     assert json.loads(text) == record(7).envelope
+
+
+def test_a_client_with_a_full_queue_is_closed_at_once_with_the_code_of_the_reason() -> None:
+    hub = Hub(queue_size=1)
+    codes: list[tuple[int, str]] = []
+
+    class Socket:
+        async def close(self, code: int, reason: str) -> None:
+            codes.append((code, reason))
+
+    async def run() -> None:
+        hub.connect(("acct", "sales"), websocket=Socket(), config=WebSocketConfig(enabled=True))  # type: ignore[arg-type]
+        hub.on_event(record(1))  # fills the queue: nobody sends it
+        hub.close_instance(("acct", "sales"))
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert codes == [(1008, "instance deleted")]
