@@ -11,24 +11,42 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import Field
-from typing import Any
+from typing import Any, NoReturn
 
 from mockryze import __version__
-from mockryze.core.settings import ENV_PREFIX, Settings, is_switch, metavar, option_fields, parse_value, show_value
+from mockryze.core.settings import (
+    ENV_PREFIX,
+    SettingError,
+    Settings,
+    checked_value,
+    flag_name,
+    metavar,
+    option_fields,
+    show_value,
+)
 from mockryze.core.world import World
 from mockryze.http.app import create_app, openapi_document
-from mockryze.server import serve_until_signalled
+from mockryze.server import ensure_bindable, serve_until_signalled
+
+USAGE_ERROR = 2
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A refused ``serve`` flag is one line naming it, not the whole usage block over it."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE_ERROR, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mockryze", description="A local, stateful mock of RyzeAPI.")
     parser.add_argument("--version", action="version", version=f"mockryze {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
     serve = commands.add_parser("serve", help="run the mock server (HTTP + WebSocket) on Hypercorn")
     for f in option_fields():
         help_text = f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {show_value(f.default)})"
         serve.add_argument(
-            "--" + f.name.replace("_", "-"), dest=f.name, default=None, metavar=metavar(f),
+            "--" + flag_name(f), dest=f.name, default=None, metavar=metavar(f),
             type=converter(f), choices=f.metadata.get("choices"),
             help=help_text.replace("%", "%%"),  # argparse formats help with %
         )
@@ -37,11 +55,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def converter(f: Field[Any]) -> Callable[[str], Any]:
-    """``parse_value`` for one option, named so that argparse says ``invalid on|off value: 'maybe'``."""
+    """One option's text parsed and checked against its rule; argparse puts ``argument --flag:`` before
+    the reason (``invalid on|off value: 'maybe'``, ``must be between 1 and 65535, not 70000``)."""
     def convert(raw: str) -> Any:
-        return parse_value(f, raw)
+        try:
+            return checked_value(f, raw)
+        except SettingError as error:
+            raise argparse.ArgumentTypeError(error.reason) from None
 
-    convert.__name__ = metavar(f) if is_switch(f) else str(f.type).removesuffix(" | None")
     return convert
 
 
@@ -53,9 +74,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     explicit = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
     try:
         settings = Settings.from_sources(**explicit)
-    except ValueError as exc:
+        ensure_bindable(settings.host, settings.port)
+    except SettingError as exc:
         print(f"mockryze: {exc}", file=sys.stderr)
-        return 2
+        return USAGE_ERROR
+    except OSError as exc:
+        print(f"mockryze: cannot listen on {settings.host}:{settings.port} (--host, --port): {exc.strerror or exc}",
+              file=sys.stderr)
+        return USAGE_ERROR
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if "base_url" not in explicit:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")

@@ -9,12 +9,19 @@ import signal
 import socket
 import threading
 import time
+from typing import Any
 
 from hypercorn.asyncio import serve as hypercorn_serve
 from hypercorn.config import Config
 from starlette.applications import Starlette
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockryze.core import literals
+from mockryze.http.envelope import error_response
 
 log = logging.getLogger("mockryze")
+
+SHUTDOWN_GRACE = 0.5  # real seconds a request in flight at shutdown has to finish before it is answered 503
 
 
 def hypercorn_config(host: str, port: int) -> Config:
@@ -35,19 +42,87 @@ def ensure_bindable(host: str, port: int) -> None:
         sock.bind(address)
 
 
+class Draining:
+    """ASGI wrapper that lets the server stop cleanly: requests still in flight (a send waiting out its
+    ``delay``, a body still arriving) answer 503 ``Server is shutting down`` with ``Connection: close``
+    instead of being cut by Hypercorn (a bare 500 and a ``CancelledError`` traceback)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.draining = False
+        self._in_flight: set[asyncio.Task[Any]] = set()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if self.draining:
+            await _shutting_down(scope, receive, send)
+            return
+        task = asyncio.current_task()
+        assert task is not None
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        self._in_flight.add(task)
+        try:
+            await self.app(scope, receive, watched)
+        except asyncio.CancelledError:
+            if not self.draining:  # Hypercorn's own cancellation: let it through
+                raise
+            task.uncancel()
+            if not started:
+                await _shutting_down(scope, receive, send)
+        finally:
+            self._in_flight.discard(task)
+
+    async def drain(self, grace: float = SHUTDOWN_GRACE) -> int:
+        """Give the requests in flight ``grace`` seconds, then answer the rest 503; returns how many."""
+        if self._in_flight:
+            await asyncio.wait(set(self._in_flight), timeout=grace)
+        self.draining = True
+        cut = list(self._in_flight)
+        for task in cut:
+            task.cancel()
+        return len(cut)
+
+
+async def _shutting_down(scope: Scope, receive: Receive, send: Send) -> None:
+    await error_response(literals.SERVER_SHUTTING_DOWN, headers={"Connection": "close"})(scope, receive, send)
+
+
+def _quiet_cut_connections(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """A connection Hypercorn still cancels at the end of its grace period (a client that never finished its
+    request line) is not an error: asyncio would log its ``CancelledError`` as a traceback."""
+    if isinstance(context.get("exception"), asyncio.CancelledError):
+        log.debug("connection closed at shutdown: %s", context.get("message"))
+        return
+    loop.default_exception_handler(context)
+
+
 async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
     ensure_bindable(host, port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_quiet_cut_connections)
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
+    draining = Draining(app)
 
     async def shut_down() -> None:
         await stop.wait()
+        cut = await draining.drain()
+        if cut:
+            log.warning("shutting down: %d request(s) still in flight answered 503 %s", cut,
+                        literals.SERVER_SHUTTING_DOWN.message)
         await app.state.channels.hub.close_all()  # WebSocket clients get 1001 "going away"
 
-    await hypercorn_serve(app, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
+    await hypercorn_serve(draining, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
 
 
 def free_port(host: str = "127.0.0.1") -> int:

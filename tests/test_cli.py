@@ -23,7 +23,7 @@ from websockets.sync.client import connect
 
 from mockryze.cli import main
 from mockryze.core import literals
-from mockryze.core.settings import Settings
+from mockryze.core.settings import SettingError, Settings
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -280,12 +280,16 @@ def test_bad_flag_value_exits_non_zero() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_port_in_use_exits_non_zero() -> None:
+def serve_on_a_busy_port() -> tuple[int, subprocess.CompletedProcess[str]]:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        port = busy.getsockname()[1]
-        result = run_once("serve", "--port", str(port))
+        port: int = busy.getsockname()[1]
+        return port, run_once("serve", "--port", str(port))
+
+
+def test_port_in_use_exits_non_zero() -> None:
+    port, result = serve_on_a_busy_port()
     assert result.returncode != 0
     assert str(port) in result.stderr
     assert "Traceback" not in result.stderr
@@ -385,3 +389,159 @@ def test_mockryze_serve_as_context_manager() -> None:
         response = httpx.get(f"{base}{LIST}", headers={"Authorization": f"Bearer {ryze.account_token}"}, timeout=10)
         assert response.status_code == 200
         assert response.json()["message"] == "0 Instances found"
+
+
+# --- every setting checked where it enters: one line, exit status 2, the flag or variable named ---------
+
+
+@pytest.fixture
+def never_serves(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A refusal must come before serving: were the options accepted, this raises instead of serving forever."""
+    def serve(*args: object) -> None:
+        raise AssertionError("the options were accepted and the server started")
+
+    monkeypatch.setattr("mockryze.cli.serve_until_signalled", serve)
+
+
+def refusal(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """``mockryze serve <argv>`` refused: exit status 2, nothing on stdout, one line on stderr (returned)."""
+    try:
+        code = main(["serve", *argv])
+    except SystemExit as exited:
+        code = exited.code
+    out, err = capsys.readouterr()
+    assert code == 2, (code, out, err)
+    assert out == ""  # no banner
+    assert len(err.splitlines()) == 1, err
+    assert "Traceback" not in err
+    return err.strip()
+
+
+@pytest.mark.parametrize(("flag", "value", "reason"), [
+    ("--log-level", "foo", "must be one of debug, info, warning, error, not 'foo'"),
+    ("--timezone", "Foo/Bar", "must be an IANA time zone such as America/Sao_Paulo, or UTC, not 'Foo/Bar'"),
+    ("--timezone", "America", "must be an IANA time zone"),  # a folder of zones
+    ("--port", "70000", "must be between 1 and 65535, not 70000"),
+    ("--port", "0", "must be between 1 and 65535, not 0"),
+    ("--port", "abc", "invalid integer value: 'abc'"),
+    ("--event-record-limit", "-1", "must be at least 0, not -1"),
+    ("--delivery-journal-limit", "-1", "must be at least 0, not -1"),
+    ("--message-store-limit", "-1", "must be at least 1, not -1"),
+    ("--websocket-queue-size", "0", "must be at least 1, not 0"),
+    ("--qr-rotate-seconds", "0.000001", "must be 0 (off) or at least 1, not 1e-06"),
+    ("--qr-timeout-seconds", "0", "must be at least 1, not 0.0"),
+    ("--webhook-timeout", "0", "must be at least 0.1, not 0.0"),
+    ("--webhook-retry-delays", "1,x", "must be comma-separated non-negative seconds"),
+    ("--webhook-retry-delays", "1,-2", "must be comma-separated non-negative seconds"),
+    ("--instance-limit", "-1", "must be at least 0, not -1"),
+    ("--rate-window", "0", "must be at least 0.001, not 0.0"),
+    ("--receipt-read-delay", "nan", "expected a finite number, not nan"),
+    ("--start-time", "inf", "expected a finite number, not inf"),
+    ("--profile", "bogus", "must be one of live, docs, not 'bogus'"),
+    ("--rate-limits", "maybe", "invalid on|off value: 'maybe'"),
+])
+def test_a_bad_flag_is_one_line_naming_it(capsys: pytest.CaptureFixture[str], never_serves: None,
+                                          flag: str, value: str, reason: str) -> None:
+    line = refusal(capsys, flag, value)
+    assert line.startswith(f"mockryze serve: argument {flag}: {reason}"), line
+
+
+@pytest.mark.parametrize(("variable", "value", "line"), [
+    ("MOCKRYZE_PORT", "abc", "mockryze: MOCKRYZE_PORT (--port): invalid integer value: 'abc'"),
+    ("MOCKRYZE_PORT", "70000", "mockryze: MOCKRYZE_PORT (--port): must be between 1 and 65535, not 70000"),
+    ("MOCKRYZE_LOG_LEVEL", "loud",
+     "mockryze: MOCKRYZE_LOG_LEVEL (--log-level): must be one of debug, info, warning, error, not 'loud'"),
+    ("MOCKRYZE_MESSAGE_STORE_LIMIT", "-1",
+     "mockryze: MOCKRYZE_MESSAGE_STORE_LIMIT (--message-store-limit): must be at least 1, not -1"),
+    ("MOCKRYZE_QR_ROTATE_SECONDS", "0.000001",
+     "mockryze: MOCKRYZE_QR_ROTATE_SECONDS (--qr-rotate-seconds): must be 0 (off) or at least 1, not 1e-06"),
+])
+def test_a_bad_environment_variable_is_one_line_naming_it(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, never_serves: None,
+        variable: str, value: str, line: str) -> None:
+    monkeypatch.setenv(variable, value)
+    assert refusal(capsys) == line
+
+
+def test_a_flag_overrides_a_bad_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOCKRYZE_PORT", "abc")
+    assert Settings.from_sources(port=8081).port == 8081
+
+
+def test_the_in_process_api_checks_the_same_rules() -> None:
+    with pytest.raises(SettingError) as refused:
+        MockRyze(webhook_timeout=0)
+    assert str(refused.value) == "webhook_timeout: must be at least 0.1, not 0"
+    with pytest.raises(SettingError, match=r"^qr_rotate_seconds: must be 0 \(off\) or at least 1, not 1e-06$"):
+        Settings(qr_rotate_seconds=0.000001)
+    with pytest.raises(SettingError, match=r"^port: expected an integer, not 'abc'$"):
+        Settings(port="abc")  # type: ignore[arg-type]
+    with pytest.raises(SettingError, match=r"^timezone: must be an IANA time zone"):
+        Settings().replace(timezone="Foo/Bar")
+    assert Settings(qr_rotate_seconds=0, log_level="DEBUG", timezone="utc").qr_rotate_seconds == 0  # 0 = no rotation
+
+
+@pytest.mark.parametrize("option", [f.name for f in fields(Settings)])
+def test_every_setting_refuses_a_value_of_the_wrong_type(option: str) -> None:
+    with pytest.raises(SettingError, match=rf"^{option}: expected "):
+        Settings(**{option: object()})
+
+
+def test_port_in_use_fails_before_the_banner() -> None:
+    port, result = serve_on_a_busy_port()
+    assert result.returncode == 2
+    assert result.stdout == ""  # no banner announcing a server that never ran
+    lines = result.stderr.splitlines()
+    assert lines == [f"mockryze: cannot listen on 127.0.0.1:{port} (--host, --port): Address already in use"]
+
+
+# --- shutdown with a request in flight ------------------------------------------------------------------
+
+
+def test_sigterm_answers_a_request_in_flight_503_and_logs_one_line() -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # A frozen clock: a send with delay waits until the clock moves, so it is in flight when SIGTERM comes.
+    with spawned("serve", "--port", str(port), "--account-token", "T123", "--frozen-clock", "on") as server:
+        start_server(server, port)
+        with httpx.Client(base_url=base, timeout=10) as http:
+            created = http.post("/api/instance/new", json={"name": "sales"}, headers={"token": "T123"})
+            token = created.json()["instance"]["token"]
+            assert http.get("/api/instance/connect/sales", headers={"token": token}).status_code == 200
+            assert http.post("/__mock__/instances/sales/scan", json={"number": "5511999998888"}).status_code == 200
+            answers: queue.Queue[httpx.Response | Exception] = queue.Queue()
+
+            def send() -> None:
+                try:
+                    answers.put(httpx.post(f"{base}/api/message/text/sales", headers={"token": token}, timeout=10,
+                                           json={"number": "5511912345678", "message": "Olá", "delay": 5}))
+                except Exception as exc:  # the assertion below says what happened
+                    answers.put(exc)
+
+            sender = threading.Thread(target=send, daemon=True)
+            sender.start()
+            wait_until_counted(http, token, already=2)  # connect, then the send itself
+        server.proc.send_signal(signal.SIGTERM)
+        answer = answers.get(timeout=STOP_TIMEOUT)
+        assert isinstance(answer, httpx.Response), answer
+        assert answer.status_code == 503
+        assert answer.json() == {"success": False, "error": {"message": literals.SERVER_SHUTTING_DOWN.message}}
+        assert server.wait() == 0, server.err
+        assert "Traceback" not in server.err and "CancelledError" not in server.err, server.err
+        loud = [line for line in server.err.splitlines() if " WARNING " in line or " ERROR " in line]
+        assert len(loud) == 1 and "1 request(s) still in flight answered 503" in loud[0], server.err
+        assert "stopped" in server.out
+
+
+def wait_until_counted(http: httpx.Client, token: str, already: int, timeout: float = START_TIMEOUT) -> None:
+    """Wait until the server has counted ``already`` requests of ``token`` besides these polls: the rate
+    limiter sees a request as soon as it reaches the app, so the request in flight has arrived."""
+    deadline = time.monotonic() + timeout
+    polls = 0
+    while time.monotonic() < deadline:
+        polls += 1
+        listed = http.get(LIST, headers={"token": token})
+        if int(listed.headers["X-RateLimit-Remaining"]) == 100 - polls - already:
+            return
+        time.sleep(0.05)
+    raise AssertionError("the request never reached the server")

@@ -122,3 +122,7 @@ STATUS_CONNECTING = "connecting"
 
 # --- routing ----------------------------------------------------------------------------------
 WEBSOCKET_UPGRADE_REQUIRED = ErrorLiteral(426, "This route needs a WebSocket upgrade")  # inferred: plain GET /ws/…
+
+
+# --- the server -------------------------------------------------------------------------------
+SERVER_SHUTTING_DOWN = ErrorLiteral(503, "Server is shutting down")  # inferred: a request in flight at SIGTERM

@@ -13,17 +13,16 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from mockryze.core import literals
 from mockryze.core.bus import EventBus, RecordedEvent
 from mockryze.core.clock import Clock
 from mockryze.core.errors import ApiError
 from mockryze.core.ids import IdFactory
-from mockryze.core.settings import Settings
+from mockryze.core.settings import Settings, zone
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -52,9 +51,10 @@ class World:
         self.clock.on_advance(self.run_due)
         self.lock = threading.RLock()
         self.bus = EventBus(self.settings.event_record_limit)
-        self.tz = _zone(self.settings.timezone)
+        self.tz = zone(self.settings.timezone)
         self.base_url = self.settings.base_url
         self._reset_hooks: list[Callable[[], None]] = []  # e.g. the delivery journal empties with the world
+        self._forget_hooks: list[Callable[[Instance], None]] = []  # e.g. the instance's WebSockets close
         self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
         self._timer_seq = itertools.count()
         self._timers: list[_Timer] = []
@@ -105,6 +105,12 @@ class World:
 
     def forget_token(self, instance: Instance) -> None:
         self._tokens.pop(instance.token, None)
+        for hook in self._forget_hooks:
+            hook(instance)
+
+    def on_forget(self, hook: Callable[[Instance], None]) -> None:
+        """Run ``hook`` when an instance's token stops authenticating (the instance is deleted)."""
+        self._forget_hooks.append(hook)
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
@@ -207,8 +213,3 @@ def _shared_faker() -> Faker:
     from faker import Faker  # imported lazily: building a Faker costs ~40 ms
 
     return Faker("pt_BR")
-
-
-@cache
-def _zone(name: str) -> tzinfo:
-    return UTC if name.upper() in {"UTC", "Z", "ETC/UTC"} else ZoneInfo(name)

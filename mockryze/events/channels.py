@@ -16,11 +16,14 @@ class Channels:
 
     @classmethod
     def attach(cls, world: World, webhook_transport: WebhookTransport | None = None) -> Channels:
-        """Subscribe a new dispatcher and hub to ``world``'s bus; the journal empties on reset.
+        """Subscribe a new dispatcher and hub to ``world``'s bus; the journal empties on reset, and the
+        sockets close on reset and when their instance is deleted.
 
         ``webhook_transport`` takes every webhook delivery instead of the network (tests)."""
         channels = cls(Dispatcher(world, webhook_transport), Hub(world.settings.websocket_queue_size))
         world.bus.subscribe(channels.delivery.on_event)
         world.bus.subscribe(channels.hub.on_event)
         world.on_reset(channels.delivery.clear)
+        world.on_reset(channels.hub.close_every)
+        world.on_forget(lambda instance: channels.hub.close_instance((instance.account.token, instance.name)))
         return channels

@@ -88,13 +88,14 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         with world.lock:
             world.run_due()
             inst, config = _authorize_upgrade(world, websocket)
+            key = (inst.account.token, inst.name)
+            # Registered before the handshake completes: an event emitted the moment the client sees the
+            # socket open is queued for it, not missed. Under the world lock: a deletion or a reset either
+            # comes first (the upgrade is refused) or finds the client and closes it.
+            client = hub.connect(key, websocket, config)
     except ApiError as error:
         await _deny(websocket, error)
         return
-    key = (inst.account.token, inst.name)
-    # Registered before the handshake completes: an event emitted the moment the client sees the
-    # socket open is queued for it, not missed.
-    client = hub.connect(key, websocket, config)
     try:
         await websocket.accept()
         await client.run()

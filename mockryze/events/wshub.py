@@ -3,6 +3,9 @@
 Each client has a bounded queue drained by its own sender task. A client that falls
 ``websocket_queue_size`` frames behind is closed with code 1013 ("try again later") rather than
 slowing the server or silently losing frames; it can reconnect (RyzeAPI keeps no replay either).
+A socket lives no longer than the authority that opened it: deleting the instance closes its sockets
+with 1008 (its token is refused from then on), a reset closes every socket with 1001, each after the
+frames already queued for it.
 """
 
 from __future__ import annotations
@@ -24,6 +27,20 @@ if TYPE_CHECKING:
 
 SLOW_CLIENT_CLOSE = 1013
 GOING_AWAY = 1001
+POLICY_VIOLATION = 1008
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The last item of a client's queue: close the socket once the frames before it are sent."""
+
+    code: int
+    reason: str
+
+
+SLOW = Closing(SLOW_CLIENT_CLOSE, "client too slow: frame queue full")
+INSTANCE_DELETED = Closing(POLICY_VIOLATION, "instance deleted")
+WORLD_RESET = Closing(GOING_AWAY, "world reset")
 
 
 @dataclass(eq=False)
@@ -32,22 +49,24 @@ class Client:
     loop: asyncio.AbstractEventLoop
     events: tuple[str, ...]
     media_base64: bool
-    queue: asyncio.Queue[str]
+    queue: asyncio.Queue[str | Closing]
     overflowed: bool = False
+    closing: bool = False  # a Closing is queued: nothing more is
 
-    def offer(self, frame: str) -> None:
+    def offer(self, item: str | Closing) -> None:
         """Runs on the client's loop."""
-        if self.overflowed:
+        if self.overflowed or self.closing:
             return
+        self.closing = isinstance(item, Closing)
         try:
-            self.queue.put_nowait(frame)
-        except asyncio.QueueFull:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:  # too slow for even the goodbye to wait its turn: close now
             self.overflowed = True
-            self.loop.create_task(self._close_slow())
+            self.loop.create_task(self._close(item if isinstance(item, Closing) else SLOW))
 
-    async def _close_slow(self) -> None:
+    async def _close(self, closing: Closing) -> None:
         with contextlib.suppress(Exception):
-            await self.websocket.close(SLOW_CLIENT_CLOSE, "client too slow: frame queue full")
+            await self.websocket.close(closing.code, closing.reason)
 
     async def run(self) -> None:
         """Send queued frames until the peer goes away; client messages are read and ignored."""
@@ -66,8 +85,11 @@ class Client:
 
     async def _send_frames(self) -> None:
         while not self.overflowed:
-            frame = await self.queue.get()
-            await self.websocket.send_text(frame)
+            item = await self.queue.get()
+            if isinstance(item, Closing):
+                await self._close(item)
+                return
+            await self.websocket.send_text(item)
 
 
 class Hub:
@@ -102,6 +124,22 @@ class Hub:
             with contextlib.suppress(Exception):
                 await client.websocket.close(code, reason)
 
+    def close_instance(self, key: tuple[str, str]) -> None:
+        """The instance is gone: its clients hear nothing more (not even from a new instance of the same
+        name) and are closed with 1008 after the frames already queued for them."""
+        with self._lock:
+            clients = self._clients.pop(key, set())
+        for client in clients:
+            _hand_off(client, INSTANCE_DELETED)
+
+    def close_every(self) -> None:
+        """The world was reset: every client is closed with 1001, on whichever loop it lives."""
+        with self._lock:
+            clients = [client for group in self._clients.values() for client in group]
+            self._clients.clear()
+        for client in clients:
+            _hand_off(client, WORLD_RESET)
+
     def count(self, key: tuple[str, str]) -> int:
         with self._lock:
             return len(self._clients.get(key, ()))
@@ -112,7 +150,6 @@ class Hub:
             clients = list(self._clients.get((record.account_token, record.instance), ()))
         if not clients:
             return
-        here = _running_loop()
         frames: dict[bool, str] = {}
         for client in clients:
             if not wants(client.events, record.event):
@@ -121,11 +158,17 @@ class Hub:
                 frames[client.media_base64] = json.dumps(
                     for_channel(record.envelope, client.media_base64), ensure_ascii=False
                 )
-            # Usually the event comes from a request on the client's own loop: no self-pipe wake-up then.
-            # Still call_soon, not a direct offer, so frames keep emission order with other threads' events.
-            call_soon = client.loop.call_soon if client.loop is here else client.loop.call_soon_threadsafe
-            with contextlib.suppress(RuntimeError):  # the client's loop has already closed
-                call_soon(client.offer, frames[client.media_base64])
+            _hand_off(client, frames[client.media_base64])
+
+
+def _hand_off(client: Client, item: str | Closing) -> None:
+    """Queue ``item`` for ``client`` from any thread.
+
+    Usually the item comes from a request on the client's own loop: no self-pipe wake-up then. Still
+    call_soon, not a direct offer, so items keep emission order with other threads' items."""
+    call_soon = client.loop.call_soon if client.loop is _running_loop() else client.loop.call_soon_threadsafe
+    with contextlib.suppress(RuntimeError):  # the client's loop has already closed
+        call_soon(client.offer, item)
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:

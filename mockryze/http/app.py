@@ -9,7 +9,7 @@ import logging
 import posixpath
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from starlette.applications import Starlette
@@ -48,7 +48,9 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         world = World(settings or Settings.from_sources(env={}, **options))
     if channels is None:
         channels = Channels.attach(world)
-    limiter = RateLimiter(world.settings, world.now) if world.settings.rate_limits else None
+    limiter: RateLimiter | None = None
+    if world.settings.rate_limits:
+        limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
@@ -190,6 +192,10 @@ async def _openapi(request: Request) -> Response:
 @cache
 def openapi_document() -> dict[str, Any]:
     return openapi.document(ALL_ENDPOINTS)
+
+
+def _authenticates(world: World, token: str) -> bool:
+    return token in world.accounts or world.instance_by_token(token) is not None
 
 
 async def _tick(world: World) -> None:

@@ -13,12 +13,9 @@ from typing import Any
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INVALID_BODY
+from mockryze.core.settings import LATEST_EPOCH
 from mockryze.core.world import World
 from mockryze.http.verbs import Call, Verb, ok
-
-# The virtual clock stays well inside what datetime can represent: every timestamp it stamps
-# (ISO strings, timers due later) must stay renderable, whatever a test asks for.
-LATEST_EPOCH = 221_845_392_000.0  # 9000-01-01T00:00:00Z
 
 
 def reset(call: Call) -> tuple[int, dict[str, Any]]:

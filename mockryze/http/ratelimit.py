@@ -1,9 +1,15 @@
-"""Per-token rate limits (sliding window) with the documented ``X-RateLimit-*`` headers."""
+"""Per-token rate limits (sliding window) with the documented ``X-RateLimit-*`` headers.
+
+The limiter's memory is bounded by who is calling now, not by who ever called: a token that does not
+authenticate keeps no window of its own (requests without a valid token share one per client address),
+and windows whose last request has left them are dropped.
+"""
 
 from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import deque
 from collections.abc import Callable
 
@@ -20,35 +26,58 @@ LIMITED_PREFIXES = ("/api/", "/ws/")
 
 
 class RateLimiter:
-    def __init__(self, settings: Settings, now: Callable[[], float]) -> None:
+    def __init__(self, settings: Settings, now: Callable[[], float], authenticates: Callable[[str], bool]) -> None:
         self.settings = settings
         self.now = now
+        self.authenticates = authenticates  # whether a token is one of the world's (an account's or an instance's)
         self._hits: dict[tuple[str, str], deque[float]] = {}
+        self._next_sweep = -math.inf
+        self._lock = threading.Lock()
 
     def limit_for(self, bucket: str) -> int:
         return self.settings.rate_limit_create if bucket == "create" else self.settings.rate_limit_global
 
+    def key_for(self, token: str | None, client_address: str) -> str:
+        """The window a request counts in: its token's, or, without a valid token, its client address's."""
+        return token if token and self.authenticates(token) else f"anonymous:{client_address}"
+
     def hit(self, key: str, bucket: str) -> tuple[bool, dict[str, str]]:
         """Count one request; returns (allowed, headers)."""
         now, window, limit = self.now(), self.settings.rate_window, self.limit_for(bucket)
-        hits = self._hits.setdefault((key, bucket), deque())
-        while hits and hits[0] <= now - window:
-            hits.popleft()
-        allowed = len(hits) < limit
-        if allowed:
-            hits.append(now)
-        reset = math.ceil((hits[0] if hits else now) + window)
+        with self._lock:
+            self._sweep(now, window)
+            hits = self._hits.setdefault((key, bucket), deque())
+            while hits and hits[0] <= now - window:
+                hits.popleft()
+            allowed = len(hits) < limit
+            if allowed:
+                hits.append(now)
+            reset = math.ceil((hits[0] if hits else now) + window)
+            remaining = max(limit - len(hits), 0)
         headers = {
             "X-RateLimit-Limit": str(limit),
-            "X-RateLimit-Remaining": str(max(limit - len(hits), 0)),
+            "X-RateLimit-Remaining": str(remaining),
             "X-RateLimit-Reset": str(reset),
         }
         if not allowed:
             headers["Retry-After"] = str(max(math.ceil(reset - now), 1))
         return allowed, headers
 
+    def _sweep(self, now: float, window: float) -> None:
+        """Drop the windows no request is left in; once per window length, so each request pays O(1) on average."""
+        if now < self._next_sweep:
+            return
+        self._next_sweep = now + window
+        self._hits = {key: hits for key, hits in self._hits.items() if hits and hits[-1] > now - window}
+
+    def tracked(self) -> int:
+        """How many windows the limiter holds (one per active token and bucket, one per anonymous client)."""
+        with self._lock:
+            return len(self._hits)
+
     def clear(self) -> None:
-        self._hits.clear()
+        with self._lock:
+            self._hits.clear()
 
 
 class RateLimitMiddleware:
@@ -66,7 +95,7 @@ class RateLimitMiddleware:
             return
         token = presented_token(Headers(scope=scope), QueryParams(scope.get("query_string", b"")))
         client = scope.get("client") or ("local", 0)
-        key = token or f"anonymous:{client[0]}"
+        key = limiter.key_for(token, str(client[0]))
         bucket = "create" if (scope.get("method"), scope["path"].rstrip("/")) == CREATE_ROUTE else "global"
         allowed, headers = limiter.hit(key, bucket)
         raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]

@@ -113,6 +113,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                 await _pause(world, request, result.delay)
                 with world.lock:
                     world.run_due()
+                    _still_live(world, ctx.instance)
                     result = result.then()
             status, payload = result
         except ApiError as error:
@@ -122,6 +123,13 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
         return JSONResponse(payload, status_code=status)
 
     return endpoint
+
+
+def _still_live(world: World, instance: Instance | None) -> None:
+    """A request that waited on the clock acts only on an instance still in the world: one deleted, or
+    a world reset, meanwhile (the same seed hands the same token to a new instance) makes it a 404."""
+    if instance is not None and world.instance_by_token(instance.token) is not instance:
+        raise ApiError(literals.INSTANCE_NOT_FOUND, "the instance was deleted or the world reset during the delay")
 
 
 async def _pause(world: World, request: Request, seconds: float) -> None:

@@ -286,6 +286,70 @@ def test_an_open_socket_survives_a_later_disable(ryze: MockRyze, sockets: Socket
     assert frame(client) == envelope
 
 
+def closed_with(client: ClientConnection, timeout: float = 5.0) -> tuple[list[dict[str, Any]], int, str]:
+    """The frames a client still gets, then the close code and reason the server sent."""
+    received = []
+    with pytest.raises(ConnectionClosed) as closed:
+        while True:
+            received.append(frame(client, timeout))
+    assert closed.value.rcvd is not None, "the connection dropped without a close frame"
+    return received, closed.value.rcvd.code, closed.value.rcvd.reason
+
+
+def test_deleting_the_instance_closes_its_sockets_with_1008(ryze: MockRyze, sockets: Sockets) -> None:
+    sales = ryze.create_instance("sales", connected=True, websocketEnabled=True)
+    by_instance = sockets.open("sales", sales.token)
+    by_account = sockets.open("sales", ryze.account_token, "query")
+    deleted = ryze.client.delete("/api/instance/delete/sales", headers={"token": ryze.account_token})
+    assert deleted.status_code == 200, deleted.text
+    for client in (by_instance, by_account):
+        # what was emitted before the deletion arrives (a connected instance logs out first); then the
+        # socket closes: its authority is gone
+        received, code, reason = closed_with(client)
+        assert [(e["event"], e["data"]["state"]) for e in received] == [("instance.state", "logged_out")]
+        assert (code, reason) == (1008, "instance deleted")
+    assert sockets.refused("sales", sales.token) == (401, error("Invalid token"))
+
+
+def test_a_new_instance_of_the_same_name_reaches_only_its_own_sockets(ryze: MockRyze, sockets: Sockets) -> None:
+    ryze.create_instance("sales", websocketEnabled=True)
+    old = sockets.open("sales", ryze.account_token)
+    assert ryze.client.delete("/api/instance/delete/sales", headers={"token": ryze.account_token}).status_code == 200
+    reborn = ryze.create_instance("sales", websocketEnabled=True)
+    new = sockets.open("sales", reborn.token)
+    envelope = inject(ryze.client, "sales", "call.update", call_data(1))
+    assert frame(new) == envelope
+    assert closed_with(old) == ([], 1008, "instance deleted")
+
+
+def test_the_other_instances_sockets_stay_open_when_one_is_deleted(ryze: MockRyze, sockets: Sockets) -> None:
+    ryze.create_instance("sales", websocketEnabled=True)
+    ryze.create_instance("support", websocketEnabled=True)
+    support = sockets.open("support", ryze.account_token)
+    sales = sockets.open("sales", ryze.account_token)
+    assert ryze.client.delete("/api/instance/delete/sales", headers={"token": ryze.account_token}).status_code == 200
+    assert closed_with(sales)[1] == 1008
+    assert_nothing_else(ryze, support, "support")
+
+
+def test_a_reset_closes_every_socket_with_1001(ryze: MockRyze, sockets: Sockets) -> None:
+    ryze.create_instance("sales", websocketEnabled=True)
+    other_account = ryze.new_account()
+    ryze.create_instance("sales", websocketEnabled=True, account_token=other_account)
+    mine = sockets.open("sales", ryze.account_token)
+    theirs = sockets.open("sales", other_account)
+    envelope = inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.reset()
+    assert closed_with(mine) == ([envelope], 1001, "world reset")
+    assert closed_with(theirs) == ([], 1001, "world reset")
+    # Under the same seed the new world hands out the same tokens: the old sockets must hear none of it.
+    reborn = ryze.create_instance("sales", websocketEnabled=True)
+    fresh = sockets.open("sales", reborn.token)
+    envelope = inject(ryze.client, "sales", "call.update", call_data(2))
+    assert frame(fresh) == envelope
+    wait_clients(ryze, "sales", 1)
+
+
 @pytest.mark.slow
 @pytest.mark.ryze(websocket_queue_size=5)
 def test_a_slow_client_is_closed_with_1013_while_others_get_everything(ryze: MockRyze, sockets: Sockets) -> None:
@@ -382,3 +446,22 @@ def test_an_event_on_the_clients_loop_needs_no_cross_thread_wake_up(monkeypatch:
     wake_ups, text = asyncio.run(run())
     assert wake_ups == 0
     assert json.loads(text) == record(7).envelope
+
+
+def test_a_client_with_a_full_queue_is_closed_at_once_with_the_code_of_the_reason() -> None:
+    hub = Hub(queue_size=1)
+    codes: list[tuple[int, str]] = []
+
+    class Socket:
+        async def close(self, code: int, reason: str) -> None:
+            codes.append((code, reason))
+
+    async def run() -> None:
+        hub.connect(("acct", "sales"), websocket=Socket(), config=WebSocketConfig(enabled=True))  # type: ignore[arg-type]
+        hub.on_event(record(1))  # fills the queue: nobody sends it
+        hub.close_instance(("acct", "sales"))
+        for _ in range(3):
+            await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert codes == [(1008, "instance deleted")]

@@ -27,3 +27,11 @@ def test_the_mock_only_index_is_labelled_inferred(api: CheckedClient) -> None:
     (root,) = [row for row in table["routes"] if (row["method"], row["path"]) == ("GET", "/")]
     assert [b["source"] for b in root["behaviours"]] == ["inferred"]
     assert root["behaviours"][0]["behaviour"].startswith("mock-only")
+
+
+def test_shutdown_and_revoked_sockets_are_labelled_inferred(api: CheckedClient) -> None:
+    table = api.get("/__mock__/contract").json()
+    inferred = " ".join(b["behaviour"] for row in table["routes"] for b in row["behaviours"]
+                        if b["source"] == "inferred")
+    assert literals.SERVER_SHUTTING_DOWN.message in inferred
+    assert "closes its open sockets with 1008" in inferred and "1001 `world reset`" in inferred

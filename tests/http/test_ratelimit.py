@@ -234,3 +234,52 @@ def test_rate_window_setting(api: CheckedClient, ryze: MockRyze) -> None:
     assert api.get(LIST).status_code == 429
     ryze.advance(10)
     assert api.get(LIST).status_code == 200
+
+
+# --- bounded state ------------------------------------------------------------------------------
+
+
+def limiter_windows(ryze: MockRyze) -> int:
+    """How many windows the app's limiter holds (one per active token and bucket)."""
+    count: int = ryze.app.state.limiter.tracked()
+    return count
+
+
+@limited
+def test_invalid_tokens_keep_no_state_and_share_one_window_per_client(api: CheckedClient, ryze: MockRyze) -> None:
+    assert api.get(LIST).status_code == 200
+    before = limiter_windows(ryze)
+    answers = [api.get(LIST, token=f"forged-{n:05d}-" + "x" * 1000) for n in range(1000)]
+    assert limiter_windows(ryze) == before + 1  # one window for the unauthenticated client, not 1,000
+    # that window is limited like any other: the first 100 are refused as invalid, the rest as too many
+    assert [error_of(r) for r in answers[:100]] == [literals.INVALID_TOKEN] * 100
+    assert {error_of(r) for r in answers[100:]} == {literals.RATE_LIMITED}
+    # the real token's own window is untouched, and still limited
+    responses = exhaust(api, 99)
+    assert {r.status_code for r in responses} == {200}
+    assert rate_headers(responses[-1])["X-RateLimit-Remaining"] == 0
+    assert error_of(api.get(LIST)) == literals.RATE_LIMITED
+
+
+@limited
+def test_windows_that_ended_are_dropped(api: CheckedClient, ryze: MockRyze) -> None:
+    tokens = [ryze.new_account() for _ in range(50)]
+    for token in tokens:
+        assert api.get(LIST, token=token).status_code == 200
+    assert limiter_windows(ryze) == 50
+    ryze.advance(61)  # every window has ended
+    response = api.get(LIST)
+    assert response.status_code == 200
+    assert rate_headers(response)["X-RateLimit-Remaining"] == 99
+    assert limiter_windows(ryze) == 1  # only the caller of this last minute
+
+
+@limited
+def test_a_token_that_becomes_valid_gets_its_own_window(api: CheckedClient, ryze: MockRyze) -> None:
+    for _ in range(100):
+        api.get(LIST, token="later-an-account")
+    assert error_of(api.get(LIST, token="later-an-account")) == literals.RATE_LIMITED  # the anonymous window
+    assert api.post("/__mock__/accounts", json={"token": "later-an-account"}).status_code == 201
+    response = api.get(LIST, token="later-an-account")
+    assert response.status_code == 200
+    assert rate_headers(response)["X-RateLimit-Remaining"] == 99
