@@ -45,6 +45,7 @@ class Settings:
     receipt_played_delay: float = opt(1.0, "virtual seconds from 'read' to 'played' (contacts that play voice notes)")
     webhook_timeout: float = opt(10.0, "seconds a webhook receiver has to answer 2xx (real time)")
     webhook_retry_delays: str = opt("1,2,4,8,16", "virtual seconds before each webhook retry, comma-separated")
+    webhook_max_pending: int = opt(1_000, "deliveries waiting per webhook before the oldest is dead-lettered")
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
     event_record_limit: int = opt(10_000, "events kept in the record behind /__mock__/events (oldest dropped first)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
@@ -60,6 +61,8 @@ class Settings:
             raise ValueError("instance_limit must be >= 0")
         if any(delay < 0 for delay in self.retry_delays):
             raise ValueError("webhook_retry_delays must be non-negative numbers, e.g. 1,2,4,8,16")
+        if self.webhook_max_pending < 1:
+            raise ValueError("webhook_max_pending must be >= 1")
 
     @property
     def retry_delays(self) -> tuple[float, ...]:
