@@ -111,6 +111,8 @@ class Settings:
     webhook_timeout: float = opt(10.0, "seconds a webhook receiver has to answer 2xx (real time)", rule=at_least(0.1))
     webhook_retry_delays: str = opt("1,2,4,8,16", "virtual seconds before each webhook retry, comma-separated",
                                     rule=RETRY_DELAYS)
+    webhook_max_pending: int = opt(1_000, "deliveries waiting per webhook before the oldest is dead-lettered",
+                                   rule=at_least(1))
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)",
                                       rule=at_least(0))
     event_record_limit: int = opt(10_000, "events kept per account behind /__mock__/events (oldest dropped first)",

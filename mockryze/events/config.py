@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from mockryze.core import literals
+from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
+from mockryze.events import webhook_url
 
 if TYPE_CHECKING:
     from mockryze.core.world import World
@@ -16,7 +17,8 @@ if TYPE_CHECKING:
 
 MAX_ENABLED_WEBHOOKS = 3
 DEFAULT_LABEL = "default"
-HTTP_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$")
+WEBHOOK_REQUEST = "channels/webhook.request"
+OWN_CONTROL_PLANE = "url: points at this mock's own control plane (only /__mock__/inbox/... receives webhooks)"
 
 
 def wants(events_filter: Collection[str], event: str) -> bool:
@@ -54,10 +56,15 @@ class Webhook:
 
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> Webhook:
-        """From a validated ``POST /api/events/webhook`` body (the schema requires ``url`` when enabled)."""
+        """From a validated ``POST /api/events/webhook`` body (the schema requires ``url`` when enabled);
+        a URL no delivery can use (a port out of range…) is refused."""
         label = body.get("label") or DEFAULT_LABEL
         if not body.get("enabled"):
             return cls(label)
+        try:
+            webhook_url.parse(body["url"])
+        except ValueError as exc:
+            raise ApiError(literals.INVALID_BODY, str(exc)) from None
         return cls(
             label, True, body["url"], body.get("authorization", ""), bool(body.get("byEvents", False)),
             tuple(body.get("events") or ()), bool(body.get("mediaBase64", False)),
@@ -65,8 +72,23 @@ class Webhook:
 
     @classmethod
     def from_inline(cls, values: Mapping[str, Any]) -> Webhook:
-        """The default row from create fields; an enabled one without a valid URL is stored disabled."""
-        return cls.from_body(values) if HTTP_URL.match(str(values.get("url") or "")) else cls()
+        """The default row from create fields; one the webhook route would refuse is stored disabled."""
+        if schemas.errors(WEBHOOK_REQUEST, dict(values)):
+            return cls()
+        try:
+            return cls.from_body(values)
+        except ApiError:
+            return cls()
+
+    @cached_property
+    def endpoint(self) -> webhook_url.WebhookUrl:
+        """The URL as deliveries use it (only enabled rows have one)."""
+        return webhook_url.parse(self.url)
+
+    @property
+    def sent_authorization(self) -> str:
+        """The ``Authorization`` of each delivery: the configured one, else the URL's ``user:password@``."""
+        return self.authorization or self.endpoint.basic_auth or ""
 
     def wants(self, event: str) -> bool:
         # `wants(self.events, event)` inlined: this runs for every event and every row.
@@ -74,7 +96,8 @@ class Webhook:
 
     def target(self, event: str) -> str:
         """Where a delivery of ``event`` goes: with ``byEvents`` the event name is a last path segment."""
-        return self.url.rstrip("/") + "/" + event if self.by_events else self.url
+        url = self.endpoint.url
+        return url.rstrip("/") + "/" + event if self.by_events else url
 
     def view(self) -> dict[str, Any]:
         return {"label": self.label, "enabled": self.enabled, "url": self.url, "authorization": self.authorization,
@@ -117,6 +140,8 @@ class WebSocketConfig:
 def upsert_webhook(world: World, instance: Instance, body: Mapping[str, Any]) -> Webhook:
     """Full replacement of the row named by ``label``; ``enabled:false`` keeps the row, cleared."""
     row = Webhook.from_body(body)
+    if row.enabled and webhook_url.targets_own_control_plane(row.url, world.base_url, world.settings.port):
+        raise ApiError(literals.INVALID_BODY, OWN_CONTROL_PLANE)
     if row.enabled:
         others = [other for key, other in instance.webhooks.items() if key != row.label and other.enabled]
         if len(others) >= MAX_ENABLED_WEBHOOKS:

@@ -4,7 +4,13 @@ Deliveries run on one background event loop (its own thread), one FIFO queue per
 instance: a delivery waits for the one before it, so a receiver sees events in emission order.
 Each attempt is journaled; failures are retried after the configured virtual delays (the mock's
 clock, so tests advance time instead of sleeping), then the delivery is dead-lettered. Nothing is
-dropped silently: every delivery ends ``delivered`` or ``dead``.
+dropped silently: every delivery ends ``delivered`` or ``dead``. A delivery is dead-lettered
+unsent, its journaled attempt saying why, when its instance was deleted, its webhook disabled, or
+it would POST into the mock's own control plane, and when more than ``webhook_max_pending`` wait
+for its webhook (the oldest waiting one goes), so a dead receiver costs bounded memory.
+
+A reset of the world starts a new epoch here: an empty journal, ids from ``dlv_000001`` again,
+new queues; the old queues and retry sleeps are cancelled and can no longer send anything.
 
 How an attempt reaches the receiver is a :class:`WebhookTransport` (the httpx ``MockTransport``
 pattern): :class:`NetworkTransport` by default; tests inject their own to script answers, with no
@@ -14,18 +20,20 @@ sockets and no real-time waits.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from mockryze.core.bus import RecordedEvent, wait_until
 from mockryze.events.config import for_channel
 from mockryze.events.webhook_client import KeepAliveClient, WebhookError
+from mockryze.events.webhook_url import targets_own_control_plane
 
 if TYPE_CHECKING:
     import httpx
@@ -57,6 +65,7 @@ class Delivery:
     id: str
     account_token: str
     instance: str
+    instance_id: str  # a deleted instance created again under its name is another instance
     label: str
     event: str
     url: str
@@ -153,6 +162,49 @@ class NetworkTransport:
         return self._client
 
 
+QueueKey = tuple[str, str, str]  # account token, instance, label: one FIFO per webhook
+
+# Why a delivery ends dead without reaching its receiver (its last journaled attempt says so).
+INSTANCE_GONE = "not sent: the instance {instance!r} was deleted"
+WEBHOOK_DISABLED = "not sent: the webhook {label!r} was disabled"
+OWN_CONTROL_PLANE = "not sent: {url} is this mock's own control plane"
+TOO_MANY_PENDING = ("not sent: more than {limit} deliveries were pending for the webhook {label!r} "
+                    "(webhook_max_pending); the oldest waiting one was dead-lettered")
+
+
+@dataclass(eq=False)
+class _Ledger:
+    """One account's part of the journal; its size is bounded by trimming finished deliveries only."""
+
+    entries: dict[str, Delivery] = field(default_factory=dict)  # by id, oldest first
+    finished: deque[Delivery] = field(default_factory=deque)  # in the order they finished: trimmed from the left
+
+    def trim(self, limit: int, journal: dict[str, Delivery]) -> None:
+        while len(self.entries) > limit and self.finished:
+            oldest = self.finished.popleft()
+            del self.entries[oldest.id]
+            del journal[oldest.id]
+
+
+@dataclass(eq=False)
+class _Epoch:
+    """Everything the dispatcher holds for one world, from one reset to the next: the journal, the
+    delivery ids, the queues and their tasks. A reset starts a new epoch; the old one's tasks are
+    cancelled, and whatever of it still runs sees that it is stale before each attempt."""
+
+    journal: dict[str, Delivery] = field(default_factory=dict)  # by id, oldest first
+    ledgers: dict[str, _Ledger] = field(default_factory=dict)  # by account token
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # Submitted deliveries wait here for the loop; one wake-up call at a time is outstanding on it.
+    submitted: list[Delivery] = field(default_factory=list)
+    woken: asyncio.AbstractEventLoop | None = None
+    # Submitted deliveries not yet queued + queues whose head is not waiting for the virtual clock:
+    # at zero, nothing happens until the clock moves (see settle).
+    unsettled: int = 0
+    queues: dict[QueueKey, deque[Delivery]] = field(default_factory=dict)  # the loop's thread only
+    drains: set[asyncio.Task[None]] = field(default_factory=set)  # the loop's thread only
+
+
 class Dispatcher:
     """Journals and delivers webhook events. The delivery loop reads ``world.clock`` rather than
     ``world.now()``: the latter is the due time of whatever timer another thread is firing."""
@@ -160,20 +212,13 @@ class Dispatcher:
     def __init__(self, world: World, transport: WebhookTransport | None = None) -> None:
         self.world = world
         self.changed = threading.Condition()
-        self._journal: dict[str, Delivery] = {}
-        self._seq = itertools.count(1)
-        self._queues: dict[tuple[str, str, str], deque[Delivery]] = {}
+        self._epoch = _Epoch()
         self._network = NetworkTransport()
         self._transport: WebhookTransport = transport or self._network
         self._loop: asyncio.AbstractEventLoop | None = None
         self._start_lock = threading.Lock()
-        # Submitted deliveries wait here for the loop; one wake-up call at a time is outstanding on it.
-        self._pending: list[Delivery] = []
-        self._pending_lock = threading.Lock()
-        self._woken: asyncio.AbstractEventLoop | None = None
-        # Submitted deliveries not yet queued + queues whose head is not waiting for the virtual clock:
-        # at zero, nothing happens until the clock moves (see settle).
-        self._unsettled = 0
+        self._journal_lock = threading.Lock()
+        self._submitted_lock = threading.Lock()
         self._unsettled_lock = threading.Lock()
 
     # --- wiring -----------------------------------------------------------------------------
@@ -192,6 +237,7 @@ class Dispatcher:
         rows = [row for row in instance.webhooks.values() if row.wants(event)]
         if not rows:
             return
+        epoch = self._epoch
         created_at = self.world.iso()
         variants: dict[bool, tuple[dict[str, Any], bytes]] = {}  # mediaBase64 -> (envelope, body)
         deliveries = []
@@ -200,71 +246,76 @@ class Dispatcher:
             if media not in variants:
                 envelope = for_channel(record.envelope, media)
                 variants[media] = (envelope, encode(envelope))
-            deliveries.append(self._new_delivery(record, row, *variants[media], created_at))
-        self._submit(deliveries)
+            deliveries.append(self._new_delivery(epoch, record, instance.id, row, *variants[media], created_at))
+        self._submit(epoch, deliveries)
 
     def redeliver(self, delivery_id: str) -> Delivery:
-        original = self._journal[delivery_id]
+        epoch = self._epoch
+        original = epoch.journal[delivery_id]
         copy = Delivery(
-            id=self._next_id(), account_token=original.account_token, instance=original.instance,
-            label=original.label, event=original.event, url=original.url, headers=dict(original.headers),
-            envelope=original.envelope, created_at=self.world.iso(),
+            id=_next_id(epoch), account_token=original.account_token, instance=original.instance,
+            instance_id=original.instance_id, label=original.label, event=original.event, url=original.url,
+            headers=dict(original.headers), envelope=original.envelope, created_at=self.world.iso(),
         )
-        self._submit([copy])
+        self._submit(epoch, [copy])
         return copy
 
-    def _new_delivery(self, record: RecordedEvent, row: Webhook, envelope: dict[str, Any], body: bytes,
-                      created_at: str) -> Delivery:
+    def _new_delivery(self, epoch: _Epoch, record: RecordedEvent, instance_id: str, row: Webhook,
+                      envelope: dict[str, Any], body: bytes, created_at: str) -> Delivery:
         url = row.target(record.event)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
         # Live clients saw instance.state arrive without the Authorization header (profile live).
         skip_auth = record.event == "instance.state" and self.world.settings.profile == "live"
-        if row.authorization and not skip_auth:
-            headers["Authorization"] = row.authorization
+        authorization = row.sent_authorization
+        if authorization and not skip_auth:
+            headers["Authorization"] = authorization
         return Delivery(
-            id=self._next_id(), account_token=record.account_token, instance=record.instance,
-            label=row.label, event=record.event, url=url, headers=headers,
+            id=_next_id(epoch), account_token=record.account_token, instance=record.instance,
+            instance_id=instance_id, label=row.label, event=record.event, url=url, headers=headers,
             envelope=envelope, created_at=created_at, body=body,
         )
 
-    def _next_id(self) -> str:
-        return f"dlv_{next(self._seq):06d}"
-
-    def _submit(self, deliveries: list[Delivery]) -> None:
-        for delivery in deliveries:
-            self._journal[delivery.id] = delivery
-        self._trim_journal()
-        self._settle(len(deliveries))
+    def _submit(self, epoch: _Epoch, deliveries: list[Delivery]) -> None:
+        self._record(epoch, deliveries)
+        self._settle(epoch, len(deliveries))
         loop = self._ensure_loop()
-        with self._pending_lock:
-            self._pending += deliveries
-            if self._woken is loop:
+        with self._submitted_lock:
+            epoch.submitted += deliveries
+            if epoch.woken is loop:
                 return
-            self._woken = loop
-        loop.call_soon_threadsafe(self._take_pending)
+            epoch.woken = loop
+        loop.call_soon_threadsafe(self._take_submitted, epoch)
 
-    def _trim_journal(self) -> None:
+    def _record(self, epoch: _Epoch, deliveries: list[Delivery]) -> None:
+        """Journal new deliveries; the account's oldest finished ones make room (constant cost per delivery)."""
         limit = self.world.settings.delivery_journal_limit
-        if len(self._journal) <= limit:
-            return
-        # The oldest finished ones, found by a scan that stops as soon as it has enough (not O(journal) per submit).
-        finished = (d.id for d in self._journal.values() if d.status != "pending")
-        for delivery_id in list(itertools.islice(finished, len(self._journal) - limit)):
-            del self._journal[delivery_id]
+        with self._journal_lock:
+            for delivery in deliveries:
+                epoch.journal[delivery.id] = delivery
+                ledger = epoch.ledgers.get(delivery.account_token)
+                if ledger is None:
+                    ledger = epoch.ledgers[delivery.account_token] = _Ledger()
+                ledger.entries[delivery.id] = delivery
+                ledger.trim(limit, epoch.journal)
 
     # --- journal ----------------------------------------------------------------------------
     def journal(self, *, account_token: str | None = None, instance: str | None = None,
                 event: str | None = None, status: str | None = None) -> list[Delivery]:
+        epoch = self._epoch
+        if account_token is None:
+            entries = epoch.journal
+        else:
+            ledger = epoch.ledgers.get(account_token)
+            entries = ledger.entries if ledger else {}
         return [
-            d for d in list(self._journal.values())
-            if (account_token is None or d.account_token == account_token)
-            and (instance is None or d.instance == instance)
+            d for d in list(entries.values())
+            if (instance is None or d.instance == instance)
             and (event is None or d.event == event)
             and (status is None or d.status == status)
         ]
 
     def get(self, delivery_id: str) -> Delivery | None:
-        return self._journal.get(delivery_id)
+        return self._epoch.journal.get(delivery_id)
 
     def wait(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Block (real time) until ``predicate()`` holds after some delivery changed, or time out."""
@@ -273,17 +324,25 @@ class Dispatcher:
     def settle(self, timeout: float) -> bool:
         """Block (real time, bounded) until every delivery is delivered, dead, or waiting for a retry
         the virtual clock has not reached: from then on nothing happens until the clock moves."""
-        return wait_until(self.changed, lambda: self._unsettled == 0, timeout)
+        return wait_until(self.changed, lambda: self._epoch.unsettled == 0, timeout)
 
-    def _settle(self, change: int) -> None:
+    def _settle(self, epoch: _Epoch, change: int) -> None:
         with self._unsettled_lock:
-            self._unsettled += change
-            settled = self._unsettled == 0
+            epoch.unsettled += change
+            settled = epoch.unsettled == 0
         if settled:
             self._notify()
 
     def clear(self) -> None:
-        self._journal.clear()
+        """The world was reset: a new epoch (empty journal, ids from ``dlv_000001``, no queues). The old
+        epoch's queues and retry sleeps are cancelled on the delivery loop; the caller does not wait."""
+        with self._journal_lock, self._submitted_lock, self._unsettled_lock:
+            old, self._epoch = self._epoch, _Epoch()
+        loop = self._loop
+        if loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop is shutting down (close): nothing to cancel
+                loop.call_soon_threadsafe(_cancel, old)
+        self._notify()
 
     # --- the delivery loop ------------------------------------------------------------------
     def _ensure_loop(self) -> asyncio.AbstractEventLoop:
@@ -306,52 +365,80 @@ class Dispatcher:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
             await self._network.aclose()
-            self._queues.clear()  # their drain tasks are gone: a later loop starts new ones
-            with self._pending_lock, self._unsettled_lock:
-                self._unsettled = len(self._pending)  # those a later loop will take
+            epoch = self._epoch
+            epoch.queues.clear()  # their drain tasks are gone: a later loop starts new ones
+            with self._submitted_lock, self._unsettled_lock:
+                epoch.unsettled = len(epoch.submitted)  # those a later loop will take
             self._notify()
 
         asyncio.run_coroutine_threadsafe(shut_down(), loop).result(timeout=5)
         loop.call_soon_threadsafe(loop.stop)
 
-    def _take_pending(self) -> None:
-        with self._pending_lock:
-            deliveries, self._pending, self._woken = self._pending, [], None
+    def _take_submitted(self, epoch: _Epoch) -> None:
+        with self._submitted_lock:
+            deliveries, epoch.submitted, epoch.woken = epoch.submitted, [], None
+        if epoch is not self._epoch:  # submitted just before a reset: gone with its world
+            return
         for delivery in deliveries:
-            self._enqueue(delivery)
+            self._enqueue(epoch, delivery)
 
-    def _enqueue(self, delivery: Delivery) -> None:
-        queue = self._queues.get(delivery.queue_key)
+    def _enqueue(self, epoch: _Epoch, delivery: Delivery) -> None:
+        queue = epoch.queues.get(delivery.queue_key)
         if queue is None:  # the delivery's unsettled count becomes its new queue's
-            queue = self._queues[delivery.queue_key] = deque()
-            asyncio.get_running_loop().create_task(self._drain(delivery.queue_key))
+            queue = epoch.queues[delivery.queue_key] = deque()
+            drain = asyncio.get_running_loop().create_task(self._drain(epoch, delivery.queue_key))
+            epoch.drains.add(drain)
+            drain.add_done_callback(epoch.drains.discard)
         else:  # it waits behind the queue's head, which decides whether the queue is settled
-            self._settle(-1)
+            self._settle(epoch, -1)
         queue.append(delivery)
+        limit = self.world.settings.webhook_max_pending
+        if len(queue) > limit:  # the head is in flight or waiting to retry: the oldest behind it goes
+            oldest = queue[1]
+            del queue[1]
+            self._dead_unsent(epoch, oldest, TOO_MANY_PENDING.format(limit=limit, label=oldest.label))
 
-    async def _drain(self, key: tuple[str, str, str]) -> None:
-        queue = self._queues[key]
-        while queue:
-            await self._deliver(queue[0])
+    async def _drain(self, epoch: _Epoch, key: QueueKey) -> None:
+        queue = epoch.queues[key]
+        while queue and epoch is self._epoch:
+            await self._deliver(epoch, queue[0])
             queue.popleft()
-        del self._queues[key]
-        self._settle(-1)
+        epoch.queues.pop(key, None)
+        self._settle(epoch, -1)
 
-    async def _deliver(self, delivery: Delivery) -> None:
+    async def _deliver(self, epoch: _Epoch, delivery: Delivery) -> None:
         body = encode(delivery.envelope) if delivery.body is None else delivery.body
         delivery.body = None  # the journal keeps the envelope, not a second copy of it
         for number in itertools.count(1):
-            retryable = await self._attempt(delivery, number, body)
+            if epoch is not self._epoch:  # reset since: this world's deliveries are gone
+                return
+            if reason := self._not_sendable(delivery):
+                self._dead_unsent(epoch, delivery, reason)
+                return
+            retryable = await self._attempt(epoch, delivery, number, body)
             failed_at = self.world.clock.now()  # the backoff counts from the failure, not from when we sleep
             if delivery.status == "delivered":
                 break
             delays = self.world.settings.retry_delays
             if not retryable or number > len(delays):
-                self._finish(delivery, "dead")
+                self._finish(epoch, delivery, "dead")
                 break
-            await self._retry_at(failed_at + delays[number - 1])
+            await self._retry_at(epoch, failed_at + delays[number - 1])
 
-    async def _retry_at(self, due: float) -> None:
+    def _not_sendable(self, delivery: Delivery) -> str | None:
+        """Why a queued delivery must not go out now: its instance or webhook is gone, or it would loop."""
+        account = self.world.accounts.get(delivery.account_token)
+        instance = account.instances.get(delivery.instance) if account else None
+        if instance is None or instance.id != delivery.instance_id:  # deleted (and maybe created again)
+            return INSTANCE_GONE.format(instance=delivery.instance)
+        row = instance.webhooks.get(delivery.label)
+        if row is None or not row.enabled:
+            return WEBHOOK_DISABLED.format(label=delivery.label)
+        if targets_own_control_plane(delivery.url, self.world.base_url, self.world.settings.port):
+            return OWN_CONTROL_PLANE.format(url=delivery.url)
+        return None
+
+    async def _retry_at(self, epoch: _Epoch, due: float) -> None:
         """Sleep until the virtual clock reaches ``due``; meanwhile this queue counts as settled."""
         loop = asyncio.get_running_loop()
         rung: asyncio.Future[None] = loop.create_future()
@@ -363,21 +450,24 @@ class Dispatcher:
                 if not waiting:
                     return
                 waiting = False
-                self._unsettled += 1
+                epoch.unsettled += 1
             loop.call_soon_threadsafe(_resolve, rung)
 
-        self._settle(-1)
+        # The ring is scheduled before this queue counts as settled: a settle() that returns in between
+        # would let the clock move past a retry nobody has scheduled yet.
         self.world.schedule(due - self.world.clock.now(), ring, survives_reset=True)
+        self._settle(epoch, -1)
         try:
+            self.world.run_due()  # the clock may have moved past ``due`` already
             while not rung.done():  # a running clock (mockryze serve) also wakes us in real time
                 real_wait = None if self.world.clock.frozen else max(due - self.world.clock.now(), 0)
                 await asyncio.wait({rung}, timeout=real_wait)
                 self.world.run_due()
         finally:
             with self._unsettled_lock:
-                waiting = False  # cancelled (close): a later ring must not count
+                waiting = False  # cancelled (close, reset): a later ring must not count
 
-    async def _attempt(self, delivery: Delivery, number: int, body: bytes) -> bool:
+    async def _attempt(self, epoch: _Epoch, delivery: Delivery, number: int, body: bytes) -> bool:
         """One POST; returns whether a failure is worth retrying."""
         started = time.perf_counter()
         status: int | None = None
@@ -400,18 +490,38 @@ class Dispatcher:
         latency = (time.perf_counter() - started) * 1000
         delivery.attempts.append(Attempt(number, self.world.iso(self.world.clock.now()), status, latency, error))
         if status is not None and 200 <= status < 300:
-            self._finish(delivery, "delivered")
+            self._finish(epoch, delivery, "delivered")
             return False
         self._notify()
         return not unsendable and (status is None or status >= 500 or status in RETRY_STATUSES)
 
-    def _finish(self, delivery: Delivery, status: str) -> None:
+    def _dead_unsent(self, epoch: _Epoch, delivery: Delivery, reason: str) -> None:
+        """Dead-letter a delivery without sending it; the journaled attempt says why."""
+        delivery.body = None
+        at = self.world.iso(self.world.clock.now())
+        delivery.attempts.append(Attempt(len(delivery.attempts) + 1, at, None, 0.0, reason))
+        self._finish(epoch, delivery, "dead")
+
+    def _finish(self, epoch: _Epoch, delivery: Delivery, status: str) -> None:
         delivery.status = status
+        ledger = epoch.ledgers.get(delivery.account_token)
+        if ledger is not None:
+            ledger.finished.append(delivery)
         self._notify()
 
     def _notify(self) -> None:
         with self.changed:
             self.changed.notify_all()
+
+
+def _next_id(epoch: _Epoch) -> str:
+    return f"dlv_{next(epoch.ids):06d}"
+
+
+def _cancel(epoch: _Epoch) -> None:
+    for drain in list(epoch.drains):
+        drain.cancel()
+    epoch.queues.clear()
 
 
 def _resolve(future: asyncio.Future[None]) -> None:

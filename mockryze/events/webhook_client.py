@@ -40,7 +40,8 @@ class Target:
     def of(url: str, headers: tuple[tuple[str, str], ...]) -> Target:
         parts = urlsplit(url)
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        start = f"POST {target} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Length: "
+        host = parts.netloc.rpartition("@")[2]  # user:password@ is a credential, never part of Host
+        start = f"POST {target} HTTP/1.1\r\nHost: {host}\r\nContent-Length: "
         end = "".join(f"\r\n{name}: {value}" for name, value in headers if name.lower() != "content-length")
         address = (parts.hostname or "", parts.port or 80)
         return Target(address, start.encode("latin-1"), (end + "\r\n\r\n").encode("latin-1"))

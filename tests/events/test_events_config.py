@@ -221,6 +221,16 @@ BAD_WEBHOOK_BODIES: list[Any] = [
     pytest.param({"label": "crm-sync", "enabled": True, "url": "https://x.example.org", "authorization": 5},
                  id="authorization-int"),
     pytest.param({"label": "crm-sync", "enabled": False, "events": ["nope"]}, id="disabled-bad-event"),
+    pytest.param({"label": "crm-sync", "enabled": True, "url": "https://x.example.org:99999/in"}, id="port-99999"),
+    pytest.param({"label": "crm-sync", "enabled": True, "url": "http://x.example.org:0/in"}, id="port-0"),
+    pytest.param({"label": "crm-sync", "enabled": True, "url": "https://x.example.org",
+                  "authorization": "Bearer a\r\nX-Injected: 1"}, id="authorization-crlf"),
+    pytest.param({"label": "crm-sync", "enabled": True, "url": "https://x.example.org",
+                  "authorization": "Bearer a\x00"}, id="authorization-nul"),
+    pytest.param({"label": "crm-sync", "enabled": True,
+                  "url": "http://mockryze.test/__mock__/deliveries/dlv_000001/redeliver"}, id="own-control-plane"),
+    pytest.param({"label": "crm-sync", "enabled": True, "url": "HTTP://MOCKRYZE.TEST/__mock__/inbox/../reset"},
+                 id="own-control-plane-dot-segments"),
     pytest.param(b'{"label": "crm-sync", "enabled": true, "url": "https://x.example.org"', id="malformed-json"),
     pytest.param(b"enabled=true", id="not-json"),
     pytest.param(b'[{"enabled": true, "url": "https://x.example.org"}]', id="json-array"),
@@ -240,6 +250,13 @@ def test_bad_webhook_bodies_are_refused_and_change_nothing(api: CheckedClient, s
     assert error_of(response) == literals.INVALID_BODY
     assert error_of(response) == (400, "Invalid request body")
     assert rows(api) == before
+
+
+def test_upper_case_schemes_and_the_own_capture_inbox_are_accepted(api: CheckedClient, sales: str) -> None:
+    for label, url in (("upper", "HTTP://hooks.example.org/in"), ("mixed", "hTTpS://hooks.example.org/in"),
+                       ("inbox", "http://mockryze.test/__mock__/inbox/sales")):
+        assert set_hook(api, {"label": label, "enabled": True, "url": url})["url"] == url
+        assert one(api, label)["url"] == url
 
 
 def test_empty_body_is_refused(api: CheckedClient, sales: str) -> None:

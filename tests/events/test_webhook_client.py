@@ -189,6 +189,33 @@ def test_the_request_is_byte_exact_and_its_head_follows_the_headers() -> None:
     assert host.startswith(b"Host: 127.0.0.1:")
 
 
+def test_userinfo_never_reaches_the_host_header() -> None:
+    seen: list[bytes] = []
+    ports: list[int] = []
+
+    async def run() -> None:
+        async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+            seen.append(await read_request(reader))
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+            await writer.drain()
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        ports.append(port)
+        client = KeepAliveClient()
+        try:
+            assert await client.post(f"http://ana:s3cret@127.0.0.1:{port}/hook", b"{}", {}, timeout=2) == 200
+        finally:
+            await client.aclose()
+            server.close()
+
+    asyncio.run(run())
+    [request] = seen
+    assert request.split(b"\r\n")[:2] == [b"POST /hook HTTP/1.1", f"Host: 127.0.0.1:{ports[0]}".encode()]
+    assert b"ana" not in request and b"s3cret" not in request
+
+
 def trickle(response: bytes, pieces: int) -> Answer:
     """Answer every request with ``response`` cut into ``pieces`` separate TCP writes."""
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
