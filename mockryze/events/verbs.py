@@ -3,7 +3,6 @@ delivery journal, redelivery and the capture inbox."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.convertors import PathConvertor, register_url_convertor
@@ -11,6 +10,7 @@ from starlette.convertors import PathConvertor, register_url_convertor
 from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_TOKEN
+from mockryze.http.body import parse_json
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.http.verbs import MOCK_PREFIX, Call, Verb, listing, ok
 from mockryze.instance import model as instances
@@ -103,13 +103,16 @@ VERBS: tuple[Verb, ...] = (
 
 # --- the capture inbox itself: a receiver, not a verb --------------------------------------------
 def capture(ctx: Context) -> Result:
-    """Record one request that arrived at the inbox (e.g. a webhook delivery)."""
+    """Record one request that arrived at the inbox (e.g. a webhook delivery): its body as JSON when
+    every route would take it as JSON, else as text."""
     params = ctx.request.path_params
     text = ctx.raw.decode("utf-8", "replace")
-    try:
-        body: Any = json.loads(text) if text.strip() else None
-    except json.JSONDecodeError:
-        body = text
+    body: Any = None
+    if text.strip():
+        try:
+            body = parse_json(ctx.raw)
+        except ApiError:  # not JSON, or JSON no route holds (a lone surrogate, 65 levels…): what arrived, as text
+            body = text
     headers = {k.lower(): v for k, v in ctx.request.headers.items()}
     item = {"receivedAt": ctx.world.iso(), "path": "/" + str(params.get("suffix", "")), "headers": headers,
             "body": body}

@@ -7,7 +7,6 @@ and turns the handler's result or :class:`ApiError` into a response.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.http.auth import presented_token
+from mockryze.http.body import parse_body
 from mockryze.http.envelope import error_response
 from mockryze.instance.model import Instance
 
@@ -150,24 +150,3 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
             raise ApiError(literals.invalid_body_detail(error.detail or "invalid"), error.detail) from None
         raise
     return Context(world, request, caller, target, body, raw)
-
-
-def parse_body(raw: bytes) -> dict[str, Any]:
-    """A JSON object, or ``{}`` for an empty body; anything else is ``Invalid request body``."""
-    if not raw.strip():
-        return {}
-    try:
-        body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(literals.INVALID_BODY, f"malformed JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise ApiError(literals.INVALID_BODY, "the body must be a JSON object")
-    return body
-
-
-def _not_json(constant: str) -> Any:
-    """``NaN`` / ``Infinity`` are Python's extension, not JSON (RFC 8259): refuse them like any bad JSON."""
-    raise ApiError(literals.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_not_json)  # json.loads(..., parse_constant=) builds one per call
