@@ -174,6 +174,23 @@ def test_a_huge_clock_advance_is_refused_not_a_crash(api: CheckedClient) -> None
     assert error_of(response) == literals.INVALID_BODY
 
 
+# --- 7. instance names ----------------------------------------------------------------------------
+BAD_NAMES = ["a\x00", "\x01", "a\x1fb", "a\tb", "a\x7f", "a\x85", "\x9f", ".", "..", "a/b", "a b"]
+GOOD_NAMES = ["a.b", "...", ".hidden", "vendas-ü", "名前", "a~b"]
+
+
+@pytest.mark.parametrize("name", BAD_NAMES, ids=[repr(n) for n in BAD_NAMES])
+def test_control_characters_and_dot_segments_are_refused_as_names(api: CheckedClient, name: str) -> None:
+    assert error_of(api.post("/api/instance/new", json={"name": name})) == literals.INVALID_BODY
+    assert api.get("/api/instance/list").json()["instances"] == []
+
+
+@pytest.mark.parametrize("name", GOOD_NAMES)
+def test_other_names_are_accepted_and_reachable(api: CheckedClient, name: str) -> None:
+    assert api.post("/api/instance/new", json={"name": name}).status_code == 201
+    assert api.get(f"/api/instance/getSettings/{quote(name, safe='')}").status_code == 200
+
+
 # --- the property -----------------------------------------------------------------------------------
 HOSTILE_CHARS = st.sampled_from(["\ud800", "\udbff", "\udc00", "\udfff", "\x00", "\x1f", "\x7f", "\x85", "\x9f",
                                  "\u2028", "\r\n", "\t"])
