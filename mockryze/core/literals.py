@@ -122,3 +122,8 @@ STATUS_CONNECTING = "connecting"
 
 # --- routing ----------------------------------------------------------------------------------
 WEBSOCKET_UPGRADE_REQUIRED = ErrorLiteral(426, "This route needs a WebSocket upgrade")  # inferred: plain GET /ws/…
+
+
+# --- request limits (the docs name none: both inferred) ---------------------------------------
+REQUEST_TIMEOUT = ErrorLiteral(408, "Request timeout")  # inferred: the body did not arrive in time
+BODY_TOO_LARGE = ErrorLiteral(413, "Request body too large")  # inferred: over --max-body-size

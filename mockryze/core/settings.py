@@ -15,6 +15,7 @@ from typing import Any
 PROFILES: tuple[str, ...] = ("live", "docs")
 
 ENV_PREFIX = "MOCKRYZE_"
+MIB = 1024 * 1024
 
 
 def opt(default: Any, help: str, choices: tuple[str, ...] | None = None) -> Any:
@@ -48,6 +49,8 @@ class Settings:
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
     event_record_limit: int = opt(10_000, "events kept in the record behind /__mock__/events (oldest dropped first)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
+    max_body_size: int = opt(25 * MIB, "largest request body in bytes (larger: 413, refused unread)")
+    body_read_timeout: float = opt(30.0, "seconds a client has to send a request body after its headers (then 408)")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)")

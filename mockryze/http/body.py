@@ -8,11 +8,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
 import sys
 from typing import Any
+
+from starlette.requests import ClientDisconnect, Request
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
@@ -20,6 +23,41 @@ from mockryze.core.errors import ApiError
 MAX_DEPTH = 64  # far below the recursion limit (~1000): the deepest documented body nests 5 levels
 MAX_INTEGER_DIGITS = len(str(int(sys.float_info.max)))  # 309: any longer literal cannot be a double
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+# --- reading ----------------------------------------------------------------------------------
+async def read_body(request: Request, limit: int, timeout: float | None) -> bytes:
+    """The whole body, refused (413) past ``limit`` bytes, as soon as a ``Content-Length`` or the
+    bytes received say so, and (408) when it has not all arrived ``timeout`` seconds after the headers.
+
+    Hypercorn's own ``read_timeout`` bounds every socket read, so it would also cut a WebSocket
+    client that only listens and a request still being handled (a send with ``delay``); its
+    keep-alive timeout already bounds a connection whose headers stall. Hence this deadline.
+    """
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise ApiError(literals.BODY_TOO_LARGE, f"Content-Length {declared} is over the {limit}-byte limit")
+    if timeout is None:  # in-process, the body is already in memory
+        return await _read_capped(request, limit)
+    try:
+        async with asyncio.timeout(timeout):
+            return await _read_capped(request, limit)
+    except TimeoutError:
+        raise ApiError(literals.REQUEST_TIMEOUT, f"the body did not arrive within {timeout:g} s") from None
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise ApiError(literals.BODY_TOO_LARGE, f"the body went past the {limit}-byte limit")
+            chunks.append(chunk)
+    except ClientDisconnect:
+        raise ApiError(literals.INVALID_BODY, "the client closed the connection before the body ended") from None
+    return b"".join(chunks)
 
 
 # --- parsing ----------------------------------------------------------------------------------

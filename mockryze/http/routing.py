@@ -22,7 +22,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.http.auth import presented_token
-from mockryze.http.body import parse_body
+from mockryze.http.body import parse_body, read_body
 from mockryze.http.envelope import error_response
 from mockryze.instance.model import Instance
 
@@ -103,8 +103,10 @@ class Endpoint:
 def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         world: World = request.app.state.world
-        raw = await request.body()
         try:
+            with world.lock:
+                _admit(spec, world, request)  # from the headers alone: a refused caller's body is never read
+            raw = await read_body(request, world.settings.max_body_size, _read_timeout(world, request))
             with world.lock:
                 world.run_due()
                 ctx = _context(spec, world, request, raw)
@@ -132,15 +134,24 @@ async def _pause(world: World, request: Request, seconds: float) -> None:
         await world.sleep(seconds)
 
 
+def _read_timeout(world: World, request: Request) -> float | None:
+    """In-process (no event loop) the body is already in memory: nothing to time."""
+    return None if BLOCKING in request.scope.get("extensions", {}) else world.settings.body_read_timeout
+
+
+def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | None, Instance | None]:
+    """Who calls and which ``:instance`` it may touch: 401 / 403 / 404 before any body is read."""
+    if spec.auth == "none":
+        return None, None
+    caller = authenticate(world, presented_token(request.headers, request.query_params))
+    if spec.auth == "account":
+        require_account_token(caller)
+    target = target_instance(caller, request.path_params.get("instance", "")) if spec.takes_instance else None
+    return caller, target
+
+
 def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Context:
-    caller = None
-    target = None
-    if spec.auth != "none":
-        caller = authenticate(world, presented_token(request.headers, request.query_params))
-        if spec.auth == "account":
-            require_account_token(caller)
-        if spec.takes_instance:
-            target = target_instance(caller, request.path_params.get("instance", ""))
+    caller, target = _admit(spec, world, request)  # again: the world may have changed while the body arrived
     try:
         body = parse_body(raw) if spec.request_schema else {}
         if spec.request_schema:
