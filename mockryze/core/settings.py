@@ -49,6 +49,8 @@ class Settings:
     delivery_journal_limit: int = opt(10_000, "finished deliveries kept in the journal (oldest dropped first)")
     event_record_limit: int = opt(10_000, "events kept in the record behind /__mock__/events (oldest dropped first)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow")
+    inbox_item_limit: int = opt(1_000, "requests kept per capture inbox key (oldest dropped first)")
+    inbox_byte_limit: int = opt(64 * MIB, "bytes (bodies, headers) kept per capture inbox key (oldest dropped first)")
     max_body_size: int = opt(25 * MIB, "largest request body in bytes (larger: 413, refused unread)")
     body_read_timeout: float = opt(30.0, "seconds a client has to send a request body after its headers (then 408)")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
