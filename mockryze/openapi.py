@@ -102,7 +102,9 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
                  "description": "RyzeAPI as emulated by mockryze, plus its control plane (tag `mock`). "
                                 "The WebSocket upgrade `GET /ws/{instance}` (token by header or `?token=`) "
                                 "is not an HTTP operation and is described in the README. "
-                                f"Over the rate limit every route answers 429 `{literals.RATE_LIMITED.message}`."},
+                                f"Over the rate limit every route answers 429 `{literals.RATE_LIMITED.message}`; "
+                                f"a body over `--max-body-size` 413 `{literals.BODY_TOO_LARGE.message}`, and one "
+                                f"not received in time 408 `{literals.REQUEST_TIMEOUT.message}`."},
         "servers": [{"url": "/"}],
         "tags": tags(),
         "security": [{"tokenHeader": []}, {"bearer": []}, {"tokenQuery": []}],

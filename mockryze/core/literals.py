@@ -126,3 +126,7 @@ WEBSOCKET_UPGRADE_REQUIRED = ErrorLiteral(426, "This route needs a WebSocket upg
 
 # --- the server -------------------------------------------------------------------------------
 SERVER_SHUTTING_DOWN = ErrorLiteral(503, "Server is shutting down")  # inferred: a request in flight at SIGTERM
+
+# --- request limits (the docs name none: both inferred) ---------------------------------------
+REQUEST_TIMEOUT = ErrorLiteral(408, "Request timeout")  # inferred: the body did not arrive in time
+BODY_TOO_LARGE = ErrorLiteral(413, "Request body too large")  # inferred: over --max-body-size

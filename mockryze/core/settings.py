@@ -22,6 +22,7 @@ PROFILES: tuple[str, ...] = ("live", "docs")
 LOG_LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 
 ENV_PREFIX = "MOCKRYZE_"
+MIB = 1024 * 1024
 
 
 class SettingError(ValueError):
@@ -119,6 +120,12 @@ class Settings:
                                   rule=at_least(0))
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow",
                                     rule=at_least(1))
+    inbox_item_limit: int = opt(1_000, "requests kept per capture inbox key (oldest dropped first)", rule=at_least(1))
+    inbox_byte_limit: int = opt(64 * MIB, "bytes (bodies, headers) kept per capture inbox key (oldest dropped first)",
+                                rule=at_least(1))
+    max_body_size: int = opt(25 * MIB, "largest request body in bytes (larger: 413, refused unread)", rule=at_least(1))
+    body_read_timeout: float = opt(30.0, "seconds a client has to send a request body after its headers (then 408)",
+                                   rule=at_least(0.1))
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)", rule=between(1, 65535))

@@ -3,16 +3,21 @@ delivery journal, redelivery and the capture inbox."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
+from collections import deque
+from typing import TYPE_CHECKING, Any
 
 from starlette.convertors import PathConvertor, register_url_convertor
 
 from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_TOKEN, TOKEN_INSTANCE_MISMATCH
+from mockryze.http.body import parse_json
 from mockryze.http.routing import Context, Endpoint, Result
 from mockryze.http.verbs import MOCK_PREFIX, Call, Verb, listing, ok
+
+if TYPE_CHECKING:
+    from mockryze.core.settings import Settings
+    from mockryze.core.world import World
 
 
 class _AnyPath(PathConvertor):
@@ -105,18 +110,47 @@ VERBS: tuple[Verb, ...] = (
 
 
 # --- the capture inbox itself: a receiver, not a verb --------------------------------------------
+class Inbox(list[dict[str, Any]]):
+    """One key's captured requests, oldest first, within ``inbox_item_limit`` items and
+    ``inbox_byte_limit`` bytes (oldest dropped first; the newest is always kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sizes: deque[int] = deque()
+        self.size = 0
+
+    def add(self, item: dict[str, Any], size: int, settings: Settings) -> None:
+        self.append(item)
+        self.sizes.append(size)
+        self.size += size
+        while len(self) > 1 and (len(self) > settings.inbox_item_limit or self.size > settings.inbox_byte_limit):
+            del self[0]
+            self.size -= self.sizes.popleft()
+
+
+def _inbox(world: World, key: str) -> Inbox:
+    found = world.inboxes.get(key)
+    if not isinstance(found, Inbox):
+        found = world.inboxes[key] = Inbox()
+    return found
+
+
 def capture(ctx: Context) -> Result:
-    """Record one request that arrived at the inbox (e.g. a webhook delivery)."""
+    """Record one request that arrived at the inbox (e.g. a webhook delivery): its body as JSON when
+    every route would take it as JSON, else as text."""
     params = ctx.request.path_params
     text = ctx.raw.decode("utf-8", "replace")
-    try:
-        body: Any = json.loads(text) if text.strip() else None
-    except json.JSONDecodeError:
-        body = text
+    body: Any = None
+    if text.strip():
+        try:
+            body = parse_json(ctx.raw)
+        except ApiError:  # not JSON, or JSON no route holds (a lone surrogate, 65 levels…): what arrived, as text
+            body = text
     headers = {k.lower(): v for k, v in ctx.request.headers.items()}
     item = {"receivedAt": ctx.world.iso(), "path": "/" + str(params.get("suffix", "")), "headers": headers,
             "body": body}
-    ctx.world.inboxes.setdefault(str(params["key"]), []).append(item)
+    size = len(ctx.raw) + sum(len(k) + len(v) for k, v in headers.items())
+    _inbox(ctx.world, str(params["key"])).add(item, size, ctx.world.settings)
     return 200, ok("Captured")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -25,4 +26,9 @@ def error_response(error: ApiError | ErrorLiteral, headers: dict[str, str] | Non
 
 
 def _header_safe(text: str) -> str:
-    return text.encode("ascii", "backslashreplace").decode("ascii").replace("\n", " ")[:500]
+    """Printable ASCII only: a control character (a NUL, a CR from a client's JSON key…) would break the response."""
+    ascii_text = text.replace("\n", " ").encode("ascii", "backslashreplace").decode("ascii")
+    return _CONTROL.sub(lambda found: f"\\x{ord(found[0]):02x}", ascii_text)[:500].strip()
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")

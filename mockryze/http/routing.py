@@ -7,7 +7,6 @@ and turns the handler's result or :class:`ApiError` into a response.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.http.auth import presented_token
+from mockryze.http.body import parse_body, read_body
 from mockryze.http.envelope import error_response
 from mockryze.instance.model import Instance
 
@@ -103,8 +103,10 @@ class Endpoint:
 def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         world: World = request.app.state.world
-        raw = await request.body()
         try:
+            with world.lock:
+                _admit(spec, world, request)  # from the headers alone: a refused caller's body is never read
+            raw = await read_body(request, world.settings.max_body_size, _read_timeout(world, request))
             with world.lock:
                 world.run_due()
                 ctx = _context(spec, world, request, raw)
@@ -140,15 +142,24 @@ async def _pause(world: World, request: Request, seconds: float) -> None:
         await world.sleep(seconds)
 
 
+def _read_timeout(world: World, request: Request) -> float | None:
+    """In-process (no event loop) the body is already in memory: nothing to time."""
+    return None if BLOCKING in request.scope.get("extensions", {}) else world.settings.body_read_timeout
+
+
+def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | None, Instance | None]:
+    """Who calls and which ``:instance`` it may touch: 401 / 403 / 404 before any body is read."""
+    if spec.auth == "none":
+        return None, None
+    caller = authenticate(world, presented_token(request.headers, request.query_params))
+    if spec.auth == "account":
+        require_account_token(caller)
+    target = target_instance(caller, request.path_params.get("instance", "")) if spec.takes_instance else None
+    return caller, target
+
+
 def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Context:
-    caller = None
-    target = None
-    if spec.auth != "none":
-        caller = authenticate(world, presented_token(request.headers, request.query_params))
-        if spec.auth == "account":
-            require_account_token(caller)
-        if spec.takes_instance:
-            target = target_instance(caller, request.path_params.get("instance", ""))
+    caller, target = _admit(spec, world, request)  # again: the world may have changed while the body arrived
     try:
         body = parse_body(raw) if spec.request_schema else {}
         if spec.request_schema:
@@ -158,24 +169,3 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
             raise ApiError(literals.invalid_body_detail(error.detail or "invalid"), error.detail) from None
         raise
     return Context(world, request, caller, target, body, raw)
-
-
-def parse_body(raw: bytes) -> dict[str, Any]:
-    """A JSON object, or ``{}`` for an empty body; anything else is ``Invalid request body``."""
-    if not raw.strip():
-        return {}
-    try:
-        body = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ApiError(literals.INVALID_BODY, f"malformed JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise ApiError(literals.INVALID_BODY, "the body must be a JSON object")
-    return body
-
-
-def _not_json(constant: str) -> Any:
-    """``NaN`` / ``Infinity`` are Python's extension, not JSON (RFC 8259): refuse them like any bad JSON."""
-    raise ApiError(literals.INVALID_BODY, f"malformed JSON: {constant} is not a JSON value")
-
-
-_DECODER = json.JSONDecoder(parse_constant=_not_json)  # json.loads(..., parse_constant=) builds one per call

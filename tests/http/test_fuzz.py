@@ -6,6 +6,10 @@ prepared before fuzzing (connected ones, so success paths run; an idle one; some
 Every response must pass: not_a_server_error, response_schema_conformance,
 status_code_conformance and content_type_conformance.
 
+A third of the cases get one body member replaced by a hostile value (a lone surrogate, control
+characters, a dot-segment, nesting past the cap, an integer no double can carry): each gets a
+documented answer (400 for what the mock cannot hold), never a 5xx.
+
 Budget: ``MOCKRYZE_FUZZ_EXAMPLES`` examples per operation (default 25); ``make fuzz`` runs a larger one.
 The number of requests sent is printed in the terminal summary ("mockryze fuzz").
 """
@@ -13,6 +17,7 @@ The number of requests sent is printed in the terminal summary ("mockryze fuzz")
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import socket
@@ -66,6 +71,16 @@ GROUP_PARTICIPANTS = ["5511911110001", "5511911110002"]
 VALID_NUMBER = "5511987654321"  # half the cases that carry a number / a message id get a real one
 DOT_SEGMENTS = (".", "..")  # clients resolve them (RFC 3986 §5.2.4): the request would reach another route
 MAX_DELAY = 1  # `delay` is real seconds on a live clock: clamp it so the budget stays bounded
+# The HTTP client frames the message: a generated `transfer-encoding: qkw` only makes h11 answer 501
+# before the request reaches the app.
+FRAMING_HEADERS = ("transfer-encoding", "content-length")
+
+# What a hostile client puts in a body member (every other case is sent as generated): lone
+# surrogates, control characters, dot-segments, nesting past the cap, numbers no double can carry.
+HOSTILE: tuple[Any, ...] = (
+    "\ud800", "x\udfff", "\udc00\ud800", "\x00", "a\x01\x1f\x7f", "\x85\x9f", "\r\n", ".", "..",
+    functools.reduce(lambda inner, _: [inner], range(70), 0), 10**400, -(10**310),
+)
 
 
 class Stats:
@@ -228,9 +243,8 @@ def fuzz_schema(live_server: str, pool: Pool) -> Any:
             for key, value in (case.path_parameters or {}).items():
                 if value in DOT_SEGMENTS:
                     case.path_parameters[key] = value.replace(".", "dot")
-            headers = dict(case.headers or {})
-            headers.pop("Authorization", None)
-            headers.pop("authorization", None)
+            headers = {name: value for name, value in (case.headers or {}).items()
+                       if name.lower() not in ("authorization", *FRAMING_HEADERS)}
             if case.query:
                 case.query.pop("token", None)
             target = (case.path_parameters or {}).get("instance")
@@ -255,7 +269,16 @@ def fuzz_schema(live_server: str, pool: Pool) -> Any:
                 case.body["delay"] = MAX_DELAY
             return case
 
-        return st.tuples(st.integers(0, 9), st.integers(0, 10), st.booleans()).map(aim)
+        def hostile(choice: tuple[tuple[int, int, bool], int]) -> Any:
+            aimed, which = choice
+            case = aim(aimed)
+            if which < len(HOSTILE) and isinstance(case.body, dict):
+                strings = [key for key, value in case.body.items() if isinstance(value, str)]
+                case.body[strings[0] if strings else "hostile"] = HOSTILE[which]
+            return case
+
+        aimed = st.tuples(st.integers(0, 9), st.integers(0, 10), st.booleans())
+        return st.tuples(aimed, st.integers(0, 3 * len(HOSTILE) - 1)).map(hostile)  # a third made hostile
 
     return schema
 
