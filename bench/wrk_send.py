@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import statistics
 import subprocess
@@ -172,6 +173,11 @@ def main() -> int:
     parser.add_argument("--in-process", type=int, default=2000, help="timed in-process round trips")
     parser.add_argument("--in-process-warmup", type=int, default=200, help="untimed in-process round trips first")
     args = parser.parse_args()
+    missing = [tool for tool in ("wrk", "taskset") if shutil.which(tool) is None]
+    if missing:
+        print(f"bench/wrk_send.py needs {' and '.join(missing)} (Debian: apt-get install wrk util-linux)",
+              file=sys.stderr)
+        return 2
     terminate_on_sigterm()
 
     ports = {"bare": free_port(), "mockryze": free_port()}
