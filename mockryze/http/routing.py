@@ -83,6 +83,7 @@ class Endpoint:
     tag: str = ""  # the module's name: mockryze.modules fills it in from the registry
     query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
     detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
+    body_aliases: tuple[tuple[str, str], ...] = ()  # (alias, field): the alias fills a field the body lacks
 
     @property
     def takes_instance(self) -> bool:
@@ -162,6 +163,7 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
     caller, target = _admit(spec, world, request)  # again: the world may have changed while the body arrived
     try:
         body = parse_body(raw) if spec.request_schema else {}
+        body.update({name: body[alias] for alias, name in spec.body_aliases if alias in body and name not in body})
         if spec.request_schema:
             schemas.check_request(spec.request_schema, body)
     except ApiError as error:

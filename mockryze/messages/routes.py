@@ -378,7 +378,7 @@ def send_route(kind: str, handler: Callable[[Context], Result], summary: str,
     return Endpoint(
         "POST", f"{SEND_PATH}/{kind}/:instance", handler, summary, request_schema=f"messages/{kind}.request",
         responses={200: f"messages/{kind}.response"}, errors=(*base, *errors),
-        detailed_body_errors=True,
+        detailed_body_errors=True, body_aliases=(("to", "number"),) if kind != "status" else (),
     )
 
 

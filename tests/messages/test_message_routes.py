@@ -714,3 +714,24 @@ def test_every_route_has_its_schemas_and_examples() -> None:
         schemas.validate(f"messages/{kind}.request", route.maximal | {"number": ALICE} if route.numbered
                          else route.maximal)
         assert schemas.schema(f"messages/{kind}.response")["$ref"] == "sent.response.json"
+
+
+# --- `to`, the documented alias of `number` -----------------------------------------------------
+@pytest.mark.parametrize("kind", NUMBERED)
+def test_to_is_an_alias_of_number(sales: Sales, kind: str) -> None:
+    body = body_with(sales, kind, {"number": None, "to": BOB})
+    response = sales.api.post(ROUTES[kind].path, json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["chat"]["jid"] == f"{BOB}@s.whatsapp.net"
+
+
+def test_number_wins_over_to(sales: Sales) -> None:
+    response = sales.api.post(ROUTES["text"].path, json={"number": ALICE, "to": BOB, "message": "Oi"})
+    assert response.status_code == 200, response.text
+    assert response.json()["data"]["chat"]["jid"] == ALICE_JID
+
+
+def test_without_number_or_to_the_literal_is_number_required(sales: Sales) -> None:
+    response = sales.api.post(ROUTES["text"].path, json={"message": "Oi"})
+    assert error_of(response) == literals.NUMBER_REQUIRED
+
