@@ -159,6 +159,11 @@ def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | Non
     return caller, target
 
 
+def _bounded(detail: str, limit: int = 200) -> str:
+    """The detail as the message carries it: a validator's text may quote the whole body."""
+    return detail if len(detail) <= limit else detail[:limit] + "…"
+
+
 def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Context:
     caller, target = _admit(spec, world, request)  # again: the world may have changed while the body arrived
     try:
@@ -168,6 +173,7 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
             schemas.check_request(spec.request_schema, body)
     except ApiError as error:
         if spec.detailed_body_errors and error.message == literals.INVALID_BODY.message:
-            raise ApiError(literals.invalid_body_detail(error.detail or "invalid"), error.detail) from None
+            detail = error.detail or "invalid"
+            raise ApiError(literals.invalid_body_detail(_bounded(detail)), detail) from None
         raise
     return Context(world, request, caller, target, body, raw)

@@ -735,3 +735,15 @@ def test_without_number_or_to_the_literal_is_number_required(sales: Sales) -> No
     response = sales.api.post(ROUTES["text"].path, json={"message": "Oi"})
     assert error_of(response) == literals.NUMBER_REQUIRED
 
+
+# --- refusals do not echo the body ----------------------------------------------------------------
+def test_a_refusal_does_not_echo_a_large_body(sales: Sales) -> None:
+    payload = "A" * 200_000
+    body = {"number": ALICE, "mediaType": "image", "mediaUrl": "https://files.example.org/a.jpg",
+            "mediaBase64": payload}
+    response = sales.api.post(ROUTES["media"].path, json=body)
+    status, message = error_of(response)
+    assert status == 400 and message.startswith(DETAIL)
+    assert len(message) <= len(DETAIL) + 201, len(message)
+    assert payload[:300] not in message
+    assert 0 < len(response.headers["X-Mockryze-Detail"]) < 10_000
