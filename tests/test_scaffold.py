@@ -44,8 +44,8 @@ def new_checkout(folder: Path) -> Path:
     return folder
 
 
-def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): p.read_text("utf-8") for p in sorted(root.rglob("*")) if p.is_file()}
+def tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")

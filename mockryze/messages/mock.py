@@ -6,8 +6,10 @@ emulated API itself.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from collections.abc import Callable
+from importlib import resources
 from typing import Any
 
 from mockryze.core import literals
@@ -33,11 +35,21 @@ from mockryze.messages.model import (
 MEDIA_TYPES = tuple(MIME_BY_MEDIA)  # image, video, audio, document, sticker
 # A simulated document the spec does not describe is a PDF (this name, this MIME type).
 DEFAULT_DOCUMENT_NAME, DEFAULT_DOCUMENT_MIME = "document.pdf", "application/pdf"
+# Small valid files (magic bytes and all) for a simulated file the spec gives no bytes for, by MIME type.
+SAMPLE_FILES: dict[str, str] = {"image/jpeg": "image.jpg", "image/webp": "sticker.webp", "audio/ogg": "audio.ogg",
+                                "video/mp4": "video.mp4", "application/pdf": "document.pdf"}
 SENDER_KINDS = frozenset({"user", "lid"})  # who can send or call: a person, by number or hidden id
 
 
 def option_hash(name: str) -> str:
     return hashlib.sha256(name.encode()).hexdigest().upper()
+
+
+@functools.cache
+def sample_file(mime_type: str) -> bytes | None:
+    """The packaged sample of a MIME type (parameters ignored), or ``None`` if there is none."""
+    name = SAMPLE_FILES.get(mime_type.partition(";")[0].strip().lower())
+    return (resources.files("mockryze.messages") / "media" / name).read_bytes() if name else None
 
 
 # --- inbound messages -------------------------------------------------------------------------
@@ -72,12 +84,15 @@ def _text(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
 def _media(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     kind = spec["type"]
     voice = kind == "audio" and bool(spec.get("isVoice", False))
-    raw = base64.b64decode(spec["base64"]) if spec.get("base64") else hashlib.sha256(kind.encode()).digest()
     document = kind == "document"
+    default_mime = DEFAULT_DOCUMENT_MIME if document else MIME_BY_MEDIA[kind]
+    mime_type = spec.get("mimeType") or default_mime
+    sample = sample_file(mime_type) or sample_file(default_mime) or b""
+    raw = base64.b64decode(spec["base64"]) if spec.get("base64") else sample
     caption = spec.get("caption", "")
     media = media_block(
         world.ids, kind, raw, caption=caption, voice=voice, duration=spec.get("duration"),
-        mime_type=spec.get("mimeType") or (DEFAULT_DOCUMENT_MIME if document else None),
+        mime_type=mime_type,
         file_name=spec.get("fileName") or (DEFAULT_DOCUMENT_NAME if document else None),
     )
     return {"type": kind, "content": caption if kind in CAPTIONED_MEDIA else "", "media": media,

@@ -234,6 +234,34 @@ def test_live_media_defaults(api: CheckedClient, sales: MockRyze, kind: str, spe
     assert {k: media.get(k) for k in expected} == expected
 
 
+def _magic(raw: bytes) -> str:
+    """The MIME type a client sniffing the first bytes sees."""
+    if raw.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if raw[:4] == b"RIFF" and raw[8:12] == b"WEBP":
+        return "image/webp"
+    if raw.startswith(b"OggS") and raw[28:36] == b"OpusHead":
+        return "audio/ogg"
+    if raw[4:8] == b"ftyp":
+        return "video/mp4"
+    if raw.startswith(b"%PDF-") and raw.rstrip().endswith(b"%%EOF"):
+        return "application/pdf"
+    return "unknown"
+
+
+@pytest.mark.parametrize("spec", [{"type": "image"}, {"type": "sticker"}, {"type": "audio"},
+                                  {"type": "audio", "isVoice": True}, {"type": "video"}, {"type": "document"},
+                                  {"type": "document", "mimeType": "image/jpeg"}],
+                         ids=["image", "sticker", "audio", "voice", "video", "document", "document-jpeg"])
+def test_default_media_bytes_match_the_declared_mime(api: CheckedClient, sales: MockRyze,
+                                                     spec: dict[str, Any]) -> None:
+    received(api, **spec)
+    media = last_exchange(sales)["message"]["media"]
+    raw = base64.b64decode(media["base64"])
+    assert _magic(raw) == media["mimeType"].partition(";")[0]
+    assert len(raw) < 4096
+
+
 def test_live_forwarded_and_quoted(api: CheckedClient, sales: MockRyze) -> None:
     target = our_message(api)
     received(api, text="isso aqui", replyTo=target, forwarded=True)
