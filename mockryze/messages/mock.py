@@ -28,6 +28,7 @@ from mockryze.messages.model import (
     find_message,
     media_block,
     parse_recipient,
+    poll_message,
     resolve_chat,
     vcard,
 )
@@ -120,6 +121,11 @@ def _reaction(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, A
     return {"type": "reaction", "content": emoji, "blocks": {"reaction": {"text": emoji, "messageId": target.id}}}
 
 
+def _poll(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
+    block, content = poll_message(spec["title"], spec["options"], spec.get("selectableCount"))
+    return {"type": "poll", "content": content, "blocks": {"poll": block}}
+
+
 def _poll_vote(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     poll = find_message(inst, spec["pollMessageId"])
     if "poll" not in poll.blocks:
@@ -165,8 +171,8 @@ def _quote(inst: Instance, spec: dict[str, Any]) -> dict[str, Any] | None:
 # One builder per inbound `type`; the request schema's enum lists the same types (a test checks it).
 BUILDERS: dict[str, Callable[[World, Instance, dict[str, Any]], dict[str, Any]]] = {
     "text": _text, **dict.fromkeys(MEDIA_TYPES, _media), "location": _location, "contact": _contact,
-    "reaction": _reaction, "poll_vote": _poll_vote, "button_reply": _button_reply, "list_reply": _list_reply,
-    "edit": _edit, "revoke": _revoke,
+    "reaction": _reaction, "poll": _poll, "poll_vote": _poll_vote, "button_reply": _button_reply,
+    "list_reply": _list_reply, "edit": _edit, "revoke": _revoke,
 }
 INBOUND_TYPES: tuple[str, ...] = tuple(BUILDERS)
 

@@ -203,6 +203,13 @@ def media_block(ids: IdFactory, media_type: str, content: bytes, *, mime_type: s
     return block
 
 
+def poll_message(title: str, options: list[str], selectable: int | None) -> tuple[dict[str, Any], str]:
+    """A poll's block and its text (the title, then the numbered options); ``selectable`` clamped to 1..options."""
+    count = min(max(int(selectable or 1), 1), len(options))
+    block = {"title": title, "options": [{"name": o} for o in options], "selectableCount": count}
+    return block, "\n".join([title, *(f"{i}. {o}" for i, o in enumerate(options, 1))])
+
+
 def vcard(name: str, phone: str) -> str:
     """The vCard WhatsApp carries for a contact card: its name and its number (digits, no ``+``)."""
     return f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nTEL;type=CELL;waid={phone}:+{phone}\nEND:VCARD"

@@ -33,7 +33,16 @@ from mockryze.http.routing import Context, Deferred, Endpoint, Result
 from mockryze.instance.routes import ON_INSTANCE
 from mockryze.messages import pipeline
 from mockryze.messages.layouts import sent_data
-from mockryze.messages.model import REACTION_KINDS, Draft, Message, find_message, media_block, parse_recipient, vcard
+from mockryze.messages.model import (
+    REACTION_KINDS,
+    Draft,
+    Message,
+    find_message,
+    media_block,
+    parse_recipient,
+    poll_message,
+    vcard,
+)
 
 PIX_KEY_FORMATS: dict[str, tuple[re.Pattern[str], str]] = {  # documented: the key as each type writes it
     "CPF": (re.compile(r"[0-9]{11}"), "11 digits"),
@@ -213,10 +222,7 @@ def send_contact(ctx: Context) -> Result:
 
 def send_poll(ctx: Context) -> Result:
     body = ctx.body
-    options: list[str] = body["options"]
-    selectable = min(max(int(body.get("maxAnswer") or 1), 1), len(options))  # documented normalisation
-    block = {"title": body["question"], "options": [{"name": o} for o in options], "selectableCount": selectable}
-    content = "\n".join([body["question"], *(f"{i}. {o}" for i, o in enumerate(options, 1))])
+    block, content = poll_message(body["question"], body["options"], body.get("maxAnswer"))  # documented clamp
     return send_and_answer(ctx, draft_from_body(body, "poll", content, blocks={"poll": block}))
 
 

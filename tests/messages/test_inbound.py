@@ -106,6 +106,7 @@ def spec_for(kind: str, target: str) -> dict[str, Any]:
         "location": {"latitude": -23.55, "longitude": -46.63, "name": "Loja", "address": "Av. Paulista, 1000"},
         "contact": {"contacts": [{"name": "Carla", "number": "+55 21 98888-7777"}]},
         "reaction": {"messageId": target, "emoji": "👍"},
+        "poll": {"title": "Melhor horário?", "options": ["manhã", "tarde"]},
         "button_reply": {"buttonId": "confirm"},
         "list_reply": {"rowId": "row-2", "title": "Entrega"},
         "edit": {"messageId": target, "text": "corrigido"},
@@ -115,7 +116,7 @@ def spec_for(kind: str, target: str) -> dict[str, Any]:
 
 MESSAGE_TYPES = {
     "text": "text", "image": "image", "video": "video", "audio": "audio", "document": "document",
-    "sticker": "sticker", "location": "location", "contact": "contact", "reaction": "reaction",
+    "sticker": "sticker", "location": "location", "contact": "contact", "reaction": "reaction", "poll": "poll",
     "button_reply": "buttons_response", "list_reply": "list_response", "edit": "message_edit",
     "revoke": "message_revoke",
 }
@@ -260,6 +261,38 @@ def test_default_media_bytes_match_the_declared_mime(api: CheckedClient, sales: 
     raw = base64.b64decode(media["base64"])
     assert _magic(raw) == media["mimeType"].partition(";")[0]
     assert len(raw) < 4096
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_an_inbound_poll_is_emitted_like_ours(api: CheckedClient, sales: MockRyze, profile: str) -> None:
+    ours = api.post("/api/message/poll/sales", json={"number": ALICE, "question": "Sabor?",
+                                                    "options": ["uva", "maçã", "pera"], "maxAnswer": 2})
+    assert ours.status_code == 200, ours.text
+    data = received(api, type="poll", title="Sabor?", options=["uva", "maçã", "pera"], selectableCount=2)
+    [outgoing, incoming] = [e["data"] for e in sales.events("sales", "message.exchange")]
+    assert incoming["id"] == data["id"]
+    assert incoming["message"]["poll"] == outgoing["message"]["poll"] == {
+        "title": "Sabor?", "options": [{"name": "uva"}, {"name": "maçã"}, {"name": "pera"}], "selectableCount": 2}
+    if profile == "live":
+        assert incoming["message"]["content"] == outgoing["message"]["content"] == "Sabor?\n1. uva\n2. maçã\n3. pera"
+    voted = received(api, type="poll_vote", pollMessageId=data["id"], options=["pera"])
+    assert voted["type"] == "poll_update"
+
+
+@pytest.mark.parametrize(("spec", "selectable"), [({}, 1), ({"selectableCount": 0}, 1), ({"selectableCount": 9}, 2)])
+def test_an_inbound_poll_clamps_its_selectable_count(api: CheckedClient, sales: MockRyze, spec: dict[str, Any],
+                                                     selectable: int) -> None:
+    received(api, type="poll", title="Dia?", options=["sáb", "dom"], **spec)
+    assert last_exchange(sales)["message"]["poll"]["selectableCount"] == selectable
+
+
+@pytest.mark.parametrize("spec", [{"options": ["a", "b"]}, {"title": "T"}, {"title": "T", "options": ["só uma"]},
+                                  {"title": "T", "options": ["a", "a"]}, {"title": "", "options": ["a", "b"]}])
+def test_an_inbound_poll_needs_a_title_and_distinct_options(api: CheckedClient, sales: MockRyze,
+                                                            spec: dict[str, Any]) -> None:
+    status, _ = error_of(inbound(api, type="poll", **spec))
+    assert status == 400
+    assert incoming_exchanges(sales) == []
 
 
 def test_live_forwarded_and_quoted(api: CheckedClient, sales: MockRyze) -> None:
