@@ -115,9 +115,11 @@ def _shown_body(raw: bytes) -> Any:
         return raw[:BODY_CAP].decode("utf-8", "replace") + f"… ({len(raw)} bytes)"
     text = raw.decode("utf-8", "replace")
     try:
-        return json.loads(text)
-    except ValueError:
+        parsed = json.loads(text)
+        json.dumps(parsed, allow_nan=False, ensure_ascii=False).encode("utf-8")  # the listing must answer it
+    except (ValueError, RecursionError):  # not JSON, NaN / Infinity, a lone surrogate, nested too deep
         return text
+    return parsed
 
 
 def _redacted(headers: Headers) -> dict[str, str]:

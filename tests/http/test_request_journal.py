@@ -115,6 +115,14 @@ def test_a_large_body_is_capped_as_text(api: CheckedClient, sales: str) -> None:
     assert isinstance(entry["body"], str) and len(entry["body"]) < 70_000
 
 
+@pytest.mark.parametrize("raw", [b'{"message": "\\ud800"}', b'{"delay": NaN}', b'{"delay": 1e999}',
+                                 b"[" * 100_000 + b"]" * 100_000, b"\xff\xfe"])
+def test_a_body_json_cannot_answer_is_shown_as_text(api: CheckedClient, sales: str, raw: bytes) -> None:
+    api.post("/api/message/text/sales", content=raw, headers={"content-type": "application/json"})
+    (entry,) = journal(api)
+    assert isinstance(entry["body"], str)
+
+
 def test_a_reset_empties_the_journal(api: CheckedClient, ryze: MockRyze) -> None:
     api.get("/api/instance/list")
     ryze.reset()
