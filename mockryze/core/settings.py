@@ -118,6 +118,9 @@ class Settings:
                                       rule=at_least(0))
     event_record_limit: int = opt(10_000, "events kept per account behind /__mock__/events (oldest dropped first)",
                                   rule=at_least(0))
+    request_journal_limit: int = opt(10_000, "requests kept per account in /__mock__/requests (oldest dropped first)",
+                                     rule=at_least(0))
+    strict_fields: bool = opt(False, "refuse body keys the route's schema does not declare (400)")
     websocket_queue_size: int = opt(1_000, "frames queued per WebSocket client before it is closed as too slow",
                                     rule=at_least(1))
     inbox_item_limit: int = opt(1_000, "requests kept per capture inbox key (oldest dropped first)", rule=at_least(1))

@@ -15,7 +15,8 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import INVALID_BODY
 from mockryze.core.settings import LATEST_EPOCH
 from mockryze.core.world import World
-from mockryze.http.verbs import Call, Verb, ok
+from mockryze.http import journal
+from mockryze.http.verbs import Call, Verb, listing, ok
 
 
 def reset(call: Call) -> tuple[int, dict[str, Any]]:
@@ -25,6 +26,8 @@ def reset(call: Call) -> tuple[int, dict[str, Any]]:
 
 def new_account(call: Call) -> tuple[int, dict[str, Any]]:
     account = call.world.add_account(call.args.get("token"), call.args.get("instanceLimit"))
+    if call.args.get("strictFields"):
+        journal.set_strict(call.world, account.token)
     return 201, {"token": account.token, "instanceLimit": account.instance_limit}
 
 
@@ -54,6 +57,19 @@ def contract(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, contract_table()
 
 
+def requests(call: Call) -> tuple[int, dict[str, Any]]:
+    instance, route, status = call.instance_filter(), call.args.get("route"), call.args.get("status")
+    found = [entry for entry in journal.listed(call.world, call.account.token)
+             if (instance is None or entry["instance"] == instance) and (route is None or entry["route"] == route)
+             and (status is None or str(entry["status"]) == str(status))]
+    return 200, listing("requests", found)
+
+
+def clear_requests(call: Call) -> tuple[int, dict[str, Any]]:
+    journal.clear(call.world, call.account.token, call.instance_filter())
+    return 200, ok("Request journal cleared")
+
+
 @cache
 def contract_table() -> dict[str, Any]:
     text = (resources.files("mockryze") / "contract.json").read_text("utf-8")
@@ -74,4 +90,10 @@ VERBS: tuple[Verb, ...] = (
          scoped=False),
     Verb("contract", "GET", "/contract", contract, "Where the mock follows the docs, live observations or a guess",
          result=None, responses={200: "mock/contract.response"}, scoped=False),
+    Verb("requests", "GET", "/requests", requests, "What the emulated API received (the request journal)",
+         result="requests", responses={200: "mock/requests.response"}, errors=(literals.TOKEN_INSTANCE_MISMATCH,),
+         query={"instance": "only requests to this instance", "route": "only this route, e.g. "
+                "POST /api/message/text/:instance", "status": "only answers with this status"}),
+    Verb("clear_requests", "DELETE", "/requests", clear_requests, "Empty the caller's request journal",
+         result=None, responses={200: "mock/ok.response"}),
 )

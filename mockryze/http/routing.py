@@ -21,6 +21,7 @@ from mockryze.core.accounts import Caller, authenticate, require_account_token, 
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
+from mockryze.http import journal
 from mockryze.http.auth import presented_token
 from mockryze.http.body import parse_body, read_body
 from mockryze.http.envelope import error_response
@@ -102,8 +103,10 @@ class Endpoint:
 
 
 def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
+    journaled = spec.tag != "mock"  # the emulated API's routes, not the control plane
     async def endpoint(request: Request) -> Response:
         world: World = request.app.state.world
+        raw = b""
         try:
             with world.lock:
                 _admit(spec, world, request)  # from the headers alone: a refused caller's body is never read
@@ -122,7 +125,12 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
         except ApiError as error:
             if error.status == literals.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
+            if journaled:
+                _journal(spec, world, request, raw, error.status, error.message)
             return error_response(error)
+        if journaled:
+            message = payload.get("message")
+            _journal(spec, world, request, raw, status, message if isinstance(message, str) else None)
         return JSONResponse(payload, status_code=status)
 
     return endpoint
@@ -171,9 +179,40 @@ def _context(spec: Endpoint, world: World, request: Request, raw: bytes) -> Cont
         body.update({name: body[alias] for alias, name in spec.body_aliases if alias in body and name not in body})
         if spec.request_schema:
             schemas.check_request(spec.request_schema, body)
+            if journal.strict_for(world, caller.account.token if caller else None):
+                _refuse_unknown(spec.request_schema, body)
     except ApiError as error:
         if spec.detailed_body_errors and error.message == literals.INVALID_BODY.message:
             detail = error.detail or "invalid"
             raise ApiError(literals.invalid_body_detail(_bounded(detail)), detail) from None
         raise
     return Context(world, request, caller, target, body, raw)
+
+
+def _refuse_unknown(schema: str, body: dict[str, Any]) -> None:
+    unknown = journal.unknown_keys(schema, body)
+    if unknown:
+        raise ApiError(literals.INVALID_BODY, f"{unknown[0]}: not a field of this route (strict fields)")
+
+
+def _journal(spec: Endpoint, world: World, request: Request, raw: bytes, status: int, literal: str | None) -> None:
+    token = presented_token(request.headers, request.query_params)
+    with world.lock:
+        kind, account = _token_kind(world, token)
+        entry = journal.Recorded(journal.next_seq(world), world.iso(), request.method, request.url.path,
+                                 f"{spec.method} {spec.path}", spec.request_schema,
+                                 request.path_params.get("instance") or None, kind, request.headers, raw,
+                                 status, literal)
+        journal.record(world, account, entry)
+
+
+def _token_kind(world: World, token: str | None) -> tuple[journal.TokenKind, str]:
+    """Which kind of token the request presented, and the account whose journal it goes to."""
+    if not token:
+        return "none", world.default_account.token
+    if token in world.accounts:
+        return "account", token
+    owned = world.instance_by_token(token)
+    if owned is not None:
+        return "instance", owned.account.token
+    return "invalid", world.default_account.token

@@ -99,9 +99,11 @@ class Control(ABC):
         """Empty the world (on a server: every account's); the default account and its token stay."""
         self.invoke("reset", {}, {})
 
-    def new_account(self, token: str | None = None, instance_limit: int | None = None) -> str:
-        """An isolated account; returns its TokenAccount."""
-        return str(self._result("new_account", {}, _present(token=token, instanceLimit=instance_limit)))
+    def new_account(self, token: str | None = None, instance_limit: int | None = None, *,
+                    strict_fields: bool | None = None) -> str:
+        """An isolated account (``strict_fields``: unknown body keys refused with 400); returns its TokenAccount."""
+        args = _present(token=token, instanceLimit=instance_limit, strictFields=strict_fields)
+        return str(self._result("new_account", {}, args))
 
     def clock(self) -> Payload:
         """The virtual clock: ``now`` (epoch seconds), ``iso`` and ``frozen``."""
@@ -238,6 +240,28 @@ class Control(ABC):
     def sent(self, name: str, *, chat: str | None = None, account_token: str | None = None) -> list[Payload]:
         """What the integrator sent through this instance (outgoing messages, oldest first)."""
         return self.messages(name, direction="outgoing", chat=chat, account_token=account_token)
+
+    # --- the request journal ----------------------------------------------------------------
+    def requests(self, instance: str | None = None, route: str | None = None, status: int | None = None, *,
+                 account_token: str | None = None) -> list[Payload]:
+        """What the emulated API received, oldest first; ``route`` is e.g. ``POST /api/message/text/:instance``."""
+        args = _present(instance=instance, route=route, status=None if status is None else str(status))
+        return list(self._result("requests", {}, args, account_token))
+
+    def clear_requests(self, *, account_token: str | None = None) -> None:
+        """Empty the request journal (of ``account_token``'s account, or of this control's)."""
+        self.invoke("clear_requests", {}, {}, account_token)
+
+    def assert_requested(self, route: str, *, times: int | None = None, instance: str | None = None,
+                         json_contains: Payload | None = None, account_token: str | None = None) -> list[Payload]:
+        """Assert that ``route`` was requested (exactly ``times`` times when given) with a body holding
+        ``json_contains``; the failure message shows the closest requests and how they differ."""
+        every = self.requests(instance=instance, account_token=account_token)
+        wanted = json_contains or {}
+        matching = [r for r in every if r["route"] == route and not body_differences(wanted, r["body"])]
+        if (times is None and matching) or (times is not None and len(matching) == times):
+            return matching
+        raise AssertionError(near_miss(route, times, wanted, matching, every))
 
 
 class LocalControl(Control):
@@ -380,4 +404,38 @@ def _no_match(event: str, instance: str | None, fields: dict[str, Any], envelope
         diffs = [f"{k}={lookup(envelope['data'], k)!r}" for k, v in fields.items()
                  if lookup(envelope["data"], k) != v]
         lines.append(f"  #{number} {envelope['instanceData']['instance']}: " + (", ".join(diffs) or "matches"))
+    return "\n".join(lines)
+
+
+def body_differences(wanted: Payload, body: Any, prefix: str = "") -> list[str]:
+    """How ``body`` falls short of holding ``wanted``: missing keys and different values (nested as ``a.b``)."""
+    if not isinstance(body, dict):
+        return [f"body is {body!r}, not a JSON object"]
+    found: list[str] = []
+    for key, value in wanted.items():
+        where = prefix + key
+        if key not in body:
+            found.append(f"missing {where}")
+        elif isinstance(value, dict) and isinstance(body[key], dict):
+            found += body_differences(value, body[key], where + ".")
+        elif body[key] != value:
+            found.append(f"{where}: expected {value!r}, got {body[key]!r}")
+    return found
+
+
+def near_miss(route: str, times: int | None, wanted: Payload, matching: list[Payload], every: list[Payload]) -> str:
+    """Why ``assert_requested`` failed: the count, then the closest requests and their differences."""
+    holding = f" with a body holding {wanted!r}" if wanted else ""
+    expected = "at least once" if times is None else f"{times} time{'s' * (times != 1)}"
+    lines = [f"expected {route}{holding} {expected}, found {len(matching)}"]
+    same_route = [r for r in every if r["route"] == route]
+    if not same_route:
+        received = sorted({r["route"] for r in every}) or ["nothing"]
+        lines.append(f"routes that were requested: {', '.join(received)}")
+    candidates = same_route or every
+    closest = sorted(candidates, key=lambda r: len(body_differences(wanted, r["body"])))[:5]
+    for request in closest:
+        differences = body_differences(wanted, request["body"]) if wanted else []
+        lines.append(f"  #{request['id']} {request['method']} {request['path']} -> {request['status']}: "
+                     + ("; ".join(differences) or "matches"))
     return "\n".join(lines)

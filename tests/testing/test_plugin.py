@@ -163,3 +163,24 @@ def test_ryze_server_fixture_with_a_control_token(pytester: pytest.Pytester, mon
     pytester.makepyfile(test_server=SERVER_SAMPLE, test_guarded=GUARDED_SAMPLE)
     result = pytester.runpytest_subprocess("--strict-markers", "-p", "no:cacheprovider", timeout=TIMEOUT)
     result.assert_outcomes(passed=5)
+
+
+NEAR_MISS_SAMPLE = '''
+def test_the_client_sent_the_wrong_text(ryze):
+    ryze.create_instance("sales", connected=True)
+    ryze.client.post("/api/message/text/sales", json={"number": "5511987654321", "message": "hi", "mimetype": "x"},
+                     headers={"token": ryze.account_token})
+    ryze.assert_requested("POST /api/message/text/:instance", times=1,
+                          json_contains={"number": "5511987654321", "message": "hello", "linkPreview": True})
+'''
+
+
+def test_assert_requested_failure_shows_the_near_miss(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_near_miss=NEAR_MISS_SAMPLE)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=TIMEOUT)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([
+        "E *AssertionError: expected POST /api/message/text/:instance with a body holding *'message': 'hello'* "
+        "1 time, found 0",
+        "E * #1 POST /api/message/text/sales -> 200: message: expected 'hello', got 'hi'; missing linkPreview",
+    ])
