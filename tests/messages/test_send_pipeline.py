@@ -531,6 +531,16 @@ def test_private_send_statuses_never_carry_the_message_sender(api: CheckedClient
     assert all("messageSender" not in e["data"] for e in sales.events("sales", "message.status"))
 
 
+def test_group_receipt_from_a_members_lid_names_its_phone(api: CheckedClient, sales: MockRyze) -> None:
+    sales.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    lid = sales.contact("sales", "5511933334444")["lid"]
+    data = send_ok(api, GROUP)
+    response = api.post(RECEIPTS, json={"messageId": data["messageId"], "status": "read", "from": lid})
+    assert response.status_code == 200, response.text
+    [event] = sales.events("sales", "message.status")
+    assert (event["data"]["status"], event["data"]["recipient"]) == ("read", "5511933334444")
+
+
 def test_group_receipts_ignore_member_behaviour(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", "5511911112222", receipts="offline")
     sales.group("sales", "Equipe", ["5511911112222"], jid=GROUP)
