@@ -63,6 +63,7 @@ class Instance:
     # What the messages module keeps per instance.
     messages: dict[str, Message] = field(default_factory=dict)  # message id -> Message, oldest first
     contacts: dict[str, Contact] = field(default_factory=dict)  # canonical JID -> Contact
+    contact_lids: dict[str, str] = field(default_factory=dict)  # a contact's LID -> its canonical JID
     groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
 

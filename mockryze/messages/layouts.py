@@ -88,6 +88,8 @@ def exchange_live(world: World, message: Message) -> dict[str, Any]:
     }
     if message.mentions and message.chat.type == "group":
         data["mentions"] = {"mentionedUsers": list(message.mentions)}
+    if message.context is not None:  # what clients read a quote from; `context` keeps the observed key
+        data["reply"] = {"message_id": message.context["message_id"], "text": message.context["text"]}
     data["message"] = body
     return data
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
-from mockryze.core import literals
+from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import World
 from mockryze.instance.model import Instance
@@ -25,6 +25,7 @@ from mockryze.messages.model import (
     Message,
     Party,
     contact_for,
+    contact_key,
     find_message,
     media_block,
     parse_recipient,
@@ -181,9 +182,15 @@ INBOUND_TYPES: tuple[str, ...] = tuple(BUILDERS)
 def receipt(world: World, inst: Instance, message_id: str, status: str, from_: str | None = None) -> Message:
     pipeline.require_connected(inst)
     message = find_message(inst, message_id)
-    recipient = parse_recipient(from_).phone if from_ else None
+    recipient = _receipt_from(inst, from_) if from_ else None
     pipeline.receipt(world, inst, message, status, recipient)
     return message
+
+
+def _receipt_from(inst: Instance, raw: str) -> str | None:
+    """The phone digits of whoever sent the receipt; a known contact's LID stands for its phone."""
+    parsed = parse_recipient(raw)
+    return parsed.phone or jid.parse(contact_key(inst, parsed)).phone
 
 
 # --- calls ------------------------------------------------------------------------------------

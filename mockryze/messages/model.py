@@ -107,14 +107,23 @@ class Draft:
 
 
 # --- contacts and groups ----------------------------------------------------------------------
+def contact_key(inst: Instance, parsed: jid.Jid) -> str:
+    """The key a chat or contact is stored under: a known contact's LID resolves to its phone JID."""
+    if parsed.kind == "lid":
+        return inst.contact_lids.get(str(jid.identity(parsed)), str(parsed))
+    return str(jid.identity(parsed))
+
+
 def contact_for(world: World, inst: Instance, parsed: jid.Jid, name: str | None = None) -> Contact:
-    """The simulated contact behind a user/lid JID, created (Faker-named, seeded) on first use."""
-    key = str(jid.identity(parsed)) if parsed.kind == "user" else str(parsed)
+    """The simulated contact behind a user/lid JID (one person by either), created (Faker-named,
+    seeded) on first use."""
+    key = contact_key(inst, parsed) if parsed.kind in ("user", "lid") else str(parsed)
     contact = inst.contacts.get(key)
     if contact is None:
         contact = Contact(jid=key, lid=world.ids.lid() if parsed.kind == "user" else key,
                           name=name if name is not None else world.faker().name())
         inst.contacts[key] = contact
+        inst.contact_lids[contact.lid] = key
     elif name is not None:
         contact.name = name
     return contact

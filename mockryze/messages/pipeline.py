@@ -84,7 +84,6 @@ def send(world: World, inst: Instance, draft: Draft) -> Message:
     set_status(world, message, "sent")
     store(world, inst, message)
     emit_exchange(world, inst, message)
-    emit_status(world, inst, message, "sent")
     _schedule_receipts(world, inst, message)
     return message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mockryze.core import jid, literals
+from mockryze.core import literals
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_NUMBER, INVALID_TOKEN, NOT_CONNECTED
 from mockryze.core.world import World
 from mockryze.http.verbs import Call, Verb, listing, ok
@@ -72,7 +72,7 @@ def incoming_call(call: Call) -> tuple[int, dict[str, Any]]:
 def stored(call: Call) -> tuple[int, dict[str, Any]]:
     target = call.target()
     direction, chat = call.args.get("direction"), call.args.get("chat")
-    chat_jid = str(jid.identity(parse_recipient(chat))) if chat else None
+    chat_jid = messages.contact_key(target, parse_recipient(chat)) if chat else None
     found = [m for m in target.messages.values()
              if (direction is None or m.direction == direction) and (chat_jid is None or m.chat.jid == chat_jid)]
     return 200, listing("messages", [message_view(call.world, m) for m in found])

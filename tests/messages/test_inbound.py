@@ -298,9 +298,12 @@ def test_an_inbound_poll_needs_a_title_and_distinct_options(api: CheckedClient, 
 def test_live_forwarded_and_quoted(api: CheckedClient, sales: MockRyze) -> None:
     target = our_message(api)
     received(api, text="isso aqui", replyTo=target, forwarded=True)
-    message = last_exchange(sales)["message"]
-    assert message["isForwarded"] is True
-    assert message["context"] == {"message_id": target, "text": "Pedido confirmado"}
+    data = last_exchange(sales)
+    assert data["message"]["isForwarded"] is True
+    assert data["message"]["context"] == {"message_id": target, "text": "Pedido confirmado"}
+    assert data["reply"] == {"message_id": target, "text": "Pedido confirmado"}
+    received(api, text="sem citação")
+    assert "reply" not in last_exchange(sales)
 
 
 def test_live_location_and_contact_blocks(api: CheckedClient, sales: MockRyze) -> None:

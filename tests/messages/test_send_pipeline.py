@@ -181,17 +181,22 @@ def test_response_matches_the_stored_message_and_the_event(api: CheckedClient, s
     assert exchange["data"]["timestamp"] == data["timestamp"]
     assert exchange["data"]["message"]["source"] == "crm-7"
     assert exchange["data"]["message"]["content"] == "Olá!"
-    [sent] = sales.events("sales", "message.status")
-    schemas.validate_event(sent)
-    assert sent["data"] == {"timestamp": data["timestamp"], "status": "sent", "messageIds": [data["messageId"]],
-                            "chat": {"jid": ALICE_JID, "type": "private"}, "recipient": ALICE}
+    sales.advance(1)  # the default receipt_delivered_delay
+    [delivered] = sales.events("sales", "message.status")
+    schemas.validate_event(delivered)
+    assert delivered["data"] == {
+        "timestamp": "2026-01-01T09:00:43-03:00", "status": "delivered", "messageIds": [data["messageId"]],
+        "chat": {"jid": ALICE_JID, "type": "private"}, "recipient": ALICE}
 
 
-def test_exchange_comes_before_the_sent_status(api: CheckedClient, sales: MockRyze) -> None:
+def test_a_send_emits_no_sent_status(api: CheckedClient, sales: MockRyze) -> None:
+    """The documented message.status enum has no `sent`: the HTTP reply is the sent signal."""
     data = send_ok(api)
     kinds = [(e["event"], e["data"].get("status")) for e in sales.events("sales") if e["event"].startswith("message")]
-    assert kinds == [("message.exchange", None), ("message.status", "sent")]
-    assert data["messageId"] in sales.events("sales", "message.status")[0]["data"]["messageIds"]
+    assert kinds == [("message.exchange", None)]
+    sales.advance(3600)
+    assert statuses(sales, data["messageId"]) == ["delivered", "read"]
+    assert [s for s, _ in stored_statuses(sales, data["messageId"])] == ["sent", "delivered", "read"]
 
 
 @pytest.mark.ryze(profile="docs")
@@ -239,17 +244,17 @@ def test_the_fixture_seed_replays_ids(api: CheckedClient, sales: MockRyze) -> No
 @pytest.mark.ryze(**DELAYS)
 def test_normal_contact_delivers_then_reads_at_the_configured_delays(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api)["messageId"]
-    assert statuses(sales, message_id) == ["sent"]
+    assert statuses(sales, message_id) == []
     sales.advance(4.9)
-    assert statuses(sales, message_id) == ["sent"]
+    assert statuses(sales, message_id) == []
     sales.advance(0.1)
-    assert statuses(sales, message_id) == ["sent", "delivered"]
+    assert statuses(sales, message_id) == ["delivered"]
     sales.advance(6.9)
-    assert statuses(sales, message_id) == ["sent", "delivered"]
+    assert statuses(sales, message_id) == ["delivered"]
     sales.advance(0.1)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
     sales.advance(600)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
     assert stored_statuses(sales, message_id) == [
         ("sent", START_ISO), ("delivered", "2026-01-01T09:00:05-03:00"), ("read", "2026-01-01T09:00:12-03:00")]
     [message] = store(api)
@@ -259,14 +264,14 @@ def test_normal_contact_delivers_then_reads_at_the_configured_delays(api: Checke
         schemas.validate_event(event)
         assert event["data"]["recipient"] == ALICE
         assert "messageSender" not in event["data"]
-    assert [e["data"]["timestamp"] for e in events] == [s[1] for s in stored_statuses(sales, message_id)]
+    assert [e["data"]["timestamp"] for e in events] == [s[1] for s in stored_statuses(sales, message_id)[1:]]
 
 
 @pytest.mark.ryze(**DELAYS)
 def test_one_big_jump_fires_every_receipt_in_order(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api)["messageId"]
     sales.advance(3600)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
     assert [s[1] for s in stored_statuses(sales, message_id)] == [
         START_ISO, "2026-01-01T09:00:05-03:00", "2026-01-01T09:00:12-03:00"]
 
@@ -274,19 +279,19 @@ def test_one_big_jump_fires_every_receipt_in_order(api: CheckedClient, sales: Mo
 def test_default_receipt_delays(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api)["messageId"]
     sales.advance(0.99)
-    assert statuses(sales, message_id) == ["sent"]
+    assert statuses(sales, message_id) == []
     sales.advance(0.01)
-    assert statuses(sales, message_id) == ["sent", "delivered"]
+    assert statuses(sales, message_id) == ["delivered"]
     sales.advance(2)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
 
 
 @pytest.mark.ryze(**DELAYS)
 @pytest.mark.parametrize(("behaviour", "text_receipts", "voice_receipts"), [
-    ("normal", ["sent", "delivered", "read"], ["sent", "delivered", "read"]),
-    ("offline", ["sent"], ["sent"]),
-    ("unread", ["sent", "delivered"], ["sent", "delivered"]),
-    ("plays", ["sent", "delivered", "read"], ["sent", "delivered", "read", "played"]),
+    ("normal", ["delivered", "read"], ["delivered", "read"]),
+    ("offline", [], []),
+    ("unread", ["delivered"], ["delivered"]),
+    ("plays", ["delivered", "read"], ["delivered", "read", "played"]),
 ])
 def test_receipts_follow_the_contact_behaviour(api: CheckedClient, sales: MockRyze, behaviour: str,
                                                text_receipts: list[str], voice_receipts: list[str]) -> None:
@@ -298,7 +303,7 @@ def test_receipts_follow_the_contact_behaviour(api: CheckedClient, sales: MockRy
     sales.advance(3600)
     assert statuses(sales, text_id) == text_receipts
     assert statuses(sales, voice_id) == voice_receipts
-    assert [m["status"] for m in store(api)] == [text_receipts[-1], voice_receipts[-1]]
+    assert [m["status"] for m in store(api)] == [["sent", *text_receipts][-1], ["sent", *voice_receipts][-1]]
 
 
 @pytest.mark.ryze(**DELAYS)
@@ -306,11 +311,11 @@ def test_voice_note_is_played_after_the_played_delay(api: CheckedClient, sales: 
     sales.contact("sales", "551187654321", receipts="plays")  # the other Brazilian variant: same contact
     voice_id = voice_note(api)["messageId"]
     sales.advance(12)
-    assert statuses(sales, voice_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, voice_id) == ["delivered", "read"]
     sales.advance(2.9)
-    assert statuses(sales, voice_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, voice_id) == ["delivered", "read"]
     sales.advance(0.1)
-    assert statuses(sales, voice_id) == ["sent", "delivered", "read", "played"]
+    assert statuses(sales, voice_id) == ["delivered", "read", "played"]
     assert stored_statuses(sales, voice_id)[-1] == ("played", "2026-01-01T09:00:15-03:00")
 
 
@@ -321,8 +326,8 @@ def test_plays_contact_does_not_play_audio_files(api: CheckedClient, sales: Mock
     image = api.post(MEDIA, json={"number": ALICE, "mediaType": "image", "mediaUrl": "https://x.org/a.jpg"})
     image_id = image.json()["data"]["messageId"]
     sales.advance(3600)
-    assert statuses(sales, audio_id) == ["sent", "delivered", "read"]
-    assert statuses(sales, image_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, audio_id) == ["delivered", "read"]
+    assert statuses(sales, image_id) == ["delivered", "read"]
 
 
 @pytest.mark.ryze(**DELAYS)
@@ -333,14 +338,14 @@ def test_behaviour_change_applies_to_later_messages(api: CheckedClient, sales: M
     sales.contact("sales", ALICE, receipts="normal")
     second = send_ok(api)["messageId"]
     sales.advance(3600)
-    assert statuses(sales, first) == ["sent"]
-    assert statuses(sales, second) == ["sent", "delivered", "read"]
+    assert statuses(sales, first) == []
+    assert statuses(sales, second) == ["delivered", "read"]
 
 
 def test_newsletter_posts_get_no_receipts(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api, "120363000000000002@newsletter")["messageId"]
     sales.advance(3600)
-    assert statuses(sales, message_id) == ["sent"]
+    assert statuses(sales, message_id) == []
     for event in sales.events("sales", "message.status"):
         schemas.validate_event(event)
 
@@ -348,7 +353,7 @@ def test_newsletter_posts_get_no_receipts(api: CheckedClient, sales: MockRyze) -
 def test_lid_chat_receipts_are_schema_valid(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api, "204918273645510@lid")["messageId"]
     sales.advance(3600)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
     for event in sales.events("sales", "message.status"):
         schemas.validate_event(event)
         assert event["data"]["chat"] == {"jid": "204918273645510@lid", "type": "private"}
@@ -362,7 +367,7 @@ def test_receipts_stop_when_the_instance_disconnects(api: CheckedClient, sales: 
     sales.advance(3600)
     sales.set_state("sales", "connected")
     sales.advance(3600)
-    assert statuses(sales, message_id) == ["sent", "delivered"]
+    assert statuses(sales, message_id) == ["delivered"]
 
 
 # --- the bounded store --------------------------------------------------------------------------
@@ -378,12 +383,14 @@ def test_store_cap_evicts_the_oldest_first(api: CheckedClient, sales: MockRyze) 
 
 @pytest.mark.ryze(event_record_limit=4)
 def test_event_record_keeps_the_newest_events(api: CheckedClient, sales: MockRyze) -> None:
-    ids = [send_ok(api, message=f"m{i}")["messageId"] for i in range(3)]  # each: message.exchange + sent
+    ids = [send_ok(api, message=f"m{i}")["messageId"] for i in range(2)]  # each: message.exchange
+    sales.advance(3600)  # each: delivered + read
+    ids.append(send_ok(api, message="m2")["messageId"])
     response = api.get(EVENTS, params={"instance": "sales"})
     assert response.status_code == 200, response.text
     kept = [(e["event"], e["data"].get("id") or e["data"]["messageIds"][0]) for e in response.json()["events"]]
-    assert kept == [("message.exchange", ids[1]), ("message.status", ids[1]),
-                    ("message.exchange", ids[2]), ("message.status", ids[2])]
+    assert kept == [("message.status", ids[1]), ("message.status", ids[0]),  # delivered m1, read m0
+                    ("message.status", ids[1]), ("message.exchange", ids[2])]
     assert response.json()["count"] == 4
 
 
@@ -399,13 +406,13 @@ def test_store_cap_counts_incoming_and_outgoing_together(api: CheckedClient, sal
 def test_receipts_stop_for_an_evicted_message(api: CheckedClient, sales: MockRyze) -> None:
     evicted = send_ok(api, message="a")["messageId"]
     sales.advance(5)
-    assert statuses(sales, evicted) == ["sent", "delivered"]
+    assert statuses(sales, evicted) == ["delivered"]
     kept = [send_ok(api, message=m)["messageId"] for m in ("b", "c")]
     assert evicted not in [m["id"] for m in store(api)]
     sales.advance(3600)
-    assert statuses(sales, evicted) == ["sent", "delivered"]
+    assert statuses(sales, evicted) == ["delivered"]
     for message_id in kept:
-        assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+        assert statuses(sales, message_id) == ["delivered", "read"]
 
 
 @pytest.mark.ryze(message_store_limit=1, **DELAYS)
@@ -413,7 +420,7 @@ def test_evicted_before_delivery_gets_no_receipt_at_all(api: CheckedClient, sale
     evicted = send_ok(api, message="a")["messageId"]
     send_ok(api, message="b")
     sales.advance(3600)
-    assert statuses(sales, evicted) == ["sent"]
+    assert statuses(sales, evicted) == []
 
 
 # --- delay ----------------------------------------------------------------------------------------
@@ -510,7 +517,7 @@ def test_group_send_statuses_carry_the_message_sender(api: CheckedClient, sales:
     sales.advance(3600)
     own_jid = data["sender"]["jid"]
     events = [e for e in sales.events("sales", "message.status") if data["messageId"] in e["data"]["messageIds"]]
-    assert [e["data"]["status"] for e in events] == ["sent", "delivered", "read"]
+    assert [e["data"]["status"] for e in events] == ["delivered", "read"]
     for event in events:
         schemas.validate_event(event)
         assert event["data"]["chat"] == {"jid": GROUP, "type": "group"}
@@ -524,12 +531,22 @@ def test_private_send_statuses_never_carry_the_message_sender(api: CheckedClient
     assert all("messageSender" not in e["data"] for e in sales.events("sales", "message.status"))
 
 
+def test_group_receipt_from_a_members_lid_names_its_phone(api: CheckedClient, sales: MockRyze) -> None:
+    sales.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    lid = sales.contact("sales", "5511933334444")["lid"]
+    data = send_ok(api, GROUP)
+    response = api.post(RECEIPTS, json={"messageId": data["messageId"], "status": "read", "from": lid})
+    assert response.status_code == 200, response.text
+    [event] = sales.events("sales", "message.status")
+    assert (event["data"]["status"], event["data"]["recipient"]) == ("read", "5511933334444")
+
+
 def test_group_receipts_ignore_member_behaviour(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", "5511911112222", receipts="offline")
     sales.group("sales", "Equipe", ["5511911112222"], jid=GROUP)
     message_id = send_ok(api, GROUP)["messageId"]
     sales.advance(3600)
-    assert statuses(sales, message_id) == ["sent", "delivered", "read"]
+    assert statuses(sales, message_id) == ["delivered", "read"]
 
 
 # --- explicit receipts through the control plane ----------------------------------------------------
@@ -582,7 +599,7 @@ def test_python_receipt_matches_the_control_route(api: CheckedClient, sales: Moc
     message_id = send_ok(api)["messageId"]
     view = sales.receipt("sales", message_id, "delivered")
     assert view["status"] == "delivered"
-    assert statuses(sales, message_id) == ["sent", "delivered"]
+    assert statuses(sales, message_id) == ["delivered"]
 
 
 def test_receipt_for_an_unknown_message_is_404(api: CheckedClient, sales: MockRyze) -> None:
@@ -603,7 +620,7 @@ def test_receipt_with_an_unknown_status_is_400(api: CheckedClient, sales: MockRy
     message_id = send_ok(api)["messageId"]
     response = post_receipt(api, messageId=message_id, status="seen")
     assert error_of(response)[0] == 400
-    assert statuses(sales, message_id) == ["sent"]
+    assert statuses(sales, message_id) == []
 
 
 
