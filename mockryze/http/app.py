@@ -48,9 +48,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         world = World(settings or Settings.from_sources(env={}, **options))
     if channels is None:
         channels = Channels.attach(world)
-    limiter: RateLimiter | None = None
-    if world.settings.rate_limits:
-        limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
+    limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
