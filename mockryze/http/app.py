@@ -26,6 +26,7 @@ from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
 from mockryze.events.channels import Channels
+from mockryze.http.cors import CorsMiddleware, Origins, ordered_methods
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
 from mockryze.http.routing import Endpoint
@@ -66,11 +67,14 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         current: RateLimiter | None = app.state.limiter
         return current
 
+    router = IndexedRouter(routes, lifespan=lifespan)
     app = Starlette(
-        middleware=[Middleware(RateLimitMiddleware, limiter=current_limiter)],
+        middleware=[Middleware(CorsMiddleware, origins=Origins(world.settings.cors_origins),
+                               methods_for=router.methods_at),
+                    Middleware(RateLimitMiddleware, limiter=current_limiter)],
         exception_handlers={HTTPException: _http_error, Exception: _crash},
     )
-    app.router = IndexedRouter(routes, lifespan=lifespan)
+    app.router = router
     world.on_reset(lambda: app.state.limiter and app.state.limiter.clear())
     app.state.world = world
     app.state.channels = channels
@@ -99,6 +103,13 @@ class IndexedRouter(Router):
         segments = tuple(path.split("/")[1:])
         found = [entry for n in range(len(segments) + 1) for entry in self._index.get(segments[:n], ())]
         return [route for _, route in sorted(found, key=lambda entry: entry[0])]
+
+    def methods_at(self, path: str) -> list[str]:
+        """The methods of the HTTP routes matching ``path`` (none when it is no route's)."""
+        scope: Scope = {"type": "http", "path": path, "method": "OPTIONS"}
+        found = {method for route in self.candidates(path) if isinstance(route, Route) and route.methods
+                 and route.matches(scope)[0] is not Match.NONE for method in route.methods}
+        return ordered_methods(found)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
