@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mockryze.http.ratelimit import with_headers
 
 API_PREFIX = "/api/"
 ALLOWED_HEADERS = "Content-Type, Authorization, token"
@@ -54,13 +56,7 @@ class CorsMiddleware:
         if _is_preflight(scope) and methods:
             await _preflight(send, headers, methods)
             return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", [])) + headers}
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        await self.app(scope, receive, with_headers(send, headers))
 
 
 def _is_preflight(scope: Scope) -> bool:

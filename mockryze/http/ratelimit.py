@@ -105,13 +105,18 @@ class RateLimitMiddleware:
         if not allowed:
             await _reject(scope, send, raw_headers)
             return
+        await self.app(scope, receive, with_headers(send, raw_headers))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", [])) + raw_headers}
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    """``send`` with ``headers`` appended to the response's start."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": list(message.get("headers", [])) + headers}
+        await send(message)
+
+    return send_with_headers
 
 
 async def _reject(scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> None:
