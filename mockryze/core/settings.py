@@ -81,6 +81,8 @@ def _are_retry_delays(text: str) -> bool:
 LATEST_EPOCH = 221_845_392_000.0  # 9000-01-01T00:00:00Z: every timestamp the clock stamps stays renderable
 TIME_ZONE = Rule(_is_time_zone, "an IANA time zone such as America/Sao_Paulo, or UTC")
 EPOCH = Rule(lambda value: 0 <= value <= LATEST_EPOCH, f"epoch seconds between 0 and {LATEST_EPOCH:.0f} (year 9000)")
+CORS_ORIGINS = Rule(lambda text: all(origin.strip() for origin in text.split(",")),
+                    "* or comma-separated origins such as http://localhost:3000")
 RETRY_DELAYS = Rule(_are_retry_delays, "comma-separated non-negative seconds, e.g. 1,2,4,8,16")
 
 
@@ -95,6 +97,8 @@ class Settings:
     rate_limit_global: int = opt(100, "requests per minute per token on most routes", rule=at_least(0))
     rate_limit_create: int = opt(20, "instance creations per minute per token", rule=at_least(0))
     rate_window: float = opt(60.0, "rate-limit window in seconds", rule=at_least(0.001))
+    cors_origins: str = opt("*", "origins browsers may call /api/ from: * or a comma-separated list (echoed back)",
+                            rule=CORS_ORIGINS)
     profile: str = opt("live", "live (as observed on the service) or docs", choices=PROFILES)
     timezone: str = opt("America/Sao_Paulo", "time zone of timestamps (IANA name or UTC)", rule=TIME_ZONE)
     start_time: float | None = opt(None, "virtual epoch seconds to start the clock at", rule=EPOCH)

@@ -26,6 +26,7 @@ from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
 from mockryze.events.channels import Channels
+from mockryze.http.cors import CorsMiddleware, Origins, ordered_methods
 from mockryze.http.envelope import error_response
 from mockryze.http.ratelimit import RateLimiter, RateLimitMiddleware
 from mockryze.http.routing import Endpoint
@@ -48,9 +49,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         world = World(settings or Settings.from_sources(env={}, **options))
     if channels is None:
         channels = Channels.attach(world)
-    limiter: RateLimiter | None = None
-    if world.settings.rate_limits:
-        limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
+    limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
     routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
@@ -68,11 +67,14 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         current: RateLimiter | None = app.state.limiter
         return current
 
+    router = IndexedRouter(routes, lifespan=lifespan)
     app = Starlette(
-        middleware=[Middleware(RateLimitMiddleware, limiter=current_limiter)],
+        middleware=[Middleware(CorsMiddleware, origins=Origins(world.settings.cors_origins),
+                               methods_for=router.methods_at),
+                    Middleware(RateLimitMiddleware, limiter=current_limiter)],
         exception_handlers={HTTPException: _http_error, Exception: _crash},
     )
-    app.router = IndexedRouter(routes, lifespan=lifespan)
+    app.router = router
     world.on_reset(lambda: app.state.limiter and app.state.limiter.clear())
     app.state.world = world
     app.state.channels = channels
@@ -101,6 +103,13 @@ class IndexedRouter(Router):
         segments = tuple(path.split("/")[1:])
         found = [entry for n in range(len(segments) + 1) for entry in self._index.get(segments[:n], ())]
         return [route for _, route in sorted(found, key=lambda entry: entry[0])]
+
+    def methods_at(self, path: str) -> list[str]:
+        """The methods of the HTTP routes matching ``path`` (none when it is no route's)."""
+        scope: Scope = {"type": "http", "path": path, "method": "OPTIONS"}
+        found = {method for route in self.candidates(path) if isinstance(route, Route) and route.methods
+                 and route.matches(scope)[0] is not Match.NONE for method in route.methods}
+        return ordered_methods(found)
 
     async def app(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

@@ -1,5 +1,7 @@
 """Per-token rate limits (sliding window) with the documented ``X-RateLimit-*`` headers.
 
+The headers are on every response under /api/ and /ws/; ``rate_limits`` off only stops the 429s.
+
 The limiter's memory is bounded by who is calling now, not by who ever called: a token that does not
 authenticate keeps no window of its own (requests without a valid token share one per client address),
 and windows whose last request has left them are dropped.
@@ -49,9 +51,10 @@ class RateLimiter:
             hits = self._hits.setdefault((key, bucket), deque())
             while hits and hits[0] <= now - window:
                 hits.popleft()
-            allowed = len(hits) < limit
-            if allowed:
+            counted = len(hits) < limit  # over the limit nothing is counted, so a window holds at most `limit`
+            if counted:
                 hits.append(now)
+            allowed = counted or not self.settings.rate_limits
             reset = math.ceil((hits[0] if hits else now) + window)
             remaining = max(limit - len(hits), 0)
         headers = {
@@ -81,7 +84,7 @@ class RateLimiter:
 
 
 class RateLimitMiddleware:
-    """Pure ASGI middleware: counts every request under /api/ and /ws/, answers 429 over the limit."""
+    """Pure ASGI middleware: counts every request under /api/ and /ws/, answers 429 over an enforced limit."""
 
     def __init__(self, app: ASGIApp, limiter: Callable[[], RateLimiter | None]) -> None:
         self.app = app
@@ -102,13 +105,18 @@ class RateLimitMiddleware:
         if not allowed:
             await _reject(scope, send, raw_headers)
             return
+        await self.app(scope, receive, with_headers(send, raw_headers))
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message = {**message, "headers": list(message.get("headers", [])) + raw_headers}
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
+    """``send`` with ``headers`` appended to the response's start."""
+
+    async def send_with_headers(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": list(message.get("headers", [])) + headers}
+        await send(message)
+
+    return send_with_headers
 
 
 async def _reject(scope: Scope, send: Send, headers: list[tuple[bytes, bytes]]) -> None:

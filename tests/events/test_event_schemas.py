@@ -337,7 +337,6 @@ NEGATIVE: dict[str, Case] = {
                                             put("data", "isGroup", value=True)),
     "call-unknown-data-key": Case(CALL, event(CALL), put("data", "callId", value="x")),
     # label.update
-    "label-missing-timestamp": Case(LABEL, event(LABEL), drop("data", "timestamp")),
     "label-epoch-timestamp": Case(LABEL, event(LABEL), put("data", "timestamp", value=EPOCH)),
     "label-color-out-of-range": Case(LABEL, event(LABEL, field_is("type", "edit")), put("data", "color", value=11)),
     "label-numeric-id": Case(LABEL, event(LABEL), put("data", "labelId", value=5)),

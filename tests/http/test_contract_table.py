@@ -35,3 +35,14 @@ def test_shutdown_and_revoked_sockets_are_labelled_inferred(api: CheckedClient) 
                         if b["source"] == "inferred")
     assert literals.SERVER_SHUTTING_DOWN.message in inferred
     assert "closes its open sockets with 1008" in inferred and "1001 `world reset`" in inferred
+
+
+def test_guessed_behaviours_have_labelled_rows(api: CheckedClient) -> None:
+    table = api.get("/__mock__/contract").json()
+    inferred = " ".join(b["behaviour"] for row in table["routes"] for b in row["behaviours"]
+                        if b["source"] == "inferred")
+    for behaviour in ("13-digit form", "device suffix `:N`", "Stories sent as `chat.type: broadcast`",
+                      "`Retry-After` header on 429", "the header token wins over Bearer",
+                      "custom instance tokens are unique across all accounts", "405 `Method not allowed` (not the 404",
+                      "`--rate-limits off` keeps `X-RateLimit-Limit/Remaining/Reset`"):
+        assert behaviour in inferred, behaviour

@@ -175,8 +175,8 @@ def test_a_huge_clock_advance_is_refused_not_a_crash(api: CheckedClient) -> None
 
 
 # --- 7. instance names ----------------------------------------------------------------------------
-BAD_NAMES = ["a\x00", "\x01", "a\x1fb", "a\tb", "a\x7f", "a\x85", "\x9f", ".", "..", "a/b", "a b"]
-GOOD_NAMES = ["a.b", "...", ".hidden", "vendas-ü", "名前", "a~b"]
+BAD_NAMES = ["a\x00", "\x01", "a\x1fb", "a\tb", "a\nb", "a\x7f", "a\x85", "\x9f", ".", "..", "a/b"]
+GOOD_NAMES = ["a.b", "...", ".hidden", "vendas-ü", "名前", "a~b", "a b", " . ", "a%20b"]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES, ids=[repr(n) for n in BAD_NAMES])

@@ -179,7 +179,8 @@ def test_fixture_default_has_limits_off(api: CheckedClient, ryze: MockRyze) -> N
     assert ryze.settings.rate_limits is False
     responses = exhaust(api, 150)
     assert {r.status_code for r in responses} == {200}
-    assert all("X-RateLimit-Limit" not in r.headers for r in responses)
+    assert [rate_headers(r)["X-RateLimit-Remaining"] for r in responses[98:102]] == [1, 0, 0, 0]
+    assert all(rate_headers(r)["X-RateLimit-Limit"] == 100 and "Retry-After" not in r.headers for r in responses)
     creates = [api.post("/api/instance/new", json={"name": f"i{n}"}) for n in range(25)]
     assert 429 not in {r.status_code for r in creates}
 

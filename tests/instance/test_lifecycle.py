@@ -584,3 +584,15 @@ def test_pairing_number_as_people_type_it(api: CheckedClient, typed: str) -> Non
     assert connect(api, number=typed)["status"] == "pairing_code_generated"
     scan(api)
     assert listed(api)["numberJid"] == "5511987654321@s.whatsapp.net"
+
+
+def test_a_name_with_a_space_lives_a_whole_lifecycle(api: CheckedClient) -> None:
+    name = "inst 1"  # a real client's test name; in URLs it travels as inst%201
+    assert create(api, name)["instance"]["name"] == name
+    qr = api.get(f"/api/instance/connect/{name}")
+    assert qr.request.url.raw_path.startswith(b"/api/instance/connect/inst%201")
+    assert qr.status_code == 200, qr.text
+    assert scan(api, name).status_code == 200
+    assert listed(api, name)["status"] == "connected"
+    assert api.delete(f"/api/instance/delete/{name}").status_code == 200
+    assert api.get("/api/instance/list").json()["instances"] == []
