@@ -7,14 +7,14 @@ assertion, not a real-time window.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from mockryze.core import schemas
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
-from tests.events.receivers import Recorder
+from tests.events.receivers import Recorder, call_data, inject
 
 
 def configure(api: CheckedClient, name: str = "sales", **fields: Any) -> dict[str, Any]:
@@ -70,3 +70,44 @@ def connect_for_real(ryze: MockRyze, name: str = "sales") -> None:
     """A real lifecycle: QR code, scan → instance.state qr_ready, pair_success, connected."""
     ryze.connect(name)
     ryze.scan(name)
+
+
+class Scripted(Protocol):
+    """A receiver (real or virtual) whose answers are scripted and that starts listening on demand."""
+
+    def hook(self) -> str: ...
+
+    def script(self, *answers: Any) -> Any: ...
+
+
+def follow_the_backoff(ryze: MockRyze, api: CheckedClient, receiver: Scripted,
+                       slow: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The retry schedule any receiver sees: refused, 500, too slow (``slow``), then 200, attempted 0, 1,
+    3 and 7 virtual seconds after the event. Returns the emitted envelope and the delivery's journal
+    entry; ``receiver`` must not be listening yet."""
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    start = ryze.world.now()
+    envelope = inject(ryze.client, "sales", "call.update", call_data(1))
+    [delivery] = ryze.deliveries()
+    dlv = delivery["id"]
+
+    [first] = attempts(ryze, dlv, 1)
+    assert first["statusCode"] is None
+    assert first["error"] and "ConnectError" in first["error"]
+    assert journal(ryze, dlv)["status"] == "pending"
+
+    receiver.script(500, slow, 200).start()
+    second = retry_after(ryze, dlv, 1, 1.0)
+    assert (second["statusCode"], second["error"]) == (500, None)
+    third = retry_after(ryze, dlv, 2, 2.0)
+    assert (third["statusCode"], third["error"]) == (None, "timeout after 0.3 s")
+    assert journal(ryze, dlv)["status"] == "pending"
+    fourth = retry_after(ryze, dlv, 3, 4.0)
+    assert (fourth["statusCode"], fourth["error"]) == (200, None)
+
+    final = journal(ryze, dlv)
+    assert final["status"] == "delivered"
+    assert [a["attempt"] for a in final["attempts"]] == [1, 2, 3, 4]
+    assert [a["at"] for a in final["attempts"]] == [ryze.world.iso(start + s) for s in (0, 1, 3, 7)]
+    return envelope, final

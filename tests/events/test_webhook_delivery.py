@@ -20,6 +20,7 @@ from tests.events.journal import (
     attempts,
     configure,
     connect_for_real,
+    follow_the_backoff,
     journal,
     redeliver,
     retry_after,
@@ -148,31 +149,8 @@ def test_media_base64_is_kept_only_where_wanted(ryze: MockRyze, api: CheckedClie
 def test_down_then_500_then_timeout_then_success_follows_the_backoff(ryze: MockRyze, api: CheckedClient,
                                                                      hooks: VirtualReceivers) -> None:
     receiver = hooks.new(start=False)
-    ryze.create_instance("sales")
-    configure(api, url=receiver.hook())
-    start = ryze.world.now()
-    envelope = inject(ryze.client, "sales", "call.update", call_data(1))
-    [delivery] = ryze.deliveries()
-    dlv = delivery["id"]
-
-    [first] = attempts(ryze, dlv, 1)
-    assert first["statusCode"] is None
-    assert first["error"] and "ConnectError" in first["error"]
-    assert journal(ryze, dlv)["status"] == "pending"
-
-    receiver.script(500, TIMEOUT, 200).start()
-    second = retry_after(ryze, dlv, 1, 1.0)
-    assert (second["statusCode"], second["error"]) == (500, None)
-    third = retry_after(ryze, dlv, 2, 2.0)
-    assert (third["statusCode"], third["error"]) == (None, "timeout after 0.3 s")
-    assert journal(ryze, dlv)["status"] == "pending"
-    fourth = retry_after(ryze, dlv, 3, 4.0)
-    assert (fourth["statusCode"], fourth["error"]) == (200, None)
-
-    final = journal(ryze, dlv)
-    assert final["status"] == "delivered"
-    assert [a["attempt"] for a in final["attempts"]] == [1, 2, 3, 4]
-    assert [a["at"] for a in final["attempts"]] == [ryze.world.iso(start + s) for s in (0, 1, 3, 7)]
+    envelope, final = follow_the_backoff(ryze, api, receiver, TIMEOUT)
+    dlv = final["id"]
     assert [r.answer for r in receiver.received] == [500, TIMEOUT, 200]
     assert all(r.body == envelope for r in receiver.received)
     ryze.advance(100)

@@ -13,7 +13,7 @@ from mockryze.core import schemas
 from mockryze.events.delivery import USER_AGENT
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
-from tests.events.journal import assert_valid_bodies, attempts, configure, connect_for_real, journal, retry_after
+from tests.events.journal import assert_valid_bodies, configure, connect_for_real, follow_the_backoff
 from tests.events.receivers import INJECTABLE, ReceiverPool, Slow, call_data, inject, sample
 
 CALLER = "5511912345678"
@@ -62,32 +62,8 @@ def catalog_events() -> list[str]:
 def test_refused_500_and_slow_receivers_are_journaled_and_retried(ryze: MockRyze, api: CheckedClient,
                                                                    receivers: ReceiverPool) -> None:
     receiver = receivers.new(start=False)  # the port is bound but nobody listens: refused
-    ryze.create_instance("sales")
-    configure(api, url=receiver.hook())
-    start = ryze.world.now()
-    envelope = inject(ryze.client, "sales", "call.update", call_data(1))
-    [delivery] = ryze.deliveries()
-    dlv = delivery["id"]
-
-    [first] = attempts(ryze, dlv, 1)
-    assert first["statusCode"] is None
-    assert first["error"] and "ConnectError" in first["error"]
-    assert journal(ryze, dlv)["status"] == "pending"
-
-    receiver.script(500, Slow(1.0), 200).start()
-    second = retry_after(ryze, dlv, 1, 1.0)
-    assert (second["statusCode"], second["error"]) == (500, None)
-    third = retry_after(ryze, dlv, 2, 2.0)
-    assert (third["statusCode"], third["error"]) == (None, "timeout after 0.3 s")
-    assert third["latencyMs"] >= 250
-    assert journal(ryze, dlv)["status"] == "pending"
-    fourth = retry_after(ryze, dlv, 3, 4.0)
-    assert (fourth["statusCode"], fourth["error"]) == (200, None)
-
-    final = journal(ryze, dlv)
-    assert final["status"] == "delivered"
-    assert [a["attempt"] for a in final["attempts"]] == [1, 2, 3, 4]
-    assert [a["at"] for a in final["attempts"]] == [ryze.world.iso(start + s) for s in (0, 1, 3, 7)]
+    envelope, final = follow_the_backoff(ryze, api, receiver, Slow(1.0))
+    assert final["attempts"][2]["latencyMs"] >= 250
     got = receiver.wait_for(3)
     assert [r.answer for r in got] == [500, Slow(1.0), 200]
     assert all(r.body == envelope for r in got)
