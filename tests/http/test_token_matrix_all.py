@@ -19,7 +19,6 @@ an owner's request still fails, the test fails naming the route: no route is ski
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -30,39 +29,20 @@ from mockryze.http.app import EMULATED
 from mockryze.http.routing import Endpoint
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
+from tests.tokens import KINDS, TokenWorld
 
 TARGET = "matrix-target"  # connected; every :instance route is aimed at it
 SIBLING = "matrix-sibling"  # same account, not connected
 ELSEWHERE = "matrix-elsewhere"  # another account's instance
-UNKNOWN_TOKEN = "matrix-unknown-token"
 LIST = "/api/instance/list"
 
-KINDS = ("no_token", "unknown_token", "sibling_instance_token", "other_account_token",
-         "owner_account_token", "owner_instance_token")
 ROUTES = [spec for spec in EMULATED if spec.auth != "none"]
 ROUTE_IDS = [f"{spec.method} {spec.path}" for spec in ROUTES]
 SUCCESS_KINDS = ("owner_account_token", "owner_instance_token")
 
 
-@dataclass
-class Matrix:
-    ryze: MockRyze
-    owner: str
-    target: str
-    sibling: str
-    other_account: str
-    elsewhere: str
-
-    def token(self, kind: str) -> str | None:
-        return {
-            "no_token": None, "unknown_token": UNKNOWN_TOKEN, "sibling_instance_token": self.sibling,
-            "other_account_token": self.other_account, "owner_account_token": self.owner,
-            "owner_instance_token": self.target,
-        }[kind]
-
-
 @pytest.fixture
-def matrix(ryze: MockRyze) -> Matrix:
+def matrix(ryze: MockRyze) -> TokenWorld:
     target = ryze.create_instance(TARGET, connected=True)  # connected: sends and reconnect can succeed
     sibling = ryze.create_instance(SIBLING)
     other = ryze.new_account()
@@ -71,7 +51,7 @@ def matrix(ryze: MockRyze) -> Matrix:
     configured = ryze.client.post(f"/api/events/websocket/{TARGET}", headers={"token": ryze.account_token},
                                   json={"enabled": False})
     assert configured.status_code == 200, configured.text
-    return Matrix(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
+    return TokenWorld(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
 
 
 def example_body(spec: Endpoint) -> dict[str, Any] | None:
@@ -85,7 +65,7 @@ def example_body(spec: Endpoint) -> dict[str, Any] | None:
     return body
 
 
-def prepare(matrix: Matrix, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
+def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
     """Make the world one in which the example body can succeed on TARGET."""
     if body is None or not spec.takes_instance:
         return body
@@ -120,7 +100,7 @@ def expected(spec: Endpoint, kind: str) -> tuple[int, str] | None:
     return None
 
 
-def snapshot(matrix: Matrix) -> tuple[Any, ...]:
+def snapshot(matrix: TokenWorld) -> tuple[Any, ...]:
     """Both accounts' lists and event records, and the target's stored messages and webhooks."""
     client = matrix.ryze.client
     taken = []
@@ -141,7 +121,7 @@ def test_every_emulated_route_is_in_the_matrix() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("spec", ROUTES, ids=ROUTE_IDS)
-def test_token_matrix(matrix: Matrix, spec: Endpoint, kind: str) -> None:
+def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     client = CheckedClient(matrix.ryze.client)  # every response is checked against its schema
     body = prepare(matrix, spec, example_body(spec))
     token = matrix.token(kind)
@@ -160,7 +140,7 @@ def test_token_matrix(matrix: Matrix, spec: Endpoint, kind: str) -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in ROUTES if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
-def test_other_accounts_instance_is_not_found_by_name(matrix: Matrix, spec: Endpoint) -> None:
+def test_other_accounts_instance_is_not_found_by_name(matrix: TokenWorld, spec: Endpoint) -> None:
     """The owner's TokenAccount aimed at another account's instance, by its real name: 404, nothing changes."""
     client = CheckedClient(matrix.ryze.client)
     body = example_body(spec)
@@ -172,7 +152,7 @@ def test_other_accounts_instance_is_not_found_by_name(matrix: Matrix, spec: Endp
 
 
 @pytest.mark.parametrize("spec", [s for s in ROUTES if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
-def test_other_accounts_instance_token_is_not_found_here(matrix: Matrix, spec: Endpoint) -> None:
+def test_other_accounts_instance_token_is_not_found_here(matrix: TokenWorld, spec: Endpoint) -> None:
     """Another account's TokenInstance aimed at our instance finds nothing (404), whatever the route."""
     client = CheckedClient(matrix.ryze.client)
     body = example_body(spec)

@@ -6,7 +6,6 @@ Add a route to ``mockryze.http.instance.ENDPOINTS`` and it is covered here witho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -17,41 +16,22 @@ from mockryze.http.routing import Endpoint
 from mockryze.instance.routes import ENDPOINTS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
+from tests.tokens import KINDS, UNKNOWN_TOKEN, TokenWorld
 
 TARGET = "target"  # the instance every :instance route is aimed at
 SIBLING = "sibling"  # another instance of the same account
 ELSEWHERE = "elsewhere"  # an instance of another account
-UNKNOWN_TOKEN = "not-a-token-anyone-has"
 LIST = "/api/instance/list"
 
-KINDS = ("no_token", "unknown_token", "sibling_instance_token", "other_account_token",
-         "owner_account_token", "owner_instance_token")
-
-
-@dataclass
-class World:
-    ryze: MockRyze
-    owner: str
-    target: str
-    sibling: str
-    other_account: str
-    elsewhere: str
-
-    def token(self, kind: str) -> str | None:
-        return {
-            "no_token": None, "unknown_token": UNKNOWN_TOKEN, "sibling_instance_token": self.sibling,
-            "other_account_token": self.other_account, "owner_account_token": self.owner,
-            "owner_instance_token": self.target,
-        }[kind]
 
 
 @pytest.fixture
-def world(ryze: MockRyze) -> World:
+def world(ryze: MockRyze) -> TokenWorld:
     target = ryze.create_instance(TARGET, connected=True)  # connected: reconnect has a saved session
     sibling = ryze.create_instance(SIBLING)
     other = ryze.new_account()
     elsewhere = ryze.create_instance(ELSEWHERE, account_token=other)
-    return World(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
+    return TokenWorld(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
 
 
 def path_of(spec: Endpoint, name: str = TARGET) -> str:
@@ -76,7 +56,7 @@ def call(client: CheckedClient, spec: Endpoint, token: str | None, **kwargs: Any
     return client.request(spec.method, path_of(spec), headers=headers, **kwargs)
 
 
-def snapshot(world: World) -> tuple[Any, Any]:
+def snapshot(world: TokenWorld) -> tuple[Any, Any]:
     """Both accounts' instance lists, as their owners see them."""
     client = CheckedClient(world.ryze.client)
     mine = client.get(LIST, token=world.owner)
@@ -117,7 +97,7 @@ def test_the_table_has_the_twelve_instance_routes() -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("spec", ENDPOINTS, ids=ROUTE_IDS)
-def test_token_matrix(world: World, spec: Endpoint, kind: str) -> None:
+def test_token_matrix(world: TokenWorld, spec: Endpoint, kind: str) -> None:
     client = CheckedClient(world.ryze.client)
     before = snapshot(world)
     response = call(client, spec, world.token(kind))
@@ -131,7 +111,7 @@ def test_token_matrix(world: World, spec: Endpoint, kind: str) -> None:
 
 
 @pytest.mark.parametrize("spec", [s for s in ENDPOINTS if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
-def test_unknown_instance_name_with_owner_token_is_not_found(world: World, spec: Endpoint) -> None:
+def test_unknown_instance_name_with_owner_token_is_not_found(world: TokenWorld, spec: Endpoint) -> None:
     client = CheckedClient(world.ryze.client)
     before = snapshot(world)
     kwargs = {"json": body_of(spec)} if spec.request_schema else {}
@@ -141,7 +121,7 @@ def test_unknown_instance_name_with_owner_token_is_not_found(world: World, spec:
 
 
 @pytest.mark.parametrize("spec", [s for s in ENDPOINTS if s.takes_instance], ids=lambda s: f"{s.method} {s.path}")
-def test_other_accounts_instance_is_not_found_even_by_its_name(world: World, spec: Endpoint) -> None:
+def test_other_accounts_instance_is_not_found_even_by_its_name(world: TokenWorld, spec: Endpoint) -> None:
     """The owner's TokenAccount aimed at another account's instance: 404, never 403, nothing changes."""
     client = CheckedClient(world.ryze.client)
     before = snapshot(world)
@@ -154,12 +134,12 @@ def test_other_accounts_instance_is_not_found_even_by_its_name(world: World, spe
 # --- list: what each kind of token can see ------------------------------------------------------
 
 
-def test_list_with_owner_account_token_sees_the_whole_account(world: World) -> None:
+def test_list_with_owner_account_token_sees_the_whole_account(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     assert sorted(listed_names(client.get(LIST, token=world.owner))) == [SIBLING, TARGET]
 
 
-def test_list_with_instance_token_sees_only_its_own_instance(world: World) -> None:
+def test_list_with_instance_token_sees_only_its_own_instance(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     for token, name in ((world.target, TARGET), (world.sibling, SIBLING)):
         response = client.get(LIST, token=token)
@@ -168,7 +148,7 @@ def test_list_with_instance_token_sees_only_its_own_instance(world: World) -> No
         assert response.json()["instances"][0]["token"] == token
 
 
-def test_list_with_instance_token_ignores_the_instance_name_filter(world: World) -> None:
+def test_list_with_instance_token_ignores_the_instance_name_filter(world: TokenWorld) -> None:
     """Observed live: a TokenInstance's list is its own instance whatever ``?instanceName=`` asks for."""
     client = CheckedClient(world.ryze.client)
     for asked in (SIBLING, "ghost", f"{SIBLING},{TARGET}", ELSEWHERE):
@@ -176,7 +156,7 @@ def test_list_with_instance_token_ignores_the_instance_name_filter(world: World)
         assert listed_names(response) == [TARGET]
 
 
-def test_list_with_other_account_token_never_shows_this_accounts_names(world: World) -> None:
+def test_list_with_other_account_token_never_shows_this_accounts_names(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     assert listed_names(client.get(LIST, token=world.other_account)) == [ELSEWHERE]
     for asked in (TARGET, SIBLING):
@@ -188,7 +168,7 @@ def test_list_with_other_account_token_never_shows_this_accounts_names(world: Wo
     assert world.target not in both.text and world.sibling not in both.text
 
 
-def test_list_with_fresh_account_is_empty(world: World) -> None:
+def test_list_with_fresh_account_is_empty(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     response = client.get(LIST, token=world.ryze.new_account())
     assert listed_names(response) == []
@@ -201,24 +181,24 @@ GET_SETTINGS = f"/api/instance/getSettings/{TARGET}"
 
 
 @pytest.mark.parametrize("kind", ["owner_account_token", "owner_instance_token"])
-def test_token_header(world: World, kind: str) -> None:
+def test_token_header(world: TokenWorld, kind: str) -> None:
     client = CheckedClient(world.ryze.client)
     assert client.get(GET_SETTINGS, headers={"token": world.token(kind)}).status_code == 200
 
 
 @pytest.mark.parametrize("kind", ["owner_account_token", "owner_instance_token"])
-def test_authorization_bearer(world: World, kind: str) -> None:
+def test_authorization_bearer(world: TokenWorld, kind: str) -> None:
     client = CheckedClient(world.ryze.client)
     assert client.get(GET_SETTINGS, headers={"Authorization": f"Bearer {world.token(kind)}"}).status_code == 200
 
 
 @pytest.mark.parametrize("kind", ["owner_account_token", "owner_instance_token"])
-def test_query_parameter(world: World, kind: str) -> None:
+def test_query_parameter(world: TokenWorld, kind: str) -> None:
     client = CheckedClient(world.ryze.client)
     assert client.get(GET_SETTINGS, params={"token": world.token(kind)}).status_code == 200
 
 
-def test_every_transport_rejects_an_unknown_token(world: World) -> None:
+def test_every_transport_rejects_an_unknown_token(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     attempts = [
         client.get(GET_SETTINGS, headers={"token": UNKNOWN_TOKEN}),
@@ -228,7 +208,7 @@ def test_every_transport_rejects_an_unknown_token(world: World) -> None:
     assert [error_of(r) for r in attempts] == [literals.INVALID_TOKEN] * 3
 
 
-def test_every_transport_carries_the_instance_scope(world: World) -> None:
+def test_every_transport_carries_the_instance_scope(world: TokenWorld) -> None:
     """The sibling's token is a TokenInstance whichever way it travels: 403 on another instance."""
     client = CheckedClient(world.ryze.client)
     attempts = [
@@ -239,7 +219,7 @@ def test_every_transport_carries_the_instance_scope(world: World) -> None:
     assert [error_of(r) for r in attempts] == [literals.TOKEN_INSTANCE_MISMATCH] * 3
 
 
-def test_transport_works_on_create_and_list(world: World) -> None:
+def test_transport_works_on_create_and_list(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     created = client.post("/api/instance/new", json={"name": "via-bearer"},
                           headers={"Authorization": f"Bearer {world.owner}"})
@@ -249,7 +229,7 @@ def test_transport_works_on_create_and_list(world: World) -> None:
 
 
 @pytest.mark.parametrize("kind", ["owner_account_token", "owner_instance_token"])
-def test_token_header_and_bearer_with_the_same_value(world: World, kind: str) -> None:
+def test_token_header_and_bearer_with_the_same_value(world: TokenWorld, kind: str) -> None:
     client = CheckedClient(world.ryze.client)
     token = world.token(kind)
     response = client.get(GET_SETTINGS, headers={"token": token, "Authorization": f"Bearer {token}"})
@@ -257,12 +237,12 @@ def test_token_header_and_bearer_with_the_same_value(world: World, kind: str) ->
     assert response.json()["message"] == literals.SETTINGS_RETRIEVED
 
 
-def test_bearer_scheme_is_case_insensitive(world: World) -> None:
+def test_bearer_scheme_is_case_insensitive(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     assert client.get(GET_SETTINGS, headers={"Authorization": f"bearer {world.owner}"}).status_code == 200
 
 
-def test_authorization_without_bearer_is_not_a_token(world: World) -> None:
+def test_authorization_without_bearer_is_not_a_token(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     for value in (world.owner, f"Basic {world.owner}", "Bearer ", "Bearer"):
         assert error_of(client.get(GET_SETTINGS, headers={"Authorization": value})) == literals.INVALID_TOKEN
@@ -271,7 +251,7 @@ def test_authorization_without_bearer_is_not_a_token(world: World) -> None:
 # --- tokens die with their instance; rejected deletes change nothing ---------------------------
 
 
-def test_deleted_instance_token_is_invalid(world: World) -> None:
+def test_deleted_instance_token_is_invalid(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     assert client.delete(f"/api/instance/delete/{SIBLING}", token=world.owner).status_code == 200
     assert error_of(client.get(LIST, token=world.sibling)) == literals.INVALID_TOKEN
@@ -279,7 +259,7 @@ def test_deleted_instance_token_is_invalid(world: World) -> None:
     assert listed_names(client.get(LIST, token=world.owner)) == [TARGET]
 
 
-def test_instance_token_cannot_delete_even_itself(world: World) -> None:
+def test_instance_token_cannot_delete_even_itself(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     before = snapshot(world)
     for token in (world.target, world.sibling, world.elsewhere):
@@ -288,7 +268,7 @@ def test_instance_token_cannot_delete_even_itself(world: World) -> None:
     assert snapshot(world) == before
 
 
-def test_instance_token_of_another_account_is_refused_on_this_account(world: World) -> None:
+def test_instance_token_of_another_account_is_refused_on_this_account(world: TokenWorld) -> None:
     """A TokenInstance belongs to its own account: aimed at our instance it finds nothing (404)."""
     client = CheckedClient(world.ryze.client)
     before = snapshot(world)
@@ -298,7 +278,7 @@ def test_instance_token_of_another_account_is_refused_on_this_account(world: Wor
     assert snapshot(world) == before
 
 
-def test_other_account_create_lands_in_its_own_account(world: World) -> None:
+def test_other_account_create_lands_in_its_own_account(world: TokenWorld) -> None:
     client = CheckedClient(world.ryze.client)
     created = client.post("/api/instance/new", json={"name": TARGET}, token=world.other_account)
     assert created.status_code == 201  # same name, different account: no clash
