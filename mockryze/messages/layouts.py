@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from mockryze.core import jid, schemas
+from mockryze.core import jid, quirks, schemas
 from mockryze.core.world import World
 from mockryze.instance.model import Instance
 from mockryze.messages.model import Message, Party
@@ -16,7 +16,8 @@ from mockryze.messages.model import Message, Party
 
 # --- events -----------------------------------------------------------------------------------
 def emit_exchange(world: World, inst: Instance, message: Message) -> None:
-    build = exchange_live if world.settings.profile == "live" else exchange_docs
+    live = quirks.event_layout(world, inst.account, "message.exchange") == "live"
+    build = exchange_live if live else exchange_docs
     world.emit(inst, "message.exchange", build(world, message))
 
 
