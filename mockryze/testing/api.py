@@ -131,8 +131,11 @@ class RemoteRyze(RemoteControl):
 
     @classmethod
     def with_new_account(cls, base_url: str, instance_limit: int | None = None,
-                         control_token: str | None = None) -> RemoteRyze:
-        body = {} if instance_limit is None else {"instanceLimit": instance_limit}
+                         control_token: str | None = None, quirks: Mapping[str, str] | None = None) -> RemoteRyze:
+        """A client bound to a new account of the server (``quirks``: that account's own quirk values)."""
+        body: dict[str, Any] = {} if instance_limit is None else {"instanceLimit": instance_limit}
+        if quirks:
+            body["quirks"] = dict(quirks)
         _, created = answer(httpx.post(f"{base_url.rstrip('/')}/__mock__/accounts", json=body, timeout=10,
                                        headers=control_headers(control_token)))
         return cls(base_url, created["token"], control_token)

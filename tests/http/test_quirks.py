@@ -273,9 +273,12 @@ def test_serve_flips_quirks_from_flags_and_the_environment() -> None:
         try:
             with httpx.Client(base_url=base, timeout=10) as http:
                 seen = observed(remote, CheckedClient(http, "T123"))
-                other = remote.new_account(quirks={"reply_field": "on", "message_layout": "live"})
-                again = CheckedClient(http, other)
-                own = (_reply_field(remote, again), _message_layout(remote, again))
+                other = RemoteRyze.with_new_account(base, quirks={"reply_field": "on", "message_layout": "live"})
+                try:
+                    again = CheckedClient(http, other.account_token)
+                    own = (_reply_field(other, again), _message_layout(other, again))
+                finally:
+                    other.close()
         finally:
             remote.close()
     assert seen == {**FLIPPED, "label_layout": "live", "group_flow_layout": "live"}
