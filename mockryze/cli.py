@@ -45,8 +45,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="run the mock server (HTTP + WebSocket) on Hypercorn")
     for f in option_fields():
         help_text = f"{f.metadata.get('help', '')} (env {ENV_PREFIX}{f.name.upper()}, default {show_value(f.default)})"
+        repeatable = bool(f.metadata.get("repeatable"))
+        flags = ["--" + flag_name(f)] + (["--" + f.name.replace("_", "-")] if repeatable else [])
         serve.add_argument(
-            "--" + flag_name(f), dest=f.name, default=None, metavar=metavar(f),
+            *flags, dest=f.name, default=None, metavar=metavar(f), action="append" if repeatable else "store",
             type=converter(f), choices=f.metadata.get("choices"),
             help=help_text.replace("%", "%%"),  # argparse formats help with %
         )
@@ -71,7 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "openapi":
         print(json.dumps(openapi_document(), indent=2, ensure_ascii=False))
         return 0
-    explicit = {k: v for k, v in vars(args).items() if k != "command" and v is not None}
+    explicit: dict[str, Any] = {k: ",".join(v) if isinstance(v, list) else v  # a repeatable flag's values
+                                for k, v in vars(args).items() if k != "command" and v is not None}
     try:
         settings = Settings.from_sources(**explicit)
         ensure_bindable(settings.host, settings.port)
@@ -123,12 +126,18 @@ def banner(settings: Settings, account_token: str) -> str:
         f"mockryze {__version__} — a local mock of RyzeAPI",
         f"  base URL        {base}",
         f"  account token   {account_token}",
-        f"  profile {settings.profile} · rate limits {'on' if settings.rate_limits else 'off'} · seed {settings.seed}"
+        f"  profile {settings.profile}{quirk_note(settings)}"
+        f" · rate limits {'on' if settings.rate_limits else 'off'} · seed {settings.seed}"
         f" · instance limit {settings.instance_limit}",
         f"  control plane   {base}/__mock__/  (contract table: {base}/__mock__/contract)",
         f"  try: curl -H 'token: {account_token}' {base}/api/instance/list",
         "  Ctrl-C to stop",
     ])
+
+
+def quirk_note(settings: Settings) -> str:
+    """The quirks set over the profile, as the banner shows them: `` + reply_field=off``."""
+    return f" + {settings.quirks}" if settings.quirks else ""
 
 
 if __name__ == "__main__":

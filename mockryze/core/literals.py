@@ -130,3 +130,7 @@ SERVER_SHUTTING_DOWN = ErrorLiteral(503, "Server is shutting down")  # inferred:
 # --- request limits (the docs name none: both inferred) ---------------------------------------
 REQUEST_TIMEOUT = ErrorLiteral(408, "Request timeout")  # inferred: the body did not arrive in time
 BODY_TOO_LARGE = ErrorLiteral(413, "Request body too large")  # inferred: over --max-body-size
+
+# --- quirks (control plane) -------------------------------------------------------------------
+MOCK_UNKNOWN_QUIRK = ErrorLiteral(400, "Unknown quirk or quirk value (GET /__mock__/quirks lists them)")
+MOCK_ACCOUNT_NOT_FOUND = ErrorLiteral(404, "Account not found")

@@ -1,7 +1,8 @@
 """One settings object for every option, settable from the Python API, the CLI and the environment.
 
 Each field below is one option. Its CLI flag is ``--field-name`` and its environment variable is
-``MOCKRYZE_FIELD_NAME``; precedence is: explicit argument > CLI flag > environment > default.
+``MOCKRYZE_FIELD_NAME``; precedence is: explicit argument > CLI flag > environment > default
+(``quirks``, a list, is the exception: its repeatable ``--quirk`` flags add to the variable's pairs).
 Every value is checked against its field's type and ``rule`` wherever it enters (a flag, a variable,
 ``Settings(...)``); a refusal is one :class:`SettingError` line naming the option as it was given.
 """
@@ -18,7 +19,9 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-PROFILES: tuple[str, ...] = ("live", "docs")
+from mockryze.core import quirks
+
+PROFILES: tuple[str, ...] = quirks.PROFILES
 LOG_LEVELS: tuple[str, ...] = ("debug", "info", "warning", "error")
 
 ENV_PREFIX = "MOCKRYZE_"
@@ -39,6 +42,7 @@ class Rule:
 
     accepts: Callable[[Any], bool]
     expected: str
+    explain: Callable[[Any], str | None] | None = None  # a refusal's own reason, when "must be …" says too little
 
 
 def at_least(minimum: float) -> Rule:
@@ -58,9 +62,10 @@ def one_of(choices: tuple[str, ...], ignore_case: bool = False) -> Rule:
     return Rule(lambda value: (value.lower() if ignore_case else value) in choices, "one of " + ", ".join(choices))
 
 
-def opt(default: Any, help: str, choices: tuple[str, ...] | None = None, rule: Rule | None = None) -> Any:
+def opt(default: Any, help: str, choices: tuple[str, ...] | None = None, rule: Rule | None = None,
+        **extra: Any) -> Any:
     return field(default=default, metadata={"help": help, "choices": choices,
-                                            "rule": rule or (one_of(choices) if choices else None)})
+                                            "rule": rule or (one_of(choices) if choices else None), **extra})
 
 
 def _is_time_zone(name: str) -> bool:
@@ -83,6 +88,8 @@ TIME_ZONE = Rule(_is_time_zone, "an IANA time zone such as America/Sao_Paulo, or
 EPOCH = Rule(lambda value: 0 <= value <= LATEST_EPOCH, f"epoch seconds between 0 and {LATEST_EPOCH:.0f} (year 9000)")
 CORS_ORIGINS = Rule(lambda text: all(origin.strip() for origin in text.split(",")),
                     "* or comma-separated origins such as http://localhost:3000")
+QUIRK_LIST = Rule(lambda text: quirks.explain(text) is None, "comma-separated NAME=VALUE quirks",
+                  explain=quirks.explain)
 RETRY_DELAYS = Rule(_are_retry_delays, "comma-separated non-negative seconds, e.g. 1,2,4,8,16")
 
 
@@ -99,7 +106,10 @@ class Settings:
     rate_window: float = opt(60.0, "rate-limit window in seconds", rule=at_least(0.001))
     cors_origins: str = opt("*", "origins browsers may call /api/ from: * or a comma-separated list (echoed back)",
                             rule=CORS_ORIGINS)
-    profile: str = opt("live", "live (as observed on the service) or docs", choices=PROFILES)
+    profile: str = opt("live", "live (as observed on the service) or docs: a bundle of quirk values", choices=PROFILES)
+    quirks: str = opt("", "NAME=VALUE: one live-vs-docs difference set on its own, over the profile (repeatable;"
+                          " the variable takes a=b,c=d); see GET /__mock__/quirks", rule=QUIRK_LIST,
+                      flag="quirk", repeatable=True, metavar="NAME=VALUE")
     timezone: str = opt("America/Sao_Paulo", "time zone of timestamps (IANA name or UTC)", rule=TIME_ZONE)
     start_time: float | None = opt(None, "virtual epoch seconds to start the clock at", rule=EPOCH)
     frozen_clock: bool = opt(False, "start with the virtual clock frozen")
@@ -162,11 +172,14 @@ class Settings:
         for f in fields(cls):
             variable = ENV_PREFIX + f.name.upper()
             raw = env.get(variable)
-            if raw is not None and raw != "" and explicit.get(f.name) is None:
+            given = explicit.get(f.name)
+            if raw is not None and raw != "" and (given is None or f.metadata.get("repeatable")):
                 try:
                     values[f.name] = checked_value(f, raw)
                 except SettingError as error:
                     raise SettingError(error.reason, f"{variable} (--{flag_name(f)})") from None
+                if given is not None:  # a repeatable option adds its flags' pairs to the variable's
+                    explicit = {**explicit, f.name: f"{raw},{given}"}
         values.update({k: v for k, v in explicit.items() if v is not None})
         return cls(**values)
 
@@ -176,7 +189,7 @@ def option_fields() -> list[dataclasses.Field[Any]]:
 
 
 def flag_name(f: dataclasses.Field[Any]) -> str:
-    return f.name.replace("_", "-")
+    return str(f.metadata.get("flag") or f.name.replace("_", "-"))
 
 
 def is_switch(f: dataclasses.Field[Any]) -> bool:
@@ -188,13 +201,15 @@ def metavar(f: dataclasses.Field[Any]) -> str:
     if is_switch(f):
         return "on|off"
     choices: tuple[str, ...] | None = f.metadata.get("choices")
-    return "|".join(choices) if choices else f.name.upper()
+    return "|".join(choices) if choices else str(f.metadata.get("metavar") or f.name.upper())
 
 
 def show_value(value: Any) -> str:
     """An option's value as it is typed on the command line (``on``/``off`` for switches)."""
     if value is None:
         return "unset"
+    if value == "":
+        return "none"
     if isinstance(value, bool):
         return "on" if value else "off"
     return str(value)
@@ -259,7 +274,8 @@ def check_value(f: dataclasses.Field[Any], value: Any) -> None:
         raise SettingError(f"expected {kind.expected}, not {value!r}")
     rule: Rule | None = f.metadata.get("rule")
     if rule is not None and not rule.accepts(value):
-        raise SettingError(f"must be {rule.expected}, not {value!r}")
+        reason = rule.explain(value) if rule.explain else None
+        raise SettingError(reason or f"must be {rule.expected}, not {value!r}")
 
 
 def checked_value(f: dataclasses.Field[Any], raw: str) -> Any:

@@ -22,6 +22,7 @@ from mockryze.core.bus import EventBus, RecordedEvent
 from mockryze.core.clock import Clock
 from mockryze.core.errors import ApiError
 from mockryze.core.ids import IdFactory
+from mockryze.core.quirks import Quirks, of_profile, resolve
 from mockryze.core.settings import Settings, zone
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class Account:
     token: str
     instance_limit: int
     instances: dict[str, Instance] = field(default_factory=dict)
+    quirks: Quirks = field(default_factory=lambda: of_profile("live"))  # resolved once
+    quirk_overrides: dict[str, str] = field(default_factory=dict)  # the account's own (POST /__mock__/accounts)
 
 
 class _Timer(NamedTuple):  # a tuple, so the heap compares (due, seq) natively; seq is unique
@@ -53,6 +56,7 @@ class World:
         self.bus = EventBus(self.settings.event_record_limit)
         self.tz = zone(self.settings.timezone)
         self.base_url = self.settings.base_url
+        self.quirks = resolve(self.settings.profile, self.settings.quirks)  # every account's base
         self._reset_hooks: list[Callable[[], None]] = []  # e.g. the delivery journal empties with the world
         self._forget_hooks: list[Callable[[Instance], None]] = []  # e.g. the instance's WebSockets close
         self._firing_at: float | None = None  # while a timer runs, "now" is the moment it was due
@@ -82,13 +86,16 @@ class World:
         """Run ``hook`` whenever the world is reset (state kept outside the world empties with it)."""
         self._reset_hooks.append(hook)
 
-    def add_account(self, token: str | None = None, instance_limit: int | None = None) -> Account:
+    def add_account(self, token: str | None = None, instance_limit: int | None = None,
+                    quirk_overrides: dict[str, str] | None = None) -> Account:
+        """``quirk_overrides`` (checked by ``quirks.checked``) override the server's quirk values."""
         with self.lock:
             token = token or self.ids.token(self.token_in_use)
             if self.token_in_use(token):
                 raise ApiError(literals.MOCK_ACCOUNT_EXISTS)
             limit = self.settings.instance_limit if instance_limit is None else instance_limit
-            account = Account(token, limit)
+            own = dict(quirk_overrides or {})
+            account = Account(token, limit, quirks=self.quirks.changed(own), quirk_overrides=own)
             self.accounts[token] = account
             return account
 

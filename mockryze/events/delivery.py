@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mockryze.core import quirks
 from mockryze.core.bus import RecordedEvent, wait_until
 from mockryze.events.config import for_channel
 from mockryze.events.webhook_client import KeepAliveClient, WebhookError
@@ -241,12 +242,15 @@ class Dispatcher:
         created_at = self.world.iso()
         variants: dict[bool, tuple[dict[str, Any], bytes]] = {}  # mediaBase64 -> (envelope, body)
         deliveries = []
+        # Live clients saw instance.state arrive without the Authorization header (quirk instance_state_auth).
+        skip_auth = event == "instance.state" and instance.account.quirks.instance_state_auth == quirks.OFF
         for row in rows:
             media = row.media_base64
             if media not in variants:
                 envelope = for_channel(record.envelope, media)
                 variants[media] = (envelope, encode(envelope))
-            deliveries.append(self._new_delivery(epoch, record, instance.id, row, *variants[media], created_at))
+            deliveries.append(self._new_delivery(epoch, record, instance.id, row, *variants[media], created_at,
+                                                 skip_auth))
         self._submit(epoch, deliveries)
 
     def redeliver(self, delivery_id: str) -> Delivery:
@@ -261,11 +265,9 @@ class Dispatcher:
         return copy
 
     def _new_delivery(self, epoch: _Epoch, record: RecordedEvent, instance_id: str, row: Webhook,
-                      envelope: dict[str, Any], body: bytes, created_at: str) -> Delivery:
+                      envelope: dict[str, Any], body: bytes, created_at: str, skip_auth: bool) -> Delivery:
         url = row.target(record.event)
         headers = {"Content-Type": "application/json", "User-Agent": USER_AGENT}
-        # Live clients saw instance.state arrive without the Authorization header (profile live).
-        skip_auth = record.event == "instance.state" and self.world.settings.profile == "live"
         authorization = row.sent_authorization
         if authorization and not skip_auth:
             headers["Authorization"] = authorization

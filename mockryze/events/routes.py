@@ -43,8 +43,14 @@ def set_websocket(ctx: Context) -> Result:
 
 
 def get_websocket(ctx: Context) -> Result:
-    config = events_config.websocket_config(ctx.target)
+    inst = ctx.target
+    if inst.websocket is None and inst.account.quirks.unconfigured_websocket == UNCONFIGURED_EMPTY:
+        return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": {}}
+    config = events_config.websocket_config(inst)
     return 200, {"success": True, "message": literals.WEBSOCKET_RETRIEVED, "websocket": config.view()}
+
+
+UNCONFIGURED_EMPTY = "empty"  # quirk unconfigured_websocket: a client models "never configured" as 200 {}
 
 
 EVENTS_PATH = "/api/events"

@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mockryze.core import literals
+from mockryze.core import literals, quirks
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INVALID_BODY
 from mockryze.core.settings import LATEST_EPOCH
@@ -25,7 +25,11 @@ def reset(call: Call) -> tuple[int, dict[str, Any]]:
 
 
 def new_account(call: Call) -> tuple[int, dict[str, Any]]:
-    account = call.world.add_account(call.args.get("token"), call.args.get("instanceLimit"))
+    try:
+        own = quirks.checked(call.args.get("quirks") or {})
+    except quirks.QuirkError as error:
+        raise ApiError(literals.MOCK_UNKNOWN_QUIRK, str(error)) from None
+    account = call.world.add_account(call.args.get("token"), call.args.get("instanceLimit"), own)
     if call.args.get("strictFields"):
         journal.set_strict(call.world, account.token)
     return 201, {"token": account.token, "instanceLimit": account.instance_limit}
@@ -70,6 +74,17 @@ def clear_requests(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, ok("Request journal cleared")
 
 
+def list_quirks(call: Call) -> tuple[int, dict[str, Any]]:
+    """Each quirk's value for the caller's account (or ``?account=``), where it was set, and the alternatives."""
+    world, named = call.world, call.args.get("account")
+    account = world.accounts.get(named) if named else call.account
+    if account is None:
+        raise ApiError(literals.MOCK_ACCOUNT_NOT_FOUND)
+    server = quirks.parse(world.settings.quirks)
+    return 200, {"success": True, "profile": world.settings.profile, "count": len(quirks.QUIRKS),
+                 "quirks": quirks.describe(account, server)}
+
+
 @cache
 def contract_table() -> dict[str, Any]:
     text = (resources.files("mockryze") / "contract.json").read_text("utf-8")
@@ -82,7 +97,7 @@ VERBS: tuple[Verb, ...] = (
          responses={200: "mock/ok.response"}, scoped=False),
     Verb("new_account", "POST", "/accounts", new_account, "Create an isolated account", result="token",
          request_schema="mock/account.request", responses={201: "mock/account.response"},
-         errors=(INVALID_BODY, literals.MOCK_ACCOUNT_EXISTS), scoped=False),
+         errors=(INVALID_BODY, literals.MOCK_ACCOUNT_EXISTS, literals.MOCK_UNKNOWN_QUIRK), scoped=False),
     Verb("clock", "GET", "/clock", read_clock, "Read the virtual clock", result=None,
          responses={200: "mock/clock.response"}, scoped=False),
     Verb("move_clock", "POST", "/clock", set_clock, "Advance or freeze the virtual clock", result=None,
@@ -94,6 +109,9 @@ VERBS: tuple[Verb, ...] = (
          result="requests", responses={200: "mock/requests.response"}, errors=(literals.TOKEN_INSTANCE_MISMATCH,),
          query={"instance": "only requests to this instance", "route": "only this route, e.g. "
                 "POST /api/message/text/:instance", "status": "only answers with this status"}),
+    Verb("quirks", "GET", "/quirks", list_quirks, "Each live-vs-docs quirk: its value, the alternatives, their sources",
+         result="quirks", responses={200: "mock/quirks.response"}, errors=(literals.MOCK_ACCOUNT_NOT_FOUND,),
+         query={"account": "this TokenAccount's values (default: the caller's account)"}),
     Verb("clear_requests", "DELETE", "/requests", clear_requests, "Empty the caller's request journal",
          result=None, responses={200: "mock/ok.response"}),
 )

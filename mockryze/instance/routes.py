@@ -11,7 +11,7 @@ from typing import Any
 
 import segno
 
-from mockryze.core import literals
+from mockryze.core import literals, quirks
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import (
     AT_LEAST_ONE_SETTING,
@@ -85,12 +85,12 @@ def connect(ctx: Context) -> Result:
     if pending.kind == "pairing":
         return 200, {"success": True, "message": literals.PAIRING_CODE_GENERATED, "pairingCode": pending.code,
                      "status": literals.STATUS_PAIRING}
-    profile = ctx.world.settings.profile
+    shown = inst.account.quirks  # quirks qr_data_uri and connect_status (live vs docs)
     png = qr_png_base64(pending.code)
     return 200, {
         "success": True, "message": literals.QR_CODE_GENERATED, "qrCode": pending.code,
-        "qrCodeBase64": png if profile == "live" else "data:image/png;base64," + png,
-        "status": literals.STATUS_QR[profile],
+        "qrCodeBase64": "data:image/png;base64," + png if shown.qr_data_uri == quirks.ON else png,
+        "status": shown.connect_status,
     }
 
 

@@ -16,9 +16,12 @@ from mockryze.messages.model import Message, Party
 
 # --- events -----------------------------------------------------------------------------------
 def emit_exchange(world: World, inst: Instance, message: Message) -> None:
-    live = quirks.event_layout(world, inst.account, "message.exchange") == "live"
-    build = exchange_live if live else exchange_docs
-    world.emit(inst, "message.exchange", build(world, message))
+    shown = inst.account.quirks
+    build = exchange_live if shown.message_layout == "live" else exchange_docs
+    data = build(world, message)
+    if message.context is not None and shown.reply_field == quirks.ON:  # what clients read a quote from
+        data["reply"] = {"message_id": message.context["message_id"], "text": message.context["text"]}
+    world.emit(inst, "message.exchange", data)
 
 
 def emit_status(world: World, inst: Instance, message: Message, status: str, recipient: str | None = None) -> None:
@@ -89,8 +92,6 @@ def exchange_live(world: World, message: Message) -> dict[str, Any]:
     }
     if message.mentions and message.chat.type == "group":
         data["mentions"] = {"mentionedUsers": list(message.mentions)}
-    if message.context is not None:  # what clients read a quote from; `context` keeps the observed key
-        data["reply"] = {"message_id": message.context["message_id"], "text": message.context["text"]}
     data["message"] = body
     return data
 

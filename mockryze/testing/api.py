@@ -8,12 +8,14 @@ the same whether it talks to the world directly or to ``mockryze serve`` over HT
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
+from mockryze.core import quirks
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
@@ -45,7 +47,10 @@ class MockRyze(LocalControl):
     def __init__(self, seed: int | None = None, *, settings: Settings | None = None,
                  webhook_transport: WebhookTransport | None = None, **options: Any) -> None:
         """``webhook_transport``: an async callable that takes every webhook delivery instead of the
-        network (see :class:`mockryze.events.delivery.WebhookTransport`)."""
+        network (see :class:`mockryze.events.delivery.WebhookTransport`). ``quirks`` takes a mapping
+        (``quirks={"reply_field": "off"}``) or the ``NAME=VALUE,…`` text of ``--quirk``."""
+        if isinstance(options.get("quirks"), Mapping):
+            options["quirks"] = quirks.spec(options["quirks"])
         if settings is None:
             # MOCKRYZE_* variables apply here too (e.g. MOCKRYZE_PROFILE=docs for a whole suite).
             settings = Settings.from_sources(base=IN_PROCESS_DEFAULTS, seed=seed, **options)
@@ -126,8 +131,11 @@ class RemoteRyze(RemoteControl):
 
     @classmethod
     def with_new_account(cls, base_url: str, instance_limit: int | None = None,
-                         control_token: str | None = None) -> RemoteRyze:
-        body = {} if instance_limit is None else {"instanceLimit": instance_limit}
+                         control_token: str | None = None, quirks: Mapping[str, str] | None = None) -> RemoteRyze:
+        """A client bound to a new account of the server (``quirks``: that account's own quirk values)."""
+        body: dict[str, Any] = {} if instance_limit is None else {"instanceLimit": instance_limit}
+        if quirks:
+            body["quirks"] = dict(quirks)
         _, created = answer(httpx.post(f"{base_url.rstrip('/')}/__mock__/accounts", json=body, timeout=10,
                                        headers=control_headers(control_token)))
         return cls(base_url, created["token"], control_token)

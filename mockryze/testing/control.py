@@ -100,10 +100,17 @@ class Control(ABC):
         self.invoke("reset", {}, {})
 
     def new_account(self, token: str | None = None, instance_limit: int | None = None, *,
-                    strict_fields: bool | None = None) -> str:
-        """An isolated account (``strict_fields``: unknown body keys refused with 400); returns its TokenAccount."""
-        args = _present(token=token, instanceLimit=instance_limit, strictFields=strict_fields)
+                    strict_fields: bool | None = None, quirks: dict[str, str] | None = None) -> str:
+        """An isolated account (``strict_fields``: unknown body keys refused with 400; ``quirks``: its own
+        values over the server's, e.g. ``{"reply_field": "off"}``); returns its TokenAccount."""
+        args = _present(token=token, instanceLimit=instance_limit, strictFields=strict_fields, quirks=quirks)
         return str(self._result("new_account", {}, args))
+
+    def quirks(self, *, account_token: str | None = None) -> dict[str, Payload]:
+        """Each quirk by name: its ``value`` for the account, ``setBy`` (profile, server or account), its
+        value in each profile and the alternatives with their sources."""
+        listed = self._result("quirks", {}, {}, account_token)
+        return {item["name"]: dict(item) for item in listed}
 
     def clock(self) -> Payload:
         """The virtual clock: ``now`` (epoch seconds), ``iso`` and ``frozen``."""

@@ -1,7 +1,8 @@
 """pytest fixtures, registered through the ``pytest11`` entry point.
 
 - ``ryze``: a fresh in-process :class:`MockRyze` per test (rate limits off, clock frozen).
-  Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``.
+  Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``;
+  ``quirks={"instance_state_auth": "on"}`` sets single live-vs-docs differences over the profile.
 - ``ryze_server``: one live server for the session; each test gets a :class:`RemoteRyze`
   bound to its own fresh account, so tests never see each other's instances (with
   ``MOCKRYZE_CONTROL_TOKEN`` set, the server requires it and the client sends it).
@@ -17,7 +18,8 @@ from mockryze.testing.api import MockRyze, RemoteRyze
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "ryze(**options): settings for the `ryze` fixture (seed, auto_scan, ...)")
+    config.addinivalue_line("markers", "ryze(**options): settings for the `ryze` fixture"
+                                       " (seed, auto_scan, profile, quirks={...}, ...)")
 
 
 @pytest.fixture
