@@ -101,6 +101,8 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
               "played": settings.receipt_played_delay}
     is_voice = bool(message.media and message.media.get("isVoiceNote"))
     steps = [s for s in behaviour if s != "played" or is_voice]
+    if inst.profile.privacy.read_receipts == "none":  # documented: then we see nobody's read receipts either
+        steps = [s for s in steps if s != "read"]
     at = 0.0
     for step in steps:
         at += delays[step]
