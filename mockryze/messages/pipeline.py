@@ -1,4 +1,4 @@
-"""The messages pipeline: a send (shared by the 13 send routes), the receipts that follow it, and
+"""The messages pipeline: a send (shared by all the send routes), the receipts that follow it, and
 inbound traffic.
 
 A send is checked completely (connection, recipient, quoted message) before anything is stored
