@@ -18,6 +18,8 @@ from mockryze.instance import routes as instance_routes
 from mockryze.instance import verbs as instance_verbs
 from mockryze.messages import routes as messages_routes
 from mockryze.messages import verbs as messages_verbs
+from mockryze.profile import routes as profile_routes
+from mockryze.profile import verbs as profile_verbs
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ MODULES: tuple[Module, ...] = (
            messages_verbs.VERBS),
     Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
            events_verbs.VERBS, events_verbs.RECEIVERS),
+    Module("profile", "RyzeAPI profile module (/api/profile/*)", profile_routes.ENDPOINTS, profile_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

@@ -134,3 +134,14 @@ BODY_TOO_LARGE = ErrorLiteral(413, "Request body too large")  # inferred: over -
 # --- quirks (control plane) -------------------------------------------------------------------
 MOCK_UNKNOWN_QUIRK = ErrorLiteral(400, "Unknown quirk or quirk value (GET /__mock__/quirks lists them)")
 MOCK_ACCOUNT_NOT_FOUND = ErrorLiteral(404, "Account not found")
+
+# --- profile module ---------------------------------------------------------------------------
+# The profile pages print "Instance is not connected to WhatsApp" under 400 (getPrivacy), not 503.
+PROFILE_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")
+PROFILE_FIELD_REQUIRED = ErrorLiteral(  # inferred (the docs: "at least one field required", no literal)
+    400, "At least one of profilePicture, profileName or profileStatus is required")
+PRIVACY_SETTING_REQUIRED = AT_LEAST_ONE_SETTING  # inferred: the instance settings literal, by analogy
+PROFILE_RETRIEVED = "Profile retrieved successfully"  # inferred (GAP)
+PROFILE_UPDATED = "Profile updated successfully"  # inferred (GAP)
+PRIVACY_RETRIEVED = "Privacy settings retrieved successfully"
+PRIVACY_UPDATED = "Privacy settings updated successfully"  # inferred (GAP), after the read's literal

@@ -17,6 +17,7 @@ from mockryze.core.world import Account, World
 from mockryze.events.config import DEFAULT_LABEL, Webhook, WebSocketConfig
 from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Settings
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
+from mockryze.profile.model import OwnProfile
 
 if TYPE_CHECKING:
     from mockryze.messages.model import Contact, Group, Message
@@ -51,7 +52,6 @@ class Instance:
     state: State = State.DISCONNECTED
     has_session: bool = False
     number: str | None = None
-    push_name: str = ""
     pending: Pending | None = None
     attempt: int = 0  # bumped by every lifecycle change; stale timers compare against it
     settings: Settings = field(default_factory=Settings)
@@ -66,6 +66,16 @@ class Instance:
     contact_lids: dict[str, str] = field(default_factory=dict)  # a contact's LID -> its canonical JID
     groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
+    profile: OwnProfile = field(default_factory=OwnProfile)  # own name, About, picture, privacy settings
+
+    @property
+    def push_name(self) -> str:
+        """The WhatsApp display name: the profile's name (one source)."""
+        return self.profile.name
+
+    @push_name.setter
+    def push_name(self, value: str) -> None:
+        self.profile.name = value
 
     @property
     def jid(self) -> str | None:
@@ -94,7 +104,8 @@ class Instance:
                 "state": self.state.rest, "numberJid": self.jid,
                 "presenceStatus": self.presence, "displayStatus": self.display_status,
             },
-            "profile": {"name": self.push_name, "pictureUrl": "", "isBusiness": False, "businessName": ""},
+            "profile": {"name": self.profile.name, "pictureUrl": self.profile.picture_url or "", "isBusiness": False,
+                        "businessName": ""},
             "webhook": default_webhook.summary() if default_webhook else {"enabled": False},
             "websocket": (self.websocket or WebSocketConfig()).view(),
             "chatwoot": self.chatwoot.view(),

@@ -20,7 +20,7 @@ from mockryze.instance.model import Instance
 # The recipient kinds (see mockryze.core.jid) a send route accepts. Documented: a channel
 # (@newsletter) takes no reaction and no PIX card; status@broadcast only takes stories.
 SEND_KINDS: frozenset[str] = frozenset({"user", "lid", "group", "newsletter"})
-REACTION_KINDS: frozenset[str] = frozenset({"user", "lid", "group"})  # the reaction and pix routes
+REACTION_KINDS: frozenset[str] = frozenset({"user", "lid", "group"})  # the reaction, pix and event routes
 STORY_KINDS: frozenset[str] = frozenset({"broadcast"})
 GROUP_KINDS: frozenset[str] = frozenset({"group"})
 

@@ -1,4 +1,4 @@
-"""The messages pipeline: a send (shared by the 13 send routes), the receipts that follow it, and
+"""The messages pipeline: a send (shared by all the send routes), the receipts that follow it, and
 inbound traffic.
 
 A send is checked completely (connection, recipient, quoted message) before anything is stored
@@ -101,6 +101,8 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
               "played": settings.receipt_played_delay}
     is_voice = bool(message.media and message.media.get("isVoiceNote"))
     steps = [s for s in behaviour if s != "played" or is_voice]
+    if inst.profile.privacy.read_receipts == "none":  # documented: then we see nobody's read receipts either
+        steps = [s for s in steps if s != "read"]
     at = 0.0
     for step in steps:
         at += delays[step]

@@ -1,4 +1,5 @@
-"""HTTP face of RyzeAPI's messages module: the 13 ``/api/message/*`` send routes.
+"""HTTP face of RyzeAPI's messages module: the 13 documented ``/api/message/*`` send routes, and the
+``event`` route real clients use (client-expects).
 
 Each handler turns its body into a :class:`Draft` (what kind of message, its text, media and
 blocks); the shared pipeline in :mod:`mockryze.messages.pipeline` checks, stores and emits it.
@@ -12,6 +13,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from mockryze.core import jid, literals
@@ -372,6 +374,28 @@ def send_status(ctx: Context) -> Result:
     return send_and_answer(ctx, draft, delayed=False)
 
 
+# --- event (client-expects) -------------------------------------------------------------------
+EVENT_FLAGS = ("isScheduleCall", "hasReminder", "extraGuestsAllowed", "isCanceled")  # always shown, default false
+EVENT_OPTIONAL = ("endAt", "description", "location", "joinLink", "reminderOffsetSec")
+
+
+def send_event(ctx: Context) -> Result:
+    """A WhatsApp event invitation: the fields as the client sends them, in an ``event`` block."""
+    body = ctx.body
+    if "endAt" in body and _instant(body["endAt"]) <= _instant(body["startAt"]):
+        raise ApiError(literals.invalid_body_detail("endAt: must be later than startAt"))
+    block: dict[str, Any] = {"name": body["name"], "startAt": body["startAt"]}
+    block.update({k: body[k] for k in EVENT_OPTIONAL if k in body})
+    block.update({k: bool(body.get(k, False)) for k in EVENT_FLAGS})
+    draft = draft_from_body(body, "event", body["name"], blocks={"event": block}, allowed=REACTION_KINDS)
+    return send_and_answer(ctx, draft)
+
+
+def _instant(stamp: str) -> datetime:
+    """An ISO-8601 time with a zone (the schema checked the form) as an aware datetime."""
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+
+
 # --- the route table --------------------------------------------------------------------------
 SEND_ERRORS = (*ON_INSTANCE, NUMBER_REQUIRED, INVALID_NUMBER, NOT_ON_WHATSAPP, RECIPIENT_NOT_SUPPORTED,
                GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED)
@@ -404,4 +428,5 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     send_route("pix", send_pix, "Send a PIX key card", (INVALID_PIX_KEY_TYPE,)),
     send_route("status", send_status, "Publish a status (story) to status@broadcast", (MESSAGE_REQUIRED,),
                base=(*ON_INSTANCE, NOT_CONNECTED)),
+    send_route("event", send_event, "Send a WhatsApp event invitation (client-expects: not in the vendor docs)"),
 )

@@ -30,6 +30,7 @@ MESSAGE_VARIANTS = {
     "text", "image", "video", "audio", "document", "sticker", "location", "contact", "reaction", "poll",
     "poll_update", "buttons_response", "list_response", "message_edit", "message_revoke",
     "buttons", "list", "interactive", "pix",  # outgoing interactive sends (button, list, carousel/form, pix routes)
+    "event",  # the client-expected event route (a WhatsApp event invitation)
 }
 MEDIA_KINDS = {"image", "video", "ptv", "audio", "ptt", "document", "sticker"}
 STATUSES = {"sent", "delivered", "read", "played", "read_self", "played_self", "sender", "retry", "inactive",
@@ -280,7 +281,14 @@ NEGATIVE: dict[str, Case] = {
                                 put(*MSG, "story", value={"font": "serif"})),
     "live-story-bad-color": Case(LIVE, live(lambda e: bool(message(e).get("story"))),
                                  put(*MSG, "story", "backgroundColor", value="blue")),
+    "live-event-without-block": Case(LIVE, live(is_kind("event")), drop(*MSG, "event")),
+    "live-event-start-without-offset": Case(LIVE, live(is_kind("event")),
+                                            put(*MSG, "event", "startAt", value="2026-01-10T19:00:00")),
+    "live-event-without-flags": Case(LIVE, live(is_kind("event")), drop(*MSG, "event", "isCanceled")),
+    "live-text-with-event-block": Case(LIVE, live(private_text), put(*MSG, "event", value={"name": "x"})),
     # docs layout
+    "docs-event-without-content": Case(DOCS, docs(is_kind("event")), drop(*MSG, "content")),
+    "docs-event-unknown-field": Case(DOCS, docs(is_kind("event")), put(*MSG, "event", "guests", value=[])),
     "docs-missing-timestamp": Case(DOCS, docs(), drop(*MSG, "timestamp")),
     "docs-epoch-timestamp": Case(DOCS, docs(), put(*MSG, "timestamp", value=EPOCH)),
     "docs-content-as-string": Case(DOCS, docs(), put(*MSG, "content", value="Vocês abrem no feriado?")),

@@ -1,4 +1,5 @@
-"""The 13 send routes of the messages module (``/api/message/<kind>/:instance``), route by route.
+"""The send routes of the messages module (``/api/message/<kind>/:instance``), route by route: the 13
+documented ones and the client-expected ``event`` route.
 
 Per route: a minimal send (the first ``examples`` entry of its request schema) and a maximal one (every
 optional field), in the live and the docs profile; the response ``data``, the stored message (control
@@ -64,6 +65,13 @@ class Route:
 
 
 QUOTED = {"delay": 2, "replyTo": "{QUOTE}", "replyPrivate": True, "source": "crm"}
+EVENT_MAXIMAL: Doc = {
+    "name": "Store opening", "startAt": "2026-01-10T19:00:00-03:00", "endAt": "2026-01-11T00:30:00Z",
+    "description": "Drinks at the new store", "location": {"name": "Central Office", "address": "Rua Exemplo, 100",
+                                                           "latitude": -23.5505, "longitude": -46.6333},
+    "joinLink": "https://call.whatsapp.com/video/AbCdEf", "isScheduleCall": True, "hasReminder": True,
+    "reminderOffsetSec": 3600, "extraGuestsAllowed": True, "isCanceled": False,
+}
 ROUTES: dict[str, Route] = {r.kind: r for r in [
     Route("text", {"number": "{GROUP}", "message": "Olá @5511987654321", "linkPreview": True, "mention": [ALICE],
                    "mentionAll": False, **QUOTED, "replyPrivate": False},
@@ -149,6 +157,8 @@ ROUTES: dict[str, Route] = {r.kind: r for r in [
                      "font": "serif", "source": "crm"},
           "text", "text", "story", numbered=False, delayed=False, max_chat="broadcast",
           max_content="Open on the holiday!", max_block={"backgroundColor": "#1E90FFCC", "font": "serif"}),
+    Route("event", {"number": "{GROUP}", **EVENT_MAXIMAL, **QUOTED},
+          "event", "event", "event", max_content="Store opening", max_block=EVENT_MAXIMAL),
 ]}
 KINDS = list(ROUTES)
 NUMBERED = [k for k in KINDS if ROUTES[k].numbered]
@@ -433,6 +443,26 @@ def test_pix_without_items_has_no_total(sales: Sales) -> None:
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+def test_minimal_event_block_and_content(sales: Sales, profile: str) -> None:
+    data = sales.post(ROUTES["event"], ROUTES["event"].minimal).json()["data"]
+    assert (data["messageType"], data["content"], data["chat"]) == ("event", "Store opening", {"jid": ALICE_JID})
+    event = exchange_of(sales, data["messageId"])
+    assert inner(event)["event"] == {"name": "Store opening", "startAt": "2026-01-10T19:00:00-03:00",
+                                     "isScheduleCall": False, "hasReminder": False, "extraGuestsAllowed": False,
+                                     "isCanceled": False}
+    assert content_of(event, profile) == "Store opening"
+
+
+def test_event_invitation_to_a_group_by_instance_token_and_to(sales: Sales) -> None:
+    body = {"to": sales.group, "name": "Kick-off", "startAt": "2026-02-01T09:00:00Z", "isCanceled": True}
+    response = sales.api.post(ROUTES["event"].path, json=body, token=sales.token)
+    assert response.status_code == 200 and response.json()["data"]["chat"] == {"jid": sales.group,
+                                                                               "groupName": "Team"}
+    event = exchange_of(sales, response.json()["data"]["messageId"])
+    assert inner(event)["event"]["isCanceled"] is True and chat_of(event)["type"] == "group"
+
+
+@pytest.mark.parametrize("profile", PROFILES)
 @pytest.mark.parametrize(("body", "kind", "media_type"), [
     ({"type": "image", "message": "New!", "mediaUrl": "https://f.example.org/a.jpg"}, "image", "image"),
     ({"type": "video", "mediaUrl": "https://f.example.org/a.mp4", "mimeType": "video/mp4"}, "video", "video"),
@@ -473,7 +503,7 @@ def test_reaction_ignores_delay_and_remove_has_its_literal(sales: Sales) -> None
     assert response.json()["data"]["replyTo"] == {"messageId": sales.ours}
 
 
-@pytest.mark.parametrize("kind", [k for k in NUMBERED if k not in ("reaction", "pix")])
+@pytest.mark.parametrize("kind", [k for k in NUMBERED if k not in ("reaction", "pix", "event")])
 def test_newsletters_are_accepted(sales: Sales, kind: str) -> None:
     body = {**ROUTES[kind].minimal, "number": NEWSLETTER}
     response = sales.post(ROUTES[kind], body)
@@ -611,6 +641,24 @@ REFUSALS: dict[str, Refusal] = {
     "pix-item-zero-quantity": refusal("pix", detail="items", items=[{"name": "a", "quantity": 0, "unitPrice": 1}]),
     "pix-item-no-price": refusal("pix", detail="items", items=[{"name": "a", "quantity": 1}]),
     "pix-newsletter": refusal("pix", literals.RECIPIENT_NOT_SUPPORTED, number=NEWSLETTER),
+    # event (client-expects)
+    "event-no-name": refusal("event", detail="name", name=None),
+    "event-empty-name": refusal("event", detail="name", name=""),
+    "event-no-start": refusal("event", detail="startAt", startAt=None),
+    "event-start-without-zone": refusal("event", detail="startAt", startAt="2026-01-10T19:00:00"),
+    "event-start-date-only": refusal("event", detail="startAt", startAt="2026-01-10"),
+    "event-start-epoch": refusal("event", detail="startAt", startAt=1767999600),
+    "event-end-before-start": refusal("event", detail="endAt: must be later than startAt",
+                                      endAt="2026-01-10T18:00:00-03:00"),
+    "event-end-equals-start-elsewhere": refusal("event", detail="endAt", endAt="2026-01-10T22:00:00Z"),
+    "event-end-without-zone": refusal("event", detail="endAt", endAt="2026-01-10T21:00:00"),
+    "event-negative-reminder": refusal("event", detail="reminderOffsetSec", reminderOffsetSec=-1),
+    "event-reminder-over-a-year": refusal("event", detail="reminderOffsetSec", reminderOffsetSec=31536001),
+    "event-latitude-alone": refusal("event", detail="location", location={"latitude": -23.5}),
+    "event-empty-location": refusal("event", detail="location", location={}),
+    "event-join-link-not-a-url": refusal("event", detail="joinLink", joinLink="call me"),
+    "event-flag-type": refusal("event", detail="isCanceled", isCanceled="no"),
+    "event-newsletter": refusal("event", literals.RECIPIENT_NOT_SUPPORTED, number=NEWSLETTER),
     # status
     "status-no-type": refusal("status", detail="type", type=None),
     "status-bad-type": refusal("status", detail="type", type="document"),

@@ -167,6 +167,24 @@ def test_sent_text_reaches_both_transports_with_receipts_in_order(wire: Wire, pr
 
 
 @pytest.mark.parametrize("profile", PROFILES)
+def test_event_invitation_reaches_both_transports(wire: Wire, profile: str) -> None:
+    """The client-expected event route: its ``message.exchange`` arrives valid in the profile's layout."""
+    body = {"number": ALICE, "name": "Store opening", "startAt": "2026-01-10T19:00:00-03:00",
+            "location": {"name": "Central Office"}, "hasReminder": True, "reminderOffsetSec": 600}
+    answer = wire.post("/api/message/event/sales", body)
+    assert (answer["status"], answer["data"]["messageType"]) == ("sent", "event")
+    hooks, frames = wire.both_until(1)  # each validated against the message.exchange schemas
+    assert hooks == frames
+    message = hooks[0]["data"]["message"]
+    assert message_of(hooks[0], profile)["id"] == answer["data"]["messageId"] and message["type"] == "event"
+    assert message["event"] == {"name": "Store opening", "startAt": "2026-01-10T19:00:00-03:00",
+                                "location": {"name": "Central Office"}, "reminderOffsetSec": 600,
+                                "isScheduleCall": False, "hasReminder": True, "extraGuestsAllowed": False,
+                                "isCanceled": False}
+    assert message["content"] == ("Store opening" if profile == "live" else {"text": "Store opening"})
+
+
+@pytest.mark.parametrize("profile", PROFILES)
 def test_inbound_text_reaches_both_transports(wire: Wire, profile: str) -> None:
     ryze = wire.ryze
     ryze.advance(30)

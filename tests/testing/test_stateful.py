@@ -2,11 +2,12 @@
 
 Two accounts create and delete instances, connect them (QR or pairing code), have the phone scan,
 log out, reconnect, get banned, disconnected or recovered (``/__mock__/.../state``), configure
-webhooks aimed at the capture inbox, send and receive text messages, and move the clock. Every
+webhooks aimed at the capture inbox, send and receive text messages, rename the instance
+(``POST /api/profile/account``), and move the clock. Every
 request goes through ``ryze.client`` (the real app over HTTP semantics).
 
 After every step: each account's ``GET /api/instance/list`` is the model (names and
-``connection.state``); webhooks and stored messages are the model's; every recorded event is
+``connection.state``); webhooks, stored messages and profile names are the model's; every recorded event is
 valid and belongs to the instance it names; instance tokens see only their instance and another
 account's token finds nothing; the event journal only grows. A refused request changes nothing.
 
@@ -57,6 +58,7 @@ class Model:
     waiting_since: float | None = None  # virtual time of the last connect (the QR expires 60 s later)
     webhooks: dict[str, bool] = field(default_factory=dict)  # label -> enabled
     messages: int = 0
+    profile_name: str | None = None  # set by POST /api/profile/account; None: the name the phone paired with
 
     @property
     def rest(self) -> str:
@@ -237,7 +239,7 @@ class RyzeMachine(RuleBasedStateMachine):
             self.expect_refusal(literals.MOCK_NOTHING_PENDING, "POST", path, self.account_tokens[account], json={})
             return
         self.expect_ok(200, "POST", path, self.account_tokens[account], json={})
-        found.state, found.session = State.CONNECTED, True
+        found.state, found.session, found.profile_name = State.CONNECTED, True, None  # a pairing names it anew
 
     @rule(which=instances, change=st.sampled_from(("logged_out", "temp_banned", "disconnected",
                                                                  "connected")))
@@ -328,6 +330,23 @@ class RyzeMachine(RuleBasedStateMachine):
         assert answer["ignored"] is False
         found.messages += 1
 
+    @rule(which=instances, kind=owner_kinds, profile_name=st.sampled_from(("Loja Centro", "Sales Desk")))
+    def rename(self, which: tuple[str, str], kind: str, profile_name: str) -> None:
+        account, name = which
+        path = f"/api/profile/account/{name}"
+        body = {"profileName": profile_name}
+        if self.missing(account, name, "POST", path, json=body):
+            return
+        found = self.model[account][name]
+        token = self.token_for(account, name, kind)
+        if found.state is not State.CONNECTED:
+            self.expect_refusal(literals.PROFILE_NOT_CONNECTED, "POST", path, token, json=body)
+            return
+        answer = self.expect_ok(200, "POST", path, token, json=body)
+        if found.profile_name is not None:
+            assert answer["updatedFields"] == ([] if found.profile_name == profile_name else ["profileName"])
+        found.profile_name = profile_name
+
     # --- tokens that must be refused -----------------------------------------------------------
     @precondition(lambda self: any(self.model.values()))
     @rule(data=st.data(), route=st.sampled_from((
@@ -360,6 +379,8 @@ class RyzeMachine(RuleBasedStateMachine):
             assert listed == {n: m.rest for n, m in self.model[account].items()}, account
             tokens = {item["name"]: item["token"] for item in response.json()["instances"]}
             assert tokens == {n: m.token for n, m in self.model[account].items()}
+            profiles = {item["name"]: item["profile"]["name"] for item in response.json()["instances"]}
+            assert all(profiles[n] == m.profile_name for n, m in self.model[account].items() if m.profile_name)
 
     @invariant()
     def instance_tokens_see_only_their_instance(self) -> None:
