@@ -66,6 +66,8 @@ class Instance:
     contact_lids: dict[str, str] = field(default_factory=dict)  # a contact's LID -> its canonical JID
     groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
+    # The chat module's history index: chat JID -> that chat's stored messages (id -> Message), oldest first.
+    chat_messages: dict[str, dict[str, Message]] = field(default_factory=dict)
 
     @property
     def jid(self) -> str | None:
