@@ -13,7 +13,8 @@ route added to any of them is covered without editing this file:
 
 A refused request changes nothing. The body is the first ``examples`` entry of the route's request
 schema; the world is prepared so that it can succeed (a connected instance, the WebSocket configured,
-a stored message for the ``messageId`` / ``replyTo`` it names, the group its recipient names). When
+a stored message for the ``messageId`` / ``replyTo`` it names or the ``?messageId=`` the route takes,
+of the kind the route needs, the group its recipient names). When
 an owner's request still fails, the test fails naming the route: no route is skipped.
 """
 
