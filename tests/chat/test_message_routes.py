@@ -505,3 +505,17 @@ def test_actions_need_a_session(api: CheckedClient, sales: MockRyze, method: str
     sales.set_state("sales", "disconnected")
     refused(api, sales, literals.NOT_CONNECTED, method, f"/api/chat/{route}/sales",
             json={**body, "messageId": message_id})
+
+
+# --- the per-chat index stays the store's ----------------------------------------------------------
+@pytest.mark.ryze(message_store_limit=5)
+def test_history_follows_evictions_and_revokes_across_chats(api: CheckedClient, sales: MockRyze) -> None:
+    sent = [(number, send_text(api, f"{number} {i}", number=number)) for i in range(4) for number in (ALICE, BOB)]
+    kept = [message_id for _, message_id in sent[-5:]]  # the store keeps the newest five, whatever the chat
+    for number in (ALICE, BOB):
+        page = ok(api.post("/api/chat/history/sales", json={"number": number}))
+        assert [m["id"] for m in page["messages"]] == [i for n, i in reversed(sent) if n == number and i in kept]
+    revoked = kept[-1]  # a contact revokes through the control plane: gone from its chat's history too
+    sales.inbound("sales", from_=BOB, type="revoke", messageId=revoked)
+    bob = ok(api.post("/api/chat/history/sales", json={"number": BOB}))
+    assert [m["id"] for m in bob["messages"]] == [kept[2], kept[0]]  # B2, B1
