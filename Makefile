@@ -56,6 +56,7 @@ scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema
 bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
+	$(BIN)/python bench/chat_lookup.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
 

@@ -145,3 +145,35 @@ PROFILE_RETRIEVED = "Profile retrieved successfully"  # inferred (GAP)
 PROFILE_UPDATED = "Profile updated successfully"  # inferred (GAP)
 PRIVACY_RETRIEVED = "Privacy settings retrieved successfully"
 PRIVACY_UPDATED = "Privacy settings updated successfully"  # inferred (GAP), after the read's literal
+# --- chat module: message actions (getMessage, history, base64, status, poll, forward, edit, delete) ---
+MESSAGE_ID_REQUIRED_GET = ErrorLiteral(400, "Message ID is required (use ?messageId=<message-id>)")  # getMessage
+MESSAGE_ID_QUERY_REQUIRED = ErrorLiteral(400, "messageId query parameter is required")  # base64, status, poll
+MESSAGE_ID_REQUIRED = ErrorLiteral(400, "messageId is required")  # forward, edit (docs print "… or to is required")
+TO_REQUIRED = ErrorLiteral(400, "to is required")  # forward (split from the printed "either/or" text)
+CONTENT_REQUIRED = ErrorLiteral(400, "content is required")  # edit
+MESSAGE_ID_REQUIRED_DELETE = ErrorLiteral(400, "MessageID is required")  # delete (capitalisation as printed)
+EDIT_TOO_OLD = ErrorLiteral(400, "message too old to edit")  # inferred: the docs' text contains "too old to edit"
+EDIT_NOT_OWN_TEXT = ErrorLiteral(400, "can only edit text messages sent by this instance")  # inferred: "can only edit"
+INVALID_FROM_DATE = ErrorLiteral(400, "invalid 'from' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')")
+INVALID_TO_DATE = ErrorLiteral(400, "invalid 'to' date format. Use ISO 8601 format (e.g., '2026-02-16T18:32:39Z')")
+NO_MEDIA = ErrorLiteral(404, "Message not found or no media available")
+MESSAGE_OTHER_INSTANCE = ErrorLiteral(404, "Message does not belong to this instance")
+POLL_NOT_FOUND = ErrorLiteral(404, "Poll not found")
+MESSAGE_NOT_FOUND_LOWER = ErrorLiteral(404, "message not found")  # delete (lower-case as printed)
+
+
+def unsupported_forward(kind: str) -> ErrorLiteral:
+    """Forward of a reaction, poll or interactive message: ``unsupported message type for forwarding: <type>``."""
+    return ErrorLiteral(500, f"unsupported message type for forwarding: {kind}")
+
+
+MESSAGE_FOUND = "Message found"
+STATUS_FOUND = "found"
+HISTORY_RETRIEVED = "Messages retrieved successfully"  # inferred (GAP)
+BASE64_RETRIEVED = "Base64 retrieved successfully"
+MESSAGE_STATUS_RETRIEVED = "Message status retrieved successfully"
+POLL_VOTES_RETRIEVED = "Poll votes retrieved successfully"
+MESSAGE_FORWARDED = "Message forwarded successfully"
+MESSAGE_EDITED = "Message edited successfully"
+DELETED_FOR_EVERYONE = "Message deleted for everyone"  # docs cut off after "Message deleted for ev"
+DELETED_FOR_ME = "Message deleted for me"  # inferred (GAP)

@@ -76,6 +76,8 @@ class Instance:
     @push_name.setter
     def push_name(self, value: str) -> None:
         self.profile.name = value
+    # The chat module's history index: chat JID -> that chat's stored messages (id -> Message), oldest first.
+    chat_messages: dict[str, dict[str, Message]] = field(default_factory=dict)
 
     @property
     def jid(self) -> str | None:

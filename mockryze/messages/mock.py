@@ -27,6 +27,7 @@ from mockryze.messages.model import (
     contact_for,
     contact_key,
     find_message,
+    forget,
     media_block,
     parse_recipient,
     poll_message,
@@ -158,7 +159,7 @@ def _edit(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
 
 def _revoke(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:
     original = find_message(inst, spec["messageId"])
-    del inst.messages[original.id]  # the revoke event takes the revoked message's id
+    forget(inst, original.id)  # the revoke event takes the revoked message's id
     return {"type": "message_revoke", "content": "", "message_id": original.id}
 
 

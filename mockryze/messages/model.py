@@ -104,6 +104,7 @@ class Draft:
     mention_all: bool = False
     source: str = "api"
     chat_override: str | None = None  # status@broadcast for stories
+    forwarded: bool = False  # POST /api/chat/forward
 
 
 # --- contacts and groups ----------------------------------------------------------------------
@@ -178,10 +179,24 @@ def own_party(inst: Instance) -> Party:
 
 # --- the store --------------------------------------------------------------------------------
 def store(world: World, inst: Instance, message: Message) -> None:
+    forget(inst, message.id)  # a re-used id moves to the end (and to its chat)
     inst.messages[message.id] = message
+    inst.chat_messages.setdefault(message.chat.jid, {})[message.id] = message
     limit = world.settings.message_store_limit
     while len(inst.messages) > limit:  # bounded memory: oldest first
-        del inst.messages[next(iter(inst.messages))]
+        forget(inst, next(iter(inst.messages)))
+
+
+def forget(inst: Instance, message_id: str) -> Message | None:
+    """Remove a stored message from the store and its chat's index (O(1)); None if it was not stored."""
+    message = inst.messages.pop(message_id, None)
+    if message is not None:
+        chat = inst.chat_messages.get(message.chat.jid)
+        if chat is not None:
+            chat.pop(message_id, None)
+            if not chat:
+                del inst.chat_messages[message.chat.jid]
+    return message
 
 
 def find_message(inst: Instance, message_id: str) -> Message:

@@ -79,7 +79,7 @@ def send(world: World, inst: Instance, draft: Draft) -> Message:
         id=world.ids.message_id(), direction="outgoing", type=draft.type, content=draft.content,
         timestamp=world.now(), chat=chat, sender=own_party(inst),
         recipient=chat if chat.type == "private" else None, source=draft.source, media=draft.media,
-        blocks=dict(draft.blocks), context=context, mentions=mentions,
+        blocks=dict(draft.blocks), context=context, mentions=mentions, is_forwarded=draft.forwarded,
     )
     set_status(world, message, "sent")
     store(world, inst, message)

@@ -156,6 +156,7 @@ class Pool:
         self.client = httpx.Client(base_url=base, headers={"token": ACCOUNT_TOKEN}, timeout=30)
         self.tokens: dict[str, str] = {}
         self.message_ids: dict[str, str] = {}  # a stored message of each connected instance
+        self.query_ids: dict[str, list[str]] = {}  # stored messages `?messageId=` names: that text, an image, our poll
 
     def state(self) -> dict[str, str]:
         listed = self.client.get("/api/instance/list").json()["instances"]
@@ -195,6 +196,20 @@ class Pool:
                                     json={"from": VALID_NUMBER, "type": "text", "text": "fuzz me"})
         assert received.status_code == 201, received.text
         self.message_ids[name] = received.json()["data"]["id"]
+        image = self.client.post(f"/__mock__/instances/{name}/inbound", json={"from": VALID_NUMBER, "type": "image"})
+        assert image.status_code == 201, image.text
+        poll = self.client.post(f"/api/message/poll/{name}",
+                                json={"number": VALID_NUMBER, "question": "fuzz?", "options": ["a", "b"]})
+        assert poll.status_code == 200, poll.text
+        self.query_ids[name] = [self.message_ids[name], image.json()["data"]["id"], poll.json()["data"]["messageId"]]
+
+    def restore_messages(self) -> None:
+        """A fuzzed delete may have removed the pool's messages: store them again."""
+        for name in CONNECTED:
+            ids = self.query_ids.get(name, [])
+            if any(self.client.get(f"/api/chat/status/{name}", params={"messageId": i}).status_code != 200
+                   for i in ids):
+                self._setup_connected(name)
 
 
 @pytest.fixture(scope="module")
@@ -257,6 +272,9 @@ def fuzz_schema(live_server: str, pool: Pool) -> Any:
             else:
                 headers["token"] = "fz-unknown-token"
             case.headers = headers
+            if real and isinstance(case.query, dict) and isinstance(case.query.get("messageId"), str) \
+                    and pool.query_ids.get(target):
+                case.query["messageId"] = pool.query_ids[target][index % len(pool.query_ids[target])]
             if real and isinstance(case.body, dict):  # reachable recipients and stored messages
                 for key in ("number", "from"):
                     if isinstance(case.body.get(key), str):
@@ -334,6 +352,8 @@ def test_fuzz(method: str, path: str, fuzz_schema: Any, pool: Pool, stats: Stats
                 pool.client.post("/__mock__/clock", json={"freeze": False})  # a frozen clock stalls `delay`
             if pool.repair():
                 stats.repairs += 1
+            if path == "/api/chat/delete/{instance}":
+                pool.restore_messages()
 
     def fuzz(positive: Any) -> None:
         given(case=st.one_of(positive, negative))(run)()

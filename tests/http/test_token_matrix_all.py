@@ -13,7 +13,8 @@ route added to any of them is covered without editing this file:
 
 A refused request changes nothing. The body is the first ``examples`` entry of the route's request
 schema; the world is prepared so that it can succeed (a connected instance, the WebSocket configured,
-a stored message for the ``messageId`` / ``replyTo`` it names, the group its recipient names). When
+a stored message for the ``messageId`` / ``replyTo`` it names or the ``?messageId=`` the route takes,
+of the kind the route needs, the group its recipient names). When
 an owner's request still fails, the test fails naming the route: no route is skipped.
 """
 
@@ -65,6 +66,34 @@ def example_body(spec: Endpoint) -> dict[str, Any] | None:
     return body
 
 
+# Routes whose message must be one of our own sends (the send route and its body); others get a received text.
+OWN_SENDS: dict[str, tuple[str, dict[str, Any]]] = {
+    "/api/chat/edit/:instance": ("text", {"number": "5511987654321", "message": "to be edited"}),
+    "/api/chat/poll/:instance": ("poll", {"number": "5511987654321", "question": "When?", "options": ["Fri", "Sat"]}),
+    "/api/chat/base64/:instance": ("media", {"number": "5511987654321", "mediaType": "image",
+                                             "mediaBase64": "aGVsbG8="}),
+}
+
+
+def stored_message(matrix: TokenWorld, spec: Endpoint, number: Any) -> str:
+    """The id of a message really stored on TARGET, of the kind the route needs."""
+    ryze = matrix.ryze
+    if spec.path in OWN_SENDS:
+        kind, send = OWN_SENDS[spec.path]
+        sent = ryze.client.post(f"/api/message/{kind}/{TARGET}", headers={"token": matrix.owner}, json=send)
+        assert sent.status_code == 200, sent.text
+        return str(sent.json()["data"]["messageId"])
+    stored = ryze.inbound(TARGET, from_=number if isinstance(number, str) and "@" not in number
+                          else "5511987654321", text="quoted")
+    assert stored is not None
+    return str(stored["id"])
+
+
+def prepare_query(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
+    """Query parameters that name a message (``messageId``) get a stored one."""
+    return {"messageId": stored_message(matrix, spec, None)} if "messageId" in spec.query else {}
+
+
 def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
     """Make the world one in which the example body can succeed on TARGET."""
     if body is None or not spec.takes_instance:
@@ -75,10 +104,7 @@ def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> 
         ryze.group(TARGET, "matrix group", ["5511911110001", "5511911110002"], jid=number)
     for key in ("messageId", "replyTo"):
         if isinstance(body.get(key), str):  # the example names a message: use one that is really stored
-            stored = ryze.inbound(TARGET, from_=number if isinstance(number, str) and "@" not in number
-                                  else "5511987654321", text="quoted")
-            assert stored is not None
-            body = {**body, key: stored["id"]}
+            body = {**body, key: stored_message(matrix, spec, number)}
     return body
 
 
@@ -127,6 +153,8 @@ def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     token = matrix.token(kind)
     headers = {"token": token} if token is not None else {}
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+    if spec.query and spec.takes_instance:
+        kwargs["params"] = prepare_query(matrix, spec)
     before = snapshot(matrix)
     response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
     refusal = expected(spec, kind)

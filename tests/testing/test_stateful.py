@@ -2,7 +2,8 @@
 
 Two accounts create and delete instances, connect them (QR or pairing code), have the phone scan,
 log out, reconnect, get banned, disconnected or recovered (``/__mock__/.../state``), configure
-webhooks aimed at the capture inbox, send and receive text messages, rename the instance
+webhooks aimed at the capture inbox, send and receive text messages, read a sent message's delivery
+state and the stored message (``/api/chat/status``, ``/api/chat/getMessage``), rename the instance
 (``POST /api/profile/account``), and move the clock. Every
 request goes through ``ryze.client`` (the real app over HTTP semantics).
 
@@ -59,6 +60,7 @@ class Model:
     webhooks: dict[str, bool] = field(default_factory=dict)  # label -> enabled
     messages: int = 0
     profile_name: str | None = None  # set by POST /api/profile/account; None: the name the phone paired with
+    sent: dict[str, int] = field(default_factory=dict)  # our sent message ids -> furthest status code seen
 
     @property
     def rest(self) -> str:
@@ -314,6 +316,30 @@ class RyzeMachine(RuleBasedStateMachine):
         answer = self.expect_ok(200, "POST", path, token, json=body)
         assert answer["message"] == literals.MESSAGE_SENT
         found.messages += 1
+        found.sent[answer["data"]["messageId"]] = 1  # `sent`
+
+    @precondition(lambda self: any(m.sent for models in self.model.values() for m in models.values()))
+    @rule(data=st.data(), kind=owner_kinds)
+    def message_status(self, data: st.DataObject, kind: str) -> None:
+        """A sent message's delivery state (any connection) and the stored message (connected only):
+        the same state in both, and it never goes back."""
+        account, name = data.draw(st.sampled_from(sorted(
+            (a, n) for a, models in self.model.items() for n, m in models.items() if m.sent)))
+        found = self.model[account][name]
+        message_id = data.draw(st.sampled_from(sorted(found.sent)))
+        token = self.token_for(account, name, kind)
+        status = self.expect_ok(200, "GET", f"/api/chat/status/{name}", token, params={"messageId": message_id})
+        schemas.validate("chat/status.response", status)
+        assert status["direction"] == "sent" and status["status"] in ("sent", "delivered", "read")
+        assert status["status_code"] >= found.sent[message_id], "the delivery state went back"
+        found.sent[message_id] = status["status_code"]
+        path = f"/api/chat/getMessage/{name}"
+        if found.state is not State.CONNECTED:
+            self.expect_refusal(literals.NOT_CONNECTED, "GET", path, token, params={"messageId": message_id})
+            return
+        stored = self.expect_ok(200, "GET", path, token, params={"messageId": message_id})
+        schemas.validate("chat/getMessage.response", stored)
+        assert stored["data"]["status"] == status["status"] and stored["data"]["fromMe"] is True
 
     @rule(which=instances, number=st.sampled_from(NUMBERS))
     def inbound(self, which: tuple[str, str], number: str) -> None:

@@ -1,0 +1,1 @@
+"""RyzeAPI chat module (/api/chat/*)."""
