@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from mockryze.chat import routes as chat_routes
+from mockryze.chat import verbs as chat_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
 from mockryze.http import control
@@ -38,6 +40,7 @@ MODULES: tuple[Module, ...] = (
            messages_verbs.VERBS),
     Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
            events_verbs.VERBS, events_verbs.RECEIVERS),
+    Module("chat", "RyzeAPI chat module (/api/chat/*)", chat_routes.ENDPOINTS, chat_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 
