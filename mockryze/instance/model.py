@@ -19,6 +19,7 @@ from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Sett
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 
 if TYPE_CHECKING:
+    from mockryze.chat.model import ChatBook
     from mockryze.messages.model import Contact, Group, Message
 
 DISPLAY_STATUS = {
@@ -66,6 +67,7 @@ class Instance:
     contact_lids: dict[str, str] = field(default_factory=dict)  # a contact's LID -> its canonical JID
     groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
+    chats: ChatBook = field(default_factory=lambda: _new_chat_book())  # the chat module's state
 
     @property
     def jid(self) -> str | None:
@@ -102,6 +104,12 @@ class Instance:
             "settings": self.settings.view(),
             "s3": self.s3.view(),
         }
+
+
+def _new_chat_book() -> ChatBook:
+    from mockryze.chat.model import ChatBook  # the chat module builds on this one: imported when first needed
+
+    return ChatBook()
 
 
 # --- the inline blocks of POST /api/instance/new ----------------------------------------------
