@@ -345,7 +345,7 @@ NEGATIVE: dict[str, Case] = {
                                           put("data", "chatJid", value="5511987654321")),
     "label-edit-with-chat-fields": Case(LABEL, event(LABEL, field_is("type", "edit")),
                                         put("data", "chatJid", value=A_JID)),
-    "label-unknown-data-key": Case(LABEL, event(LABEL, field_is("type", "chat")), put("data", "labelName", value="VIP")),
+    "label-unknown-data-key": Case(LABEL, event(LABEL, field_is("type", "chat")), put("data", "labelNm", value="V")),
     # instance.state (schema kept as written; two checks for symmetry)
     "state-missing-timestamp": Case(STATE, event(STATE), drop("data", "timestamp")),
     "state-unknown-value": Case(STATE, event(STATE), put("data", "state", value="open")),

@@ -79,7 +79,22 @@ def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> 
                                   else "5511987654321", text="quoted")
             assert stored is not None
             body = {**body, key: stored["id"]}
+    if isinstance(body.get("tagId"), str):  # the example names a label: use one that really exists
+        body = {**body, "tagId": new_label(matrix)}
     return body
+
+
+def new_label(matrix: TokenWorld) -> str:
+    created = matrix.ryze.client.post(f"/api/chat/tag/{TARGET}", headers={"token": matrix.owner},
+                                      json={"name": "matrix label"})
+    assert created.status_code == 200, created.text
+    return str(created.json()["tag"]["id"])
+
+
+def example_query(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
+    """Values for the route's query parameters a request needs to succeed (a real label for ``tagId``)."""
+    values = {"tagId": lambda: new_label(matrix), "number": lambda: "5511987654321"}
+    return {name: values[name]() for name in spec.query if name in values and spec.takes_instance}
 
 
 def path_of(spec: Endpoint, name: str = TARGET) -> str:
@@ -127,6 +142,7 @@ def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     token = matrix.token(kind)
     headers = {"token": token} if token is not None else {}
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
+    kwargs["params"] = example_query(matrix, spec)
     before = snapshot(matrix)
     response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
     refusal = expected(spec, kind)
