@@ -9,7 +9,7 @@ import pytest
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
-from mockryze.testing.api import MockRyze
+from mockryze.testing.api import MockRyze, RemoteRyze
 from tests.conftest import CheckedClient, error_of
 
 ANA = "5521988887777"
@@ -172,3 +172,19 @@ def test_chat_state_goes_with_the_instance(ryze: MockRyze, api: CheckedClient, s
     ryze.create_instance("sales", connected=True)
     assert ryze.chats("sales") == [] and ryze.labels("sales") == []
     assert post(api, "tag", {"name": "VIP"})["tag"]["id"] == "1"
+
+
+def test_the_chat_verbs_answer_the_same_over_http(ryze: MockRyze, api: CheckedClient, sales: str) -> None:
+    ryze.address_book(sales, [{"number": ANA, "name": "Ana Souza"}])
+    post(api, "tag", {"name": "VIP"})
+    post(api, "pin", {"number": ANA, "pin": True})
+    remote = RemoteRyze(ryze.serve(), ryze.account_token)
+    try:
+        assert remote.chats(sales) == ryze.chats(sales)
+        assert remote.labels(sales) == ryze.labels(sales)
+        assert remote.contacts(sales) == ryze.contacts(sales)
+        saved = remote.address_book(sales, [{"number": "5531977776666", "businessName": "Loja"}])
+        assert saved[0]["business_name"] == "Loja"
+        assert len(ryze.contacts(sales)) == 2
+    finally:
+        remote.close()
