@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from mockryze.chat import message_routes
+from mockryze.chat import routes as chat_routes
+from mockryze.chat import verbs as chat_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
 from mockryze.http import control
@@ -42,7 +44,8 @@ MODULES: tuple[Module, ...] = (
     Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
            events_verbs.VERBS, events_verbs.RECEIVERS),
     Module("profile", "RyzeAPI profile module (/api/profile/*)", profile_routes.ENDPOINTS, profile_verbs.VERBS),
-    Module("chat", "RyzeAPI chat module (/api/chat/*)", message_routes.ENDPOINTS),
+    Module("chat", "RyzeAPI chat module (/api/chat/*): chat state and message actions",
+           chat_routes.ENDPOINTS + message_routes.ENDPOINTS, chat_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

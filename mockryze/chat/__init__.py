@@ -1,1 +1,6 @@
-"""RyzeAPI chat module (/api/chat/*)."""
+"""RyzeAPI chat module (/api/chat/*).
+
+``model.py`` holds what the module stores and the rules it enforces, ``routes.py`` its ``Endpoint``
+rows and thin handlers, ``verbs.py`` its mock-only ``/__mock__`` verbs; ``mockryze/modules.py``
+registers it.
+"""

@@ -177,3 +177,41 @@ MESSAGE_FORWARDED = "Message forwarded successfully"
 MESSAGE_EDITED = "Message edited successfully"
 DELETED_FOR_EVERYONE = "Message deleted for everyone"  # docs cut off after "Message deleted for ev"
 DELETED_FOR_ME = "Message deleted for me"  # inferred (GAP)
+# --- chat module: chat state (contacts, labels, archive/pin/mute/block, presence) ---------------
+TAG_NAME_REQUIRED = ErrorLiteral(400, "Tag name is required")
+TAG_ID_REQUIRED = ErrorLiteral(400, "tagId is required")
+TAG_ID_QUERY_REQUIRED = ErrorLiteral(400, "tagId query parameter is required")
+NUMBER_QUERY_REQUIRED = ErrorLiteral(400, "number query parameter is required")
+TAG_NOT_FOUND = ErrorLiteral(404, "Tag not found")
+SENDER_REQUIRED_IN_GROUPS = ErrorLiteral(400, "sender is required for group messages")
+NUMBER_OR_MESSAGE_ID_REQUIRED = ErrorLiteral(400, "Either number or messageId is required")
+INVALID_DURATION = ErrorLiteral(
+    400, "Invalid duration: use 8h, 8 hours, 1w, 7d, 1 week, always, forever or permanent")  # suffix inferred
+STATE_REQUIRED = ErrorLiteral(400, "State is required. Use 'typing', 'recording', or 'pause'")
+INVALID_STATE = ErrorLiteral(400, "Invalid state. Use 'typing', 'recording', or 'pause'")
+PIN_LIMIT = ErrorLiteral(400, "You can only pin up to 3 chats")  # inferred: WhatsApp's error, text undocumented
+GROUPS_NOT_BLOCKABLE = ErrorLiteral(400, "Only individual contacts can be blocked")  # inferred
+CONTACTS_RETRIEVED = "Contacts retrieved successfully"  # inferred
+CONTACT_RETRIEVED = "Contact retrieved successfully"  # inferred
+CHATS_BY_LABEL_RETRIEVED = "Chats retrieved successfully"  # inferred
+TAGS_RETRIEVED = "Tags retrieved successfully"
+TAG_CREATED = "Tag created successfully"
+TAG_DELETED = "Tag deleted successfully"
+TAG_ASSIGNED = "Tag assigned successfully"
+TAG_REMOVED = "Tag removed successfully"
+CHAT_ARCHIVED = {True: "Chat archived successfully", False: "Chat unarchived successfully"}
+MESSAGE_MARKED_READ = "Message marked as read successfully"  # completes the cut-off "Message marked as read su…"
+CHAT_MARKED = {True: "Chat marked as read successfully", False: "Chat marked as unread successfully"}
+CHAT_PINNED = {True: "Chat pinned successfully", False: "Chat unpinned successfully"}
+FAVORITE_SET = {  # inferred (GAP), by (type, favorite)
+    ("chat", True): "Chat added to favorites successfully", ("chat", False): "Chat removed from favorites successfully",
+    ("message", True): "Message added to favorites successfully",
+    ("message", False): "Message removed from favorites successfully",
+}
+CHAT_MUTED_FOREVER = "Chat muted permanently"
+CHAT_MUTED_8H = "Chat muted for 8 hours"
+CHAT_MUTED_1W = "Chat muted for 1 week"
+CHAT_UNMUTED = "Chat notifications unmuted successfully"
+CONTACT_BLOCKED = {True: "Contact blocked successfully", False: "Contact unblocked successfully"}  # unblock: inferred
+PRESENCE_SENT = "Presence sent successfully"  # inferred (GAP)
+CHAT_DELETED = {False: "Chat deleted successfully", True: "Chat deleted successfully (including media)"}

@@ -20,6 +20,7 @@ from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, 
 from mockryze.profile.model import OwnProfile
 
 if TYPE_CHECKING:
+    from mockryze.chat.model import ChatBook
     from mockryze.messages.model import Contact, Group, Message
 
 DISPLAY_STATUS = {
@@ -78,6 +79,7 @@ class Instance:
         self.profile.name = value
     # The chat module's history index: chat JID -> that chat's stored messages (id -> Message), oldest first.
     chat_messages: dict[str, dict[str, Message]] = field(default_factory=dict)
+    chats: ChatBook = field(default_factory=lambda: _new_chat_book())  # the chat module's state
 
     @property
     def jid(self) -> str | None:
@@ -115,6 +117,12 @@ class Instance:
             "settings": self.settings.view(),
             "s3": self.s3.view(),
         }
+
+
+def _new_chat_book() -> ChatBook:
+    from mockryze.chat.model import ChatBook  # the chat module builds on this one: imported when first needed
+
+    return ChatBook()
 
 
 # --- the inline blocks of POST /api/instance/new ----------------------------------------------

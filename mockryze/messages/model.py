@@ -43,6 +43,12 @@ class Contact:
     name: str
     on_whatsapp: bool = True
     receipts: str = "normal"  # a key of pipeline.RECEIPT_BEHAVIOURS
+    # What the instance's synced address book shows of the person (chat module, GET /api/chat/contacts);
+    # ``name`` is the full name. ``None``: derived from ``name`` (first word; the name itself as push name).
+    first_name: str | None = None
+    push_name: str | None = None
+    business_name: str = ""
+    picture: str | None = None  # profile picture URL; None: no picture
 
     @property
     def phone(self) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from mockryze.chat.model import note_message
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import World
@@ -83,6 +84,7 @@ def send(world: World, inst: Instance, draft: Draft) -> Message:
     )
     set_status(world, message, "sent")
     store(world, inst, message)
+    note_message(inst, message)
     emit_exchange(world, inst, message)
     _schedule_receipts(world, inst, message)
     return message
@@ -141,6 +143,7 @@ def receive(world: World, inst: Instance, *, sender: Party, chat: Party, type: s
     set_status(world, message, "delivered")
     if type != "message_revoke":  # a revoke takes the revoked message's id and removes it: nothing to keep
         store(world, inst, message)
+        note_message(inst, message)
     emit_exchange(world, inst, message)
     if inst.settings.auto_read_messages:
         set_status(world, message, "read")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockryze.chat import model as chats
 from mockryze.core import literals
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_NUMBER, INVALID_TOKEN, NOT_CONNECTED
 from mockryze.core.world import World
@@ -12,6 +13,7 @@ from mockryze.http.verbs import Call, Verb, listing, ok
 from mockryze.messages import mock as simulate
 from mockryze.messages import model as messages
 from mockryze.messages.model import Contact, Group, Message, parse_recipient
+from mockryze.messages.pipeline import require_connected
 
 ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND, literals.TOKEN_INSTANCE_MISMATCH)
 
@@ -30,7 +32,8 @@ def message_view(world: World, message: Message) -> dict[str, Any]:
 
 def contact_view(contact: Contact) -> dict[str, Any]:
     return {"jid": contact.jid, "lid": contact.lid, "name": contact.name, "onWhatsApp": contact.on_whatsapp,
-            "receipts": contact.receipts}
+            "receipts": contact.receipts, "pushName": chats.contact_entry(contact)["push_name"],
+            "businessName": contact.business_name, "picture": contact.picture}
 
 
 def group_view(group: Group) -> dict[str, Any]:
@@ -40,8 +43,10 @@ def group_view(group: Group) -> dict[str, Any]:
 
 def contact(call: Call) -> tuple[int, dict[str, Any]]:
     args = call.args
-    found = messages.upsert_contact(call.world, call.target(), args["number"], args.get("name"),
+    target = call.target()
+    found = messages.upsert_contact(call.world, target, args["number"], args.get("name"),
                                     args.get("onWhatsApp"), args.get("receipts"))
+    chats.update_contact(target, found, args)
     return 200, ok("Contact saved", contact=contact_view(found))
 
 
@@ -53,7 +58,11 @@ def group(call: Call) -> tuple[int, dict[str, Any]]:
 
 
 def inbound(call: Call) -> tuple[int, dict[str, Any]]:
-    received = simulate.inbound(call.world, call.target(), call.args)
+    target = call.target()
+    require_connected(target)
+    if chats.drops_inbound(target, call.args["from"], call.args.get("group")):  # blocked: WhatsApp drops it
+        return 200, {**ok("Dropped: the sender is blocked"), "ignored": True, "dropped": True}
+    received = simulate.inbound(call.world, target, call.args)
     if received is None:
         return 200, {**ok("Ignored by the instance settings"), "ignored": True}
     return 201, {**ok("Message received"), "ignored": False, "data": message_view(call.world, received)}

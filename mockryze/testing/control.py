@@ -210,9 +210,11 @@ class Control(ABC):
 
     # --- messages: simulated contacts --------------------------------------------------------
     def contact(self, name: str, number: str, *, display_name: str | None = None, on_whatsapp: bool | None = None,
-                receipts: str | None = None, account_token: str | None = None) -> Payload:
-        """Set up a simulated contact: its name, whether it is on WhatsApp, how it sends receipts."""
-        args = _present(number=number, name=display_name, onWhatsApp=on_whatsapp, receipts=receipts)
+                receipts: str | None = None, account_token: str | None = None, **book: Any) -> Payload:
+        """Set up a simulated contact: its name, whether it is on WhatsApp, how it sends receipts; ``book``
+        takes what the address book shows (``lid=``, ``firstName=``, ``pushName=``, ``businessName=``,
+        ``picture=``)."""
+        args = _present(number=number, name=display_name, onWhatsApp=on_whatsapp, receipts=receipts, **book)
         return dict(self._result("contact", {"name": name}, args, account_token))
 
     def group(self, name: str, subject: str, participants: list[str], *, jid: str | None = None,
@@ -247,6 +249,23 @@ class Control(ABC):
     def sent(self, name: str, *, chat: str | None = None, account_token: str | None = None) -> list[Payload]:
         """What the integrator sent through this instance (outgoing messages, oldest first)."""
         return self.messages(name, direction="outgoing", chat=chat, account_token=account_token)
+
+    # --- chat state -------------------------------------------------------------------------
+    def address_book(self, name: str, contacts: list[Payload], *, account_token: str | None = None) -> list[Payload]:
+        """Seed the address book in one call: ``[{number, name?, lid?, pushName?, businessName?, picture?, …}]``."""
+        return list(self._result("address_book", {"name": name}, {"contacts": contacts}, account_token))
+
+    def chats(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """The instance's chats (archived, pinned, favorite, muted, unreadCount, labels, presence, blocked)."""
+        return list(self._result("chats", {"name": name}, {}, account_token))
+
+    def labels(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """The instance's labels, deleted ones included (``deleted: true``)."""
+        return list(self._result("labels", {"name": name}, {}, account_token))
+
+    def contacts(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """The instance's contacts: address-book names, picture, on WhatsApp, receipt behaviour."""
+        return list(self._result("contacts", {"name": name}, {}, account_token))
 
     # --- the request journal ----------------------------------------------------------------
     def requests(self, instance: str | None = None, route: str | None = None, status: int | None = None, *,

@@ -353,7 +353,7 @@ NEGATIVE: dict[str, Case] = {
                                           put("data", "chatJid", value="5511987654321")),
     "label-edit-with-chat-fields": Case(LABEL, event(LABEL, field_is("type", "edit")),
                                         put("data", "chatJid", value=A_JID)),
-    "label-unknown-data-key": Case(LABEL, event(LABEL, field_is("type", "chat")), put("data", "labeled", value=True)),
+    "label-unknown-data-key": Case(LABEL, event(LABEL, field_is("type", "chat")), put("data", "labelNm", value="V")),
     # instance.state (schema kept as written; two checks for symmetry)
     "state-missing-timestamp": Case(STATE, event(STATE), drop("data", "timestamp")),
     "state-unknown-value": Case(STATE, event(STATE), put("data", "state", value="open")),
@@ -392,4 +392,5 @@ def test_call_examples_cover_every_status() -> None:
 def test_label_examples_cover_every_action() -> None:
     found = [e["data"] for e in examples("events/label.update")]
     shapes = {(d["type"], d.get("action", d.get("deleted"))) for d in found}
-    assert shapes == {("edit", False), ("edit", True), ("chat", "add"), ("chat", "remove")}
+    assert shapes == {("edit", False), ("edit", True), ("chat", "add"), ("chat", "remove"),
+                      ("edit", "updated"), ("edit", "deleted")}

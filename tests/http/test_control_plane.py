@@ -411,7 +411,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                       {"state": "connected", "extra": 1}],
     f"{M}/clock": [{"advance": -1}, {"advance": "10"}, {"freeze": "yes"}, {"advance": None}, {"rewind": 5}],
     f"{M}/instances/{{name}}/contacts": [{}, {"number": 5511987654321}, {"number": "5511987654321", "receipts": "x"},
-                                         {"number": "5511987654321", "onWhatsApp": "no"}],
+                                         {"number": "5511987654321", "onWhatsApp": "no"},
+                                         {"number": "5511987654321", "pushName": 1}],
     f"{M}/instances/{{name}}/groups": [{}, {"subject": ""}, {"subject": "g", "participants": "5511987654321"}],
     f"{M}/instances/{{name}}/inbound": [{}, {"from": "5511987654321"}, {"from": "5511987654321", "type": "fax"},
                                         {"from": "5511987654321", "type": "location"},
@@ -421,6 +422,9 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                       {"from": "5511987654321", "isVideo": "yes"}],
     f"{M}/instances/{{name}}/events": [{}, {"event": "nope", "data": {}}, {"event": "call.update"},
                                        {"event": "call.update", "data": []}, {"data": {}}],
+    f"{M}/instances/{{name}}/addressBook": [{}, {"contacts": {}}, {"contacts": [{"number": 5}]},
+                                            {"contacts": [{"number": "5511987654321", "lid": "x"}]},
+                                            {"contacts": [], "extra": 1}],
 }
 
 BODY_ROUTES = [s for s in CONTROL_ENDPOINTS if s.request_schema]

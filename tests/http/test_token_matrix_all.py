@@ -89,11 +89,6 @@ def stored_message(matrix: TokenWorld, spec: Endpoint, number: Any) -> str:
     return str(stored["id"])
 
 
-def prepare_query(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
-    """Query parameters that name a message (``messageId``) get a stored one."""
-    return {"messageId": stored_message(matrix, spec, None)} if "messageId" in spec.query else {}
-
-
 def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
     """Make the world one in which the example body can succeed on TARGET."""
     if body is None or not spec.takes_instance:
@@ -105,7 +100,24 @@ def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> 
     for key in ("messageId", "replyTo"):
         if isinstance(body.get(key), str):  # the example names a message: use one that is really stored
             body = {**body, key: stored_message(matrix, spec, number)}
+    if isinstance(body.get("tagId"), str):  # the example names a label: use one that really exists
+        body = {**body, "tagId": new_label(matrix)}
     return body
+
+
+def new_label(matrix: TokenWorld) -> str:
+    created = matrix.ryze.client.post(f"/api/chat/tag/{TARGET}", headers={"token": matrix.owner},
+                                      json={"name": "matrix label"})
+    assert created.status_code == 200, created.text
+    return str(created.json()["tag"]["id"])
+
+
+def example_query(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
+    """Values for the route's query parameters a request needs to succeed (a real label for ``tagId``, a
+    stored message of the kind the route needs for ``messageId``)."""
+    values = {"tagId": lambda: new_label(matrix), "number": lambda: "5511987654321",
+              "messageId": lambda: stored_message(matrix, spec, None)}
+    return {name: values[name]() for name in spec.query if name in values and spec.takes_instance}
 
 
 def path_of(spec: Endpoint, name: str = TARGET) -> str:
@@ -153,8 +165,7 @@ def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     token = matrix.token(kind)
     headers = {"token": token} if token is not None else {}
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
-    if spec.query and spec.takes_instance:
-        kwargs["params"] = prepare_query(matrix, spec)
+    kwargs["params"] = example_query(matrix, spec)
     before = snapshot(matrix)
     response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
     refusal = expected(spec, kind)

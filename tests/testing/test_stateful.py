@@ -61,6 +61,11 @@ class Model:
     messages: int = 0
     profile_name: str | None = None  # set by POST /api/profile/account; None: the name the phone paired with
     sent: dict[str, int] = field(default_factory=dict)  # our sent message ids -> furthest status code seen
+    # chat module: label id -> deleted; chat JID -> its label ids / unread count; blocked JIDs
+    labels: dict[str, bool] = field(default_factory=dict)
+    chat_labels: dict[str, set[str]] = field(default_factory=dict)
+    unread: dict[str, int] = field(default_factory=dict)
+    blocked: set[str] = field(default_factory=set)
 
     @property
     def rest(self) -> str:
@@ -352,9 +357,99 @@ class RyzeMachine(RuleBasedStateMachine):
         if found.state is not State.CONNECTED:
             self.expect_refusal(literals.NOT_CONNECTED, "POST", path, self.account_tokens[account], json=body)
             return
+        if f"{number}@s.whatsapp.net" in found.blocked:  # WhatsApp drops it: nothing stored, no event
+            before = len(self.ryze.events(account_token=self.account_tokens[account]))
+            answer = self.expect_ok(200, "POST", path, self.account_tokens[account], json=body)
+            assert answer["dropped"] is True
+            assert len(self.ryze.events(account_token=self.account_tokens[account])) == before
+            return
         answer = self.expect_ok(201, "POST", path, self.account_tokens[account], json=body)
         assert answer["ignored"] is False
         found.messages += 1
+        chat = f"{number}@s.whatsapp.net"
+        found.unread[chat] = found.unread.get(chat, 0) + 1
+
+    # --- chat state: labels, read marks, blocking ----------------------------------------------
+    def connected_or_refused(self, account: str, name: str, method: str, path: str, token: str,
+                             **kwargs: Any) -> Model | None:
+        """The instance's model when the chat route can act; else its refusal (404 / 503) was checked."""
+        if self.missing(account, name, method, path, **kwargs):
+            return None
+        found = self.model[account][name]
+        if found.state is not State.CONNECTED:
+            self.expect_refusal(literals.NOT_CONNECTED, method, path, token, **kwargs)
+            return None
+        return found
+
+    @rule(which=instances, kind=owner_kinds, color=st.integers(-2, 12))
+    def create_tag(self, which: tuple[str, str], kind: str, color: int) -> None:
+        account, name = which
+        path, token = f"/api/chat/tag/{name}", self.token_for(account, name, kind)
+        body = {"name": f"label {color}", "color": color}
+        found = self.connected_or_refused(account, name, "POST", path, token, json=body)
+        if found is None:
+            return
+        tag = self.expect_ok(200, "POST", path, token, json=body)["tag"]
+        assert tag["id"] == str(len(found.labels) + 1) and tag["color"] == (color if 0 <= color <= 10 else 0)
+        found.labels[tag["id"]] = False
+
+    @rule(which=instances, data=st.data())
+    def delete_tag(self, which: tuple[str, str], data: st.DataObject) -> None:
+        account, name = which
+        found = self.model[account].get(name)
+        tag = data.draw(st.sampled_from([*sorted(found.labels), "99"] if found else ["1"]))
+        path, token = f"/api/chat/tag/{name}", self.account_tokens[account]
+        if self.connected_or_refused(account, name, "DELETE", path, token, params={"tagId": tag}) is None:
+            return
+        assert found is not None
+        if tag not in found.labels:
+            self.expect_refusal(literals.TAG_NOT_FOUND, "DELETE", path, token, params={"tagId": tag})
+            return
+        self.expect_ok(200, "DELETE", path, token, params={"tagId": tag})
+        found.labels[tag] = True
+        for labels in found.chat_labels.values():
+            labels.discard(tag)
+
+    @rule(which=instances, number=st.sampled_from(NUMBERS), on=st.booleans(), data=st.data())
+    def assign_tag(self, which: tuple[str, str], number: str, on: bool, data: st.DataObject) -> None:
+        account, name = which
+        found = self.model[account].get(name)
+        tag = data.draw(st.sampled_from([*sorted(found.labels), "99"] if found else ["1"]))
+        path, token = f"/api/chat/assignTag/{name}", self.account_tokens[account]
+        method, request = ("POST", {"json": {"number": number, "tagId": tag}}) if on else \
+            ("DELETE", {"params": {"number": number, "tagId": tag}})
+        if self.connected_or_refused(account, name, method, path, token, **request) is None:
+            return
+        assert found is not None
+        if found.labels.get(tag, True):  # unknown or deleted
+            self.expect_refusal(literals.TAG_NOT_FOUND, method, path, token, **request)
+            return
+        self.expect_ok(200, method, path, token, **request)
+        labels = found.chat_labels.setdefault(f"{number}@s.whatsapp.net", set())
+        (labels.add if on else labels.discard)(tag)
+
+    @rule(which=instances, number=st.sampled_from(NUMBERS))
+    def mark_chat_read(self, which: tuple[str, str], number: str) -> None:
+        account, name = which
+        path, token = f"/api/chat/markChatRead/{name}", self.account_tokens[account]
+        body = {"number": number, "read": True}
+        found = self.connected_or_refused(account, name, "POST", path, token, json=body)
+        if found is None:
+            return
+        self.expect_ok(200, "POST", path, token, json=body)
+        found.unread.pop(f"{number}@s.whatsapp.net", None)
+
+    @rule(which=instances, number=st.sampled_from(NUMBERS), on=st.booleans())
+    def block(self, which: tuple[str, str], number: str, on: bool) -> None:
+        account, name = which
+        path, token = f"/api/chat/block/{name}", self.account_tokens[account]
+        body = {"number": number, "block": on}
+        found = self.connected_or_refused(account, name, "POST", path, token, json=body)
+        if found is None:
+            return
+        (found.blocked.add if on else found.blocked.discard)(f"{number}@s.whatsapp.net")
+        answer = self.expect_ok(200, "POST", path, token, json=body)
+        assert answer["blocked_count"] == len(found.blocked)
 
     @rule(which=instances, kind=owner_kinds, profile_name=st.sampled_from(("Loja Centro", "Sales Desk")))
     def rename(self, which: tuple[str, str], kind: str, profile_name: str) -> None:
@@ -424,6 +519,19 @@ class RyzeMachine(RuleBasedStateMachine):
                 assert {r["label"]: r["enabled"] for r in rows} == found.webhooks
                 stored = self.call("GET", f"/__mock__/instances/{name}/messages", token).json()
                 assert stored["count"] == found.messages
+
+    @invariant()
+    def chat_state_matches_the_model(self) -> None:
+        for account in ACCOUNTS:
+            token = self.account_tokens[account]
+            for name, found in self.model[account].items():
+                labels = self.call("GET", f"/__mock__/instances/{name}/labels", token).json()["labels"]
+                assert {label["id"]: label["deleted"] for label in labels} == found.labels
+                chats = self.call("GET", f"/__mock__/instances/{name}/chats", token).json()["chats"]
+                assert {c["jid"]: c["unreadCount"] for c in chats if c["unreadCount"]} == \
+                    {jid: n for jid, n in found.unread.items() if n}
+                assert {c["jid"]: set(c["labels"]) for c in chats if c["labels"]} == \
+                    {jid: ids for jid, ids in found.chat_labels.items() if ids}
 
     @invariant()
     def events_are_valid_owned_and_append_only(self) -> None:
