@@ -4,8 +4,10 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+from openapi_spec_validator import validate
 from starlette.routing import Route, WebSocketRoute
 
 from mockryze.core import schemas
@@ -62,7 +64,58 @@ def test_every_ref_resolves_and_every_schema_is_bundled(ryze: MockRyze) -> None:
     for ref in _refs(document):
         assert ref.startswith("#/"), ref
         _resolve(document, ref)
-    assert set(document["components"]["schemas"]) == {n.replace("/", ".") for n in schemas.names()}
+    bundled = {n.replace("/", ".") for n in schemas.names()}
+    hoisted = {f"{n.replace('/', '.')}_{d}" for n in schemas.names() for d in schemas.schema(n).get("$defs", {})}
+    assert set(document["components"]["schemas"]) == bundled | hoisted
+    assert all(ref.count("/") == 3 for ref in _refs(document)), "every $ref names a whole component"
+
+
+def _schema_nodes(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _schema_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_nodes(value)
+
+
+def test_the_document_uses_only_portable_constructs(ryze: MockRyze) -> None:
+    """What tools resolve differently is spelled portably: no constraint next to a ``$ref`` (``allOf``
+    instead), no ``unevaluatedProperties``, no boolean subschemas, no ``title`` (generators name models
+    after it)."""
+    document = ryze.client.get("/openapi.json").json()
+    annotations = {"$ref", "description", "examples", "$comment", "default", "deprecated"}
+    for node in _schema_nodes(document["components"]["schemas"]):
+        if "$ref" in node:
+            assert set(node) <= annotations, node
+        assert "unevaluatedProperties" not in node
+        assert "title" not in node or not isinstance(node["title"], str), node
+        assert not any(isinstance(v, bool) for v in node.get("properties", {}).values()), node
+    # the portable spelling still means the same: a listed instance with an unknown member is refused
+    items = document["components"]["schemas"]["instance.list.response"]["properties"]["instances"]["items"]
+    assert items["additionalProperties"] is False and {"id", "name", "connection"} <= set(items["properties"])
+
+
+def test_openapi_spec_validator_accepts_the_document(ryze: MockRyze) -> None:
+    validate(ryze.client.get("/openapi.json").json())
+
+
+def test_every_request_and_response_has_examples_from_its_schema(ryze: MockRyze) -> None:
+    """Every operation shows an example of its request body and of each response (``make examples`` fills
+    the response schemas that lack one from mockryze's own answers)."""
+    document = ryze.client.get("/openapi.json").json()
+    missing = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            bodies = [("request", operation.get("requestBody"))] + list(operation["responses"].items())
+            missing += [f"{method.upper()} {path} {where}" for where, body in bodies
+                        if body is not None and not body["content"]["application/json"].get("examples")]
+    assert missing == [], "no examples (run `make examples`):\n" + "\n".join(missing)
+    text = document["paths"]["/api/message/text/{instance}"]["post"]
+    example = text["responses"]["200"]["content"]["application/json"]["examples"]["example0"]["value"]
+    schemas.validate("messages/text.response", example)
+    assert example == schemas.schema("messages/text.response")["examples"][0]
 
 
 def test_errors_are_documented_with_their_literals(ryze: MockRyze) -> None:
