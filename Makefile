@@ -15,7 +15,12 @@ TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold
+# npm tools some tests drive (Prism, Spectral), installed once per machine into .tools/ (gitignored),
+# marked by a stamp named after the pinned versions. Without npm the tests that need them skip loudly.
+NPM_TOOLS := @stoplight/prism-cli@5.16.0 @stoplight/spectral-cli@6.16.3
+TOOLS_STAMP := .tools/.stamp-$(shell echo '$(NPM_TOOLS)' | cksum | cut -d' ' -f1)
+
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold tools examples
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -35,7 +40,20 @@ $(TEST_STAMP): | $(RUNTIME_STAMP)
 serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
 
-test: $(TEST_STAMP)  ## lint + type check + the whole test suite
+$(TOOLS_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		rm -rf .tools && npm install --prefix .tools --no-audit --no-fund --loglevel=error $(NPM_TOOLS) \
+		&& touch $@ || echo "*** npm install failed: the Prism / Spectral tests will SKIP ***"; \
+	else \
+		echo "*** npm not found: the Prism / Spectral tests (tests/http/test_prism.py, test_openapi_lint.py) will SKIP; install Node.js 20 ***"; \
+	fi
+
+tools: $(TOOLS_STAMP)  ## the npm tools (Prism, Spectral) into .tools/
+
+examples: $(RUNTIME_STAMP) $(TEST_STAMP)  ## write the missing response examples into schemas/ from mockryze's own answers
+	$(BIN)/python scripts/schema_examples.py
+
+test: $(TEST_STAMP) $(TOOLS_STAMP)  ## lint + type check + the whole test suite (slow ones included)
 	$(BIN)/ruff check mockryze tests bench examples scripts
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
@@ -75,4 +93,4 @@ lock:  ## re-resolve both locks from pyproject.toml
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info  # .tools (npm tools) stays: installed once per machine

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
-from mockryze import __version__, openapi
+from mockryze import __version__, docs, openapi
 from mockryze.core import literals
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
@@ -54,6 +54,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
     routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
+    routes += docs.routes(OPENAPI_PATH)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
