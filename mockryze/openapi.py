@@ -30,7 +30,7 @@ def component_key(name: str) -> str:
 
 
 # Keywords that annotate a schema without constraining it: they may stay next to a ``$ref``.
-ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated"})
+ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated", "$defs"})
 BOOLEAN_SCHEMAS: dict[bool, dict[str, Any]] = {True: {}, False: {"not": {}}}
 
 
@@ -57,13 +57,39 @@ def _bundle(name: str) -> dict[str, Any]:
             out = _ref_alone(out)
         if "unevaluatedProperties" in out:
             out = _declare_evaluated(out, node, base)
+        if _presence_choice(out):
+            first, second = out.pop("oneOf")
+            out["if"], out["then"], out["else"] = first, {"not": second}, second
+        if isinstance(out.get("const"), bool) and "type" not in out:  # same meaning; generators type it as bool
+            out["type"] = "boolean"
         if isinstance(out.get("properties"), dict):  # boolean subschemas: not every tool's model takes them
             out["properties"] = {k: BOOLEAN_SCHEMAS.get(v, v) if isinstance(v, bool) else v
                                  for k, v in out["properties"].items()}
+        if isinstance(out.get("allOf"), list) and "$ref" not in out:
+            out = _constraints_into_all_of(out)
         return out
 
     bundled: dict[str, Any] = rewrite(schemas.schema(name))
     return bundled
+
+
+def _constraints_into_all_of(node: dict[str, Any]) -> dict[str, Any]:
+    """``{"allOf": [...], constraints…}`` as ``{"allOf": [..., {constraints…}]}`` (the same conjunction):
+    some generators read only the ``allOf`` of such a node."""
+    constraints = {k: v for k, v in node.items() if k != "allOf" and k not in ANNOTATIONS}
+    if not constraints:
+        return node
+    kept = {k: v for k, v in node.items() if k in ANNOTATIONS}
+    return {**kept, "allOf": [*node["allOf"], constraints]}
+
+
+def _presence_choice(node: dict[str, Any]) -> bool:
+    """A ``oneOf`` of two branches that only say which members are present (``required`` / ``not``) next to
+    ``properties``: generators give up typing such an object, so the bundle spells it ``if A then not B
+    else B``, which accepts exactly the same documents."""
+    branches = node.get("oneOf")
+    return ("properties" in node and isinstance(branches, list) and len(branches) == 2
+            and all(isinstance(b, dict) and set(b) <= {"required", "not"} for b in branches))
 
 
 def _ref_alone(node: dict[str, Any]) -> dict[str, Any]:

@@ -94,7 +94,14 @@ def test_the_document_uses_only_portable_constructs(ryze: MockRyze) -> None:
         assert not any(isinstance(v, bool) for v in node.get("properties", {}).values()), node
     # the portable spelling still means the same: a listed instance with an unknown member is refused
     items = document["components"]["schemas"]["instance.list.response"]["properties"]["instances"]["items"]
-    assert items["additionalProperties"] is False and {"id", "name", "connection"} <= set(items["properties"])
+    [core, own] = items["allOf"]
+    assert core == {"$ref": "#/components/schemas/common.defs_instanceCore"}
+    assert own["additionalProperties"] is False and {"id", "name", "connection"} <= set(own["properties"])
+    listed = ryze.create_instance("portable") and ryze.client.get("/api/instance/list",
+                                                                   headers={"token": ryze.account_token}).json()
+    schemas.validate("instance/list.response", listed)
+    listed["instances"][0]["unknown"] = 1
+    assert schemas.errors("instance/list.response", listed)
 
 
 def test_openapi_spec_validator_accepts_the_document(ryze: MockRyze) -> None:
