@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -32,6 +33,9 @@ def component_key(name: str) -> str:
 # Keywords that annotate a schema without constraining it: they may stay next to a ``$ref``.
 ANNOTATIONS = frozenset({"title", "description", "examples", "$comment", "default", "deprecated", "$defs"})
 BOOLEAN_SCHEMAS: dict[bool, dict[str, Any]] = {True: {}, False: {"not": {}}}
+# Keywords whose value is data, not a schema; and those whose keys are names (values are schemas).
+DATA_KEYWORDS = frozenset({"examples", "default", "const", "enum", "required", "dependentRequired"})
+NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
 def _bundle(name: str) -> dict[str, Any]:
@@ -45,11 +49,9 @@ def _bundle(name: str) -> dict[str, Any]:
     base = schemas.BASE_URI + name + ".json"
 
     def rewrite(node: Any) -> Any:
-        if isinstance(node, list):
-            return [rewrite(v) for v in node]
-        if not isinstance(node, dict):
+        if not isinstance(node, dict):  # a boolean schema, or a string of `required`
             return node
-        out = {k: rewrite(v) for k, v in node.items() if k not in ("$id", "$schema", "title")}
+        out = {k: _subschemas(k, v, rewrite) for k, v in node.items() if k not in ("$id", "$schema", "title")}
         if isinstance(node.get("title"), str):  # generators name models after titles: keep component names
             out["description"] = " — ".join(t for t in (node["title"], node.get("description")) if t)
         if isinstance(node.get("$ref"), str):
@@ -81,6 +83,18 @@ def _constraints_into_all_of(node: dict[str, Any]) -> dict[str, Any]:
         return node
     kept = {k: v for k, v in node.items() if k in ANNOTATIONS}
     return {**kept, "allOf": [*node["allOf"], constraints]}
+
+
+def _subschemas(keyword: str, value: Any, rewrite: Callable[[Any], Any]) -> Any:
+    """A keyword's value with the schemas in it rewritten: data (examples, enums) and extensions are
+    copied as they are, and the keys of a name map (``properties``…) are names, not keywords."""
+    if keyword in DATA_KEYWORDS or keyword.startswith("x-"):
+        return value
+    if keyword in NAME_MAPS:
+        return {name: rewrite(subschema) for name, subschema in value.items()}
+    if isinstance(value, list):
+        return [rewrite(subschema) for subschema in value]
+    return rewrite(value)
 
 
 def _presence_choice(node: dict[str, Any]) -> bool:

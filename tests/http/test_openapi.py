@@ -12,6 +12,7 @@ from starlette.routing import Route, WebSocketRoute
 
 from mockryze.core import schemas
 from mockryze.http.app import ALL_ENDPOINTS
+from mockryze.openapi import DATA_KEYWORDS, NAME_MAPS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
 
@@ -71,13 +72,16 @@ def test_every_ref_resolves_and_every_schema_is_bundled(ryze: MockRyze) -> None:
 
 
 def _schema_nodes(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _schema_nodes(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _schema_nodes(value)
+    """Every (sub)schema of a schema, skipping data (examples, enums) and the names of name maps."""
+    if not isinstance(node, dict):
+        return
+    yield node
+    for keyword, value in node.items():
+        if keyword in DATA_KEYWORDS or keyword.startswith("x-"):
+            continue
+        values = value.values() if keyword in NAME_MAPS else value if isinstance(value, list) else [value]
+        for subschema in values:
+            yield from _schema_nodes(subschema)
 
 
 def test_the_document_uses_only_portable_constructs(ryze: MockRyze) -> None:
@@ -86,7 +90,7 @@ def test_the_document_uses_only_portable_constructs(ryze: MockRyze) -> None:
     after it)."""
     document = ryze.client.get("/openapi.json").json()
     annotations = {"$ref", "description", "examples", "$comment", "default", "deprecated"}
-    for node in _schema_nodes(document["components"]["schemas"]):
+    for node in (n for top in document["components"]["schemas"].values() for n in _schema_nodes(top)):
         if "$ref" in node:
             assert set(node) <= annotations, node
         assert "unevaluatedProperties" not in node
@@ -102,6 +106,16 @@ def test_the_document_uses_only_portable_constructs(ryze: MockRyze) -> None:
     schemas.validate("instance/list.response", listed)
     listed["instances"][0]["unknown"] = 1
     assert schemas.errors("instance/list.response", listed)
+
+
+def test_bundling_keeps_names_and_data_as_they_are(ryze: MockRyze) -> None:
+    """Keyword rewrites touch schemas only: a property called ``title`` stays, examples stay verbatim."""
+    bundled = ryze.client.get("/openapi.json").json()["components"]["schemas"]
+    for name in schemas.names():
+        source = schemas.schema(name)
+        assert bundled[name.replace("/", ".")].get("examples") == source.get("examples"), name
+    rows = bundled["messages.list.request"]["properties"]["sections"]["items"]["properties"]
+    assert set(rows) == {"title", "rows"}
 
 
 def test_openapi_spec_validator_accepts_the_document(ryze: MockRyze) -> None:

@@ -45,7 +45,6 @@ pytestmark = pytest.mark.slow
 
 ACCOUNT = "prism-account-token"
 ROUTES = [spec for spec in EMULATED if spec.auth != "none"]
-SUCCESS_KINDS = ("owner_account_token", "owner_instance_token")
 Violation = dict[str, Any]
 
 
@@ -100,20 +99,16 @@ def world(proxy: str, journal: Journal) -> Iterator[TokenWorld]:
     ryze.close()
 
 
-def _response_violations(seen: list[tuple[str, int, list[Violation]]]) -> list[Any]:
-    return [(request, status, v) for request, status, vs in seen for v in vs if v["location"][:1] == ["response"]]
-
-
 def _send(world: TokenWorld, spec: Endpoint, kind: str, body: dict[str, Any] | None,
           params: dict[str, str]) -> httpx.Response:
-    token = world.token(kind)
-    headers = {"token": token} if token is not None else {"token": ""}
+    """The route's request with the token of ``kind`` (none at all for ``no_token``)."""
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
     request = world.ryze.client.build_request(spec.method, path_of(spec), params=params, **kwargs)
+    token = world.token(kind)
     if token is None:
-        del request.headers["token"]
+        del request.headers["token"]  # the client sends the account token by default
     else:
-        request.headers.update(headers)
+        request.headers["token"] = token
     return world.ryze.client.send(request)
 
 
@@ -132,8 +127,7 @@ def test_every_route_through_prism_proxy_has_no_violation(world: TokenWorld, jou
     for kind in KINDS:
         body = prepare(world, spec, example_body(spec))  # type: ignore[arg-type]
         params = example_query(world, spec)  # type: ignore[arg-type]
-        prepared = journal.take()
-        assert _response_violations(prepared) == [], prepared
+        prepared = journal.take()  # the preparation went through the proxy too
         assert [v for _, _, vs in prepared for v in vs] == [], f"preparing {spec.method} {spec.path}: {prepared}"
         response = _send(world, spec, kind, body, params)
         [(_, status, violations)] = journal.take()
@@ -152,17 +146,13 @@ def test_every_route_through_prism_proxy_has_no_violation(world: TokenWorld, jou
         assert [v for v in violations if v["location"][:1] == ["response"]] == [], violations
 
 
-def _mock_operations() -> list[Endpoint]:
-    return list(ALL_ENDPOINTS)
-
-
 @pytest.fixture(scope="module")
 def mock_server(document: Path) -> Iterator[str]:
     with prism(document, "mock") as base:
         yield base
 
 
-@pytest.mark.parametrize("spec", _mock_operations(), ids=lambda s: f"{s.method} {s.path}")
+@pytest.mark.parametrize("spec", ALL_ENDPOINTS, ids=lambda s: f"{s.method} {s.path}")
 def test_prism_mock_answers_every_operation_with_a_valid_body(mock_server: str, spec: Endpoint) -> None:
     path = openapi_path(spec).replace("{", "").replace("}", "")  # any value fills a path parameter
     body = None
