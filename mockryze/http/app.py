@@ -185,7 +185,7 @@ def index() -> dict[str, Any]:
         "version": __version__,
         "mockOnly": True,
         "description": "A local, stateful mock of RyzeAPI. This index is the mock's own, not a RyzeAPI route.",
-        "links": {"openapi": OPENAPI_PATH, "contract": f"{MOCK_PREFIX}/contract"},
+        "links": {"openapi": OPENAPI_PATH, "contract": f"{MOCK_PREFIX}/contract", "docs": docs.DOCS_PATH},
         "modules": [asdict(module) for module in modules(ALL_ENDPOINTS)],
         "websocket": events.WEBSOCKET_PATH,
     }
