@@ -38,3 +38,10 @@ def test_the_control_plane_is_its_own_tag(ryze: MockRyze) -> None:
     api = {op["tags"][0] for path, ops in document["paths"].items() for op in ops.values()
            if path.startswith("/api/")}
     assert control == {MOCK_TAG[0]} and MOCK_TAG[0] not in api
+
+
+def test_the_docs_page_is_labelled_mock_only_in_the_contract(ryze: MockRyze) -> None:
+    table = ryze.client.get("/__mock__/contract").json()
+    (row,) = [row for row in table["routes"] if (row["method"], row["path"]) == ("GET", "/docs")]
+    assert [b["source"] for b in row["behaviours"]] == ["inferred"]
+    assert row["behaviours"][0]["behaviour"].startswith("mock-only")
