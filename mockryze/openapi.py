@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from typing import Any
@@ -89,7 +90,7 @@ def _subschemas(keyword: str, value: Any, rewrite: Callable[[Any], Any]) -> Any:
     """A keyword's value with the schemas in it rewritten: data (examples, enums) and extensions are
     copied as they are, and the keys of a name map (``properties``…) are names, not keywords."""
     if keyword in DATA_KEYWORDS or keyword.startswith("x-"):
-        return value
+        return copy.deepcopy(value)  # the document never shares objects with the schema cache
     if keyword in NAME_MAPS:
         return {name: rewrite(subschema) for name, subschema in value.items()}
     if isinstance(value, list):
@@ -189,7 +190,7 @@ def _json(schema_name: str) -> dict[str, Any]:
     media: dict[str, Any] = {"schema": {"$ref": f"#/components/schemas/{component_key(schema_name)}"}}
     examples = schemas.schema(schema_name).get("examples", [])
     if examples:
-        media["examples"] = {f"example{i}": {"value": value} for i, value in enumerate(examples)}
+        media["examples"] = {f"example{i}": {"value": copy.deepcopy(value)} for i, value in enumerate(examples)}
     return {"application/json": media}
 
 
