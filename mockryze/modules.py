@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from mockryze.communities import routes as communities_routes
+from mockryze.communities import verbs as communities_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
+from mockryze.groups import routes as groups_routes
+from mockryze.groups import verbs as groups_verbs
 from mockryze.http import control
 from mockryze.http.routing import Endpoint
 from mockryze.http.verbs import Verb
@@ -38,6 +42,9 @@ MODULES: tuple[Module, ...] = (
            messages_verbs.VERBS),
     Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
            events_verbs.VERBS, events_verbs.RECEIVERS),
+    Module("groups", "RyzeAPI groups module (/api/group/*)", groups_routes.ENDPOINTS, groups_verbs.VERBS),
+    Module("communities", "RyzeAPI communities module (/api/community/*)", communities_routes.ENDPOINTS,
+           communities_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

@@ -19,7 +19,8 @@ from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Sett
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 
 if TYPE_CHECKING:
-    from mockryze.messages.model import Contact, Group, Message
+    from mockryze.groups.model import Group
+    from mockryze.messages.model import Contact, Message
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",

@@ -202,7 +202,7 @@ def _run_exchange(profile: str, spec: dict[str, Any]) -> dict[str, Any]:
 
     with MockRyze(seed=spec["seed"], profile=profile) as ryze:
         ryze.create_instance("bot", connected=True)
-        group = ryze.group("bot", "Grupo", [spec["from"]]) if spec["in_group"] else None
+        group = ryze.create_group("bot", "Grupo", [spec["from"]]) if spec["in_group"] else None
         if spec["outgoing"]:
             ryze.client.post("/api/message/text/bot", headers={"token": ryze.account_token},
                              json={"number": group or spec["from"], "message": spec["text"]})

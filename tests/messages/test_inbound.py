@@ -36,7 +36,7 @@ PROFILES = [pytest.param("live", id="live"), pytest.param("docs", id="docs", mar
 @pytest.fixture
 def sales(ryze: MockRyze) -> MockRyze:
     ryze.create_instance("sales", connected=True)
-    ryze.group("sales", "Equipe", [ALICE, BOB_JID], jid=GROUP)
+    ryze.create_group("sales", "Equipe", [ALICE, BOB_JID], jid=GROUP)
     return ryze
 
 

@@ -31,8 +31,8 @@ UNKNOWN_ID = "3EB0" + "0123456789ABCDEF"
 @pytest.fixture
 def sales(ryze: MockRyze) -> MockRyze:
     ryze.create_instance("sales", connected=True)
-    ryze.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
-    ryze.group("sales", "Antigo", ["5511911112222"], jid=LEGACY_GROUP)
+    ryze.create_group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    ryze.create_group("sales", "Antigo", ["5511911112222"], jid=LEGACY_GROUP)
     return ryze
 
 
@@ -206,7 +206,7 @@ def test_unknown_group_is_404(api: CheckedClient, sales: MockRyze, number: str) 
 
 def test_group_of_another_instance_is_404(api: CheckedClient, sales: MockRyze) -> None:
     sales.create_instance("support", connected=True)
-    other = sales.group("support", "Suporte", ["5511911112222"])
+    other = sales.create_group("support", "Suporte", ["5511911112222"])
     assert error_of(send(api, other)) == literals.GROUP_NOT_FOUND
 
 
