@@ -416,11 +416,15 @@ def leave(world: World, inst: Instance, group: Group) -> list[Group]:
 
 # --- what simulated contacts do -------------------------------------------------------------------
 def contact_acts(world: World, inst: Instance, group: Group, action: str, raw: str,
-                 author: str | None = None) -> Contact:
+                 author: str | None = None) -> Contact | None:
     """A simulated contact ``join``s, ``leave``s, is ``promote``d or ``demote``d (by ``author`` or the
-    creator), or ``request``s to join; refused with the reason when the change is impossible."""
-    contact = person(world, inst, raw)
+    creator), or ``request``s to join; refused with the reason when the change is impossible. Naming the
+    instance's own number acts on the instance (someone adds, removes, promotes or demotes it)."""
     by = person(world, inst, author).jid if author else group.creator or inst.jid
+    if _is_self(inst, raw):
+        _own_acts(world, inst, group, action, by)
+        return None
+    contact = person(world, inst, raw)
     if action == "request":
         if contact.jid in group.members or contact.lid in group.requests:
             raise ApiError(literals.invalid_body_detail("already a member or already waiting"))
@@ -442,3 +446,30 @@ def _leave_self(group: Group, contact: Contact) -> str | None:
         return "not a member"
     del group.members[contact.jid]
     return None
+
+
+def _is_self(inst: Instance, raw: str) -> bool:
+    try:
+        parsed = str(jid.identity(jid.parse(raw)))
+    except jid.InvalidRecipient:
+        return False
+    return bool(inst.jid) and parsed in (inst.jid, inst.lid)
+
+
+def _own_acts(world: World, inst: Instance, group: Group, action: str, by: str | None) -> None:
+    """Someone else changes the instance's own membership."""
+    own = group.own
+    refusal = {"join": own is not None, "leave": own is None, "promote": own is None or own.admin,
+               "demote": own is None or not own.admin or group.creator is None, "request": True}[action]
+    if refusal:
+        raise ApiError(literals.invalid_body_detail(f"the instance cannot {action} here"))
+    if action == "join":
+        group.own = Role()
+    elif action == "leave":
+        group.own = None
+    else:
+        assert own is not None
+        own.admin = action == "promote"
+        own.super_admin = False
+    kind = {"join": "joined", "leave": "left", "promote": "promoted", "demote": "demoted"}[action]
+    flow.emit(world, inst, group, kind, flow.own_entry(inst), author=by)

@@ -22,6 +22,7 @@ from mockryze.messages.model import (
     Message,
     Party,
     contact_for,
+    contact_key,
     find_message,
     own_party,
     parse_recipient,
@@ -60,6 +61,12 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         chat = resolve_chat(world, inst, draft.number, draft.allowed)
     if (draft.mentions or draft.mention_all) and chat.type != "group":
         raise ApiError(literals.MENTIONS_GROUP_ONLY)
+    if draft.mentions and chat.type == "group":  # a mention names a participant (or the instance itself)
+        members = inst.groups[chat.jid].members
+        strangers = [m for m in draft.mentions if contact_key(inst, parse_recipient(m)) not in members
+                     and contact_key(inst, parse_recipient(m)) != inst.jid]
+        if strangers:
+            raise ApiError(literals.MENTION_NOT_PARTICIPANT, f"not in {chat.jid}: {strangers}")
     context = None
     if draft.reply_to:
         quoted = find_message(inst, draft.reply_to)

@@ -389,8 +389,10 @@ def send_route(kind: str, handler: Callable[[Context], Result], summary: str,
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    send_route("text", send_text, "Send a text message", (MESSAGE_REQUIRED, MENTIONS_GROUP_ONLY)),
-    send_route("media", send_media, "Send an image, video, audio or document", (MENTIONS_GROUP_ONLY,)),
+    send_route("text", send_text, "Send a text message", (MESSAGE_REQUIRED, MENTIONS_GROUP_ONLY,
+                                                          literals.MENTION_NOT_PARTICIPANT)),
+    send_route("media", send_media, "Send an image, video, audio or document",
+               (MENTIONS_GROUP_ONLY, literals.MENTION_NOT_PARTICIPANT)),
     send_route("sticker", send_sticker, "Send a sticker (image converted to WebP)"),
     send_route("location", send_location, "Send a location pin", (LOCATION_REQUIRED,)),
     send_route("contact", send_contact, "Send one or several contacts (vCard)"),
