@@ -274,6 +274,34 @@ def _call(profile: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.tuples(st.integers(0, 2**16), brazilian_mobiles(), st.sampled_from(statuses), st.booleans()).map(run)
 
 
+def _group_flow(profile: str) -> st.SearchStrategy[dict[str, Any]]:
+    """group.flow produced by real group actions: creation, a participant action, an update, a reset."""
+    steps = ["add", "remove", "promote", "rename", "reset", "leave"]
+
+    def run(args: tuple[int, list[str], str]) -> dict[str, Any]:
+        seed, numbers, step = args
+        from mockryze.testing.api import MockRyze
+
+        with MockRyze(seed=seed, profile=profile) as ryze:
+            ryze.create_instance("bot", connected=True)
+            headers = {"token": ryze.account_token}
+            group = ryze.client.post("/api/group/create/bot", headers=headers,
+                                     json={"name": "Grupo", "participants": numbers[:-1]}).json()["group"]["jid"]
+            if step in ("add", "remove", "promote"):
+                who = numbers[-1] if step == "add" else numbers[0]
+                ryze.client.post("/api/group/participants/bot", headers=headers,
+                                 json={"action": step, "identifier": group, "participants": [who]})
+            elif step == "rename":
+                ryze.client.put("/api/group/update/bot", headers=headers, json={"identifier": group, "name": "Novo"})
+            elif step == "reset":
+                ryze.client.post("/api/group/resetLink/bot", headers=headers, json={"identifier": group})
+            else:
+                ryze.client.request("DELETE", "/api/group/leave/bot", headers=headers, params={"identifier": group})
+            return ryze.events("bot", "group.flow")[-1]
+    people = st.lists(brazilian_mobiles(), min_size=2, max_size=4, unique=True)
+    return st.tuples(st.integers(0, 2**16), people, st.sampled_from(steps)).map(run)
+
+
 def _from_examples(event: str) -> Any:
     def build(profile: str) -> st.SearchStrategy[dict[str, Any]]:
         return st.sampled_from(_examples(event))
@@ -285,9 +313,8 @@ def _examples(event: str) -> list[dict[str, Any]]:
     return list(schemas.schema(f"events/{event}")["examples"])
 
 
-# group.flow and label.update come from the catalog's examples until the groups and labels modules
-# produce them for real.
+# label.update comes from the catalog's examples until the labels module produces it for real.
 _EVENT_STRATEGIES = {
     "message.exchange": _exchange, "message.status": _status, "instance.state": _instance_state,
-    "call.update": _call, "group.flow": _from_examples("group.flow"), "label.update": _from_examples("label.update"),
+    "call.update": _call, "group.flow": _group_flow, "label.update": _from_examples("label.update"),
 }

@@ -82,7 +82,8 @@ def observe(ryze: MockRyze) -> Observed:
 
 
 def hostile_post(ryze: MockRyze, spec: Endpoint, raw: bytes) -> httpx.Response:
-    return ryze.client.post(concrete(spec.path), content=raw, headers={**JSON, "token": ryze.account_token})
+    return ryze.client.request(spec.method, concrete(spec.path), content=raw,  # PUT /api/group/update too
+                               headers={**JSON, "token": ryze.account_token})
 
 
 def refused_as_invalid_body(response: httpx.Response) -> str:
