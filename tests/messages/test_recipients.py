@@ -262,6 +262,8 @@ def test_mentions_outside_a_group_are_refused(api: CheckedClient, sales: MockRyz
 
 
 def test_mentions_in_a_group_are_normalised(api: CheckedClient, sales: MockRyze) -> None:
+    for member in ("+55 (11) 3333-4444", "551187654321", "204918273645510@lid"):  # mentions name members
+        sales.group_member("sales", GROUP, member, "join")
     data = sent_chat(api, GROUP, mention=["+55 (11) 3333-4444", "551187654321", "204918273645510@lid"])
     assert data["mentions"] == ["551133334444", "5511987654321", LID]
     [event] = exchanges(sales)
