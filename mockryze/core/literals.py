@@ -150,6 +150,7 @@ PARTICIPANTS_NOT_SUPER_ADMIN = ErrorLiteral(
     403, "Not authorized to promote or demote participants (must be super admin)")  # inferred
 UPDATE_NOT_ADMIN = ErrorLiteral(403, "Not authorized to update group info (must be admin)")  # inferred
 MENTION_NOT_PARTICIPANT = ErrorLiteral(400, "Mentioned number is not a participant of this group")  # inferred
+ADMINS_ONLY_SEND = ErrorLiteral(403, "Only admins can send messages to this group")  # inferred
 COMMUNITY_JID_REQUIRED = ErrorLiteral(400, "community jid is required")
 GROUP_JID_REQUIRED = ErrorLiteral(400, "group jid is required")
 COMMUNITY_QUERY_REQUIRED = ErrorLiteral(400, "communityJid query parameter is required")

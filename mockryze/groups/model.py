@@ -418,18 +418,20 @@ def leave(world: World, inst: Instance, group: Group) -> list[Group]:
 def contact_acts(world: World, inst: Instance, group: Group, action: str, raw: str,
                  author: str | None = None) -> Contact | None:
     """A simulated contact ``join``s, ``leave``s, is ``promote``d or ``demote``d (by ``author`` or the
-    creator), or ``request``s to join; refused with the reason when the change is impossible. Naming the
+    creator), or ``request``s to join (a pending request when the group needs approval, else a join);
+    refused with the reason when the change is impossible. Naming the
     instance's own number acts on the instance (someone adds, removes, promotes or demotes it)."""
     by = person(world, inst, author).jid if author else group.creator or inst.jid
     if _is_self(inst, raw):
         _own_acts(world, inst, group, action, by)
         return None
     contact = person(world, inst, raw)
-    if action == "request":
+    if action == "request" and group.permissions["requireAdminApproval"]:
         if contact.jid in group.members or contact.lid in group.requests:
             raise ApiError(literals.invalid_body_detail("already a member or already waiting"))
         group.requests[contact.lid] = JoinRequest(contact, world.now())
         return contact
+    action = "join" if action == "request" else action  # an open group takes the requester at once
     acting = {"join": _add, "leave": _remove, "promote": _promote, "demote": _demote}[action]
     error = acting(group, contact) if action != "leave" else _leave_self(group, contact)
     if error is not None:

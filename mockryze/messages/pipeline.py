@@ -61,6 +61,9 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         chat = resolve_chat(world, inst, draft.number, draft.allowed)
     if (draft.mentions or draft.mention_all) and chat.type != "group":
         raise ApiError(literals.MENTIONS_GROUP_ONLY)
+    if chat.type == "group" and not inst.groups[chat.jid].permissions["membersCanSendMessages"] \
+            and not inst.groups[chat.jid].is_admin:
+        raise ApiError(literals.ADMINS_ONLY_SEND)  # an announcement group: only admins send
     if draft.mentions and chat.type == "group":  # a mention names a participant (or the instance itself)
         members = inst.groups[chat.jid].members
         strangers = [m for m in draft.mentions if contact_key(inst, parse_recipient(m)) not in members

@@ -374,7 +374,7 @@ def send_status(ctx: Context) -> Result:
 
 # --- the route table --------------------------------------------------------------------------
 SEND_ERRORS = (*ON_INSTANCE, NUMBER_REQUIRED, INVALID_NUMBER, NOT_ON_WHATSAPP, RECIPIENT_NOT_SUPPORTED,
-               GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED)
+               GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED, literals.ADMINS_ONLY_SEND)
 SEND_PATH = "/api/message"
 
 

@@ -39,6 +39,7 @@ class Model:
     me: str
     member: bool = True
     creator: bool = True  # the instance created the group and has not left it since (super-admin)
+    approval: bool = False  # requireAdminApproval: a contact's request waits, so does the instance's join
     members: dict[str, bool] = field(default_factory=dict)  # contact JID -> admin
     requests: set[str] = field(default_factory=set)  # contact JIDs waiting for approval
 
@@ -127,21 +128,32 @@ class Membership(RuleBasedStateMachine):
         assert self.api("DELETE", "leave", params={"identifier": self.group}).status_code == 200
         self.model.member = self.model.creator = False
 
+    @precondition(lambda self: self.model.creator)
+    @rule(approval=st.booleans())
+    def set_approval(self, approval: bool) -> None:
+        body = {"identifier": self.group, "groupSettings": {"requireAdminApproval": approval}}
+        assert self.ryze.client.put("/api/group/update/sales", headers=self.headers, json=body).status_code == 200
+        self.model.approval = approval
+
     @precondition(lambda self: not self.model.member)
     @rule()
     def come_back(self) -> None:
         link = self.ryze.group("sales", self.group)["inviteLink"]
-        assert self.api("POST", "join", json={"identifier": link}).json()["requiresApproval"] is False
-        self.model.member = True
+        waits = self.api("POST", "join", json={"identifier": link}).json()["requiresApproval"]
+        assert waits == self.model.approval
+        self.model.member = not waits
 
     # --- contacts, through the control plane ----------------------------------------------------
     @rule(number=people, action=st.sampled_from(("join", "leave", "promote", "request")))
     def contact(self, number: str, action: str) -> None:
         admin = self.model.members.get(jid_of(number))
+        sent = action
+        if action == "request" and not self.model.approval:
+            action = "join"  # an open group takes the requester at once
         possible = {"join": admin is None, "leave": admin is not None, "promote": admin is False,
                     "request": admin is None and jid_of(number) not in self.model.requests}[action]
         try:
-            self.ryze.group_member("sales", self.group, number, action)
+            self.ryze.group_member("sales", self.group, number, sent)
         except ApiError:
             assert not possible
             return

@@ -258,3 +258,10 @@ def test_leave_makes_the_group_unreachable(api: CheckedClient, ryze: MockRyze, m
     sent = api.post("/api/message/text/sales", json={"number": group["jid"], "message": "hi"})
     assert error_of(sent) == literals.GROUP_NOT_FOUND
     assert error_of(api.request("DELETE", LEAVE)) == literals.IDENTIFIER_REQUIRED
+
+
+def test_a_request_to_an_open_group_is_a_join(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    joined = ryze.group_member("sales", group["jid"], CARLA, "request")
+    assert jid_of(CARLA) in joined["participants"] and joined["requests"] == []
+    assert flows(ryze)[-1]["type"] == "joined" and "author" not in flows(ryze)[-1]

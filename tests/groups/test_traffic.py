@@ -50,3 +50,14 @@ def test_inbound_group_messages_come_from_a_participant(api: CheckedClient, ryze
     with pytest.raises(ApiError) as gone:
         ryze.inbound("sales", from_=BOB, group=group, text="after leave")
     assert (gone.value.status, gone.value.message) == literals.GROUP_NOT_FOUND
+
+
+def test_an_announcement_group_takes_sends_from_admins_only(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "News", [ALICE], creator=BOB)
+    assert api.post(TEXT, json={"number": theirs, "message": "open"}).status_code == 200
+    ryze.group_member("sales", theirs, me, "promote")
+    api.request("PUT", "/api/group/update/sales", json={"identifier": theirs,
+                                                         "groupSettings": {"membersCanSendMessages": False}})
+    assert api.post(TEXT, json={"number": theirs, "message": "admin"}).status_code == 200
+    ryze.group_member("sales", theirs, me, "demote", author=BOB)
+    assert error_of(api.post(TEXT, json={"number": theirs, "message": "no"})) == literals.ADMINS_ONLY_SEND
