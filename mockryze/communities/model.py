@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from mockryze.core import jid, literals
+from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import World
 from mockryze.groups import model as groups
@@ -26,22 +26,10 @@ class Batch:
     failed: list[str] = field(default_factory=list)
 
 
-def normalize(raw: str) -> str:
-    """A community or group JID; a bare numeric id gets ``@g.us``; ValueError(reason) when unparsable."""
-    text = raw.strip()
-    try:
-        parsed = jid.parse(text if "@" in text else f"{text}@g.us")
-    except jid.InvalidRecipient as exc:
-        raise ValueError(exc.reason) from None
-    if parsed.kind != "group":
-        raise ValueError(f"{text!r} is not a group JID (@g.us)")
-    return str(parsed.bare())
-
-
 def find_community(inst: Instance, raw: str) -> Group:
     """A community the instance is in, by JID (create's ``communityJid``; link / unlink)."""
     try:
-        key = normalize(raw)
+        key = groups.group_key(raw)
     except ValueError as exc:
         raise ApiError(literals.community_jid_unparsable(str(exc))) from None
     found = inst.groups.get(key)
@@ -122,7 +110,7 @@ def batch(inst: Instance, community: Group, raws: list[str], linking: bool) -> B
     out = Batch()
     for raw in raws:
         try:
-            group = inst.groups.get(normalize(raw))
+            group = inst.groups.get(groups.group_key(raw))
         except ValueError:
             group = None
         reason = "group not found" if group is None else (link(inst, community, group) if linking
@@ -134,7 +122,7 @@ def batch(inst: Instance, community: Group, raws: list[str], linking: bool) -> B
 def subgroups(inst: Instance, raw: str) -> tuple[str, list[Group]]:
     """The normalized community JID and its subgroups the instance is in (the announcement group first)."""
     try:
-        key = normalize(raw)
+        key = groups.group_key(raw)
     except ValueError as exc:
         raise ApiError(literals.invalid_community_jid(str(exc))) from None
     community = inst.groups.get(key)

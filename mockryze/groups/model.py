@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
@@ -30,6 +30,7 @@ CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 PICTURE_CDN = "https://pps.whatsapp.net/v/t61.24694-24/"
 ACTIONS = ("add", "remove", "promote", "demote", "approve", "reject")
 SUPER_ADMIN_ACTIONS = frozenset({"promote", "demote"})
+Purpose = Literal["member", "preview", "join"]
 PERMISSION_KEYS = ("membersCanEditInfo", "membersCanSendMessages", "membersCanAddOthers", "requireAdminApproval")
 
 
@@ -122,8 +123,20 @@ def group_jid(world: World) -> str:
     return f"120363{world.ids.digits(12)}@g.us"
 
 
+def group_key(raw: str) -> str:
+    """A group JID as stored; a bare numeric id gets ``@g.us``; ValueError(reason) when it is none."""
+    text = raw.strip()
+    try:
+        parsed = jid.parse(text if "@" in text else f"{text}@g.us")
+    except jid.InvalidRecipient as exc:
+        raise ValueError(exc.reason) from None
+    if parsed.kind != "group":
+        raise ValueError(f"{text!r} is not a group JID (@g.us)")
+    return str(parsed.bare())
+
+
 # --- identifiers: JID, invite code or invite link, in one place ----------------------------------
-def resolve(inst: Instance, identifier: str | None, purpose: str = "member") -> Group:
+def resolve(inst: Instance, identifier: str | None, purpose: Purpose = "member") -> Group:
     """The group ``identifier`` names, for ``purpose``:
 
     - ``member``: a JID, code or link of a group the instance is in (else 404 not found / not a member);
@@ -155,10 +168,9 @@ def _invite_code(text: str) -> str | None:
 
 def _by_jid(inst: Instance, text: str) -> Group | None:
     try:
-        parsed = jid.parse(text if "@" in text else f"{text}@g.us")
-    except jid.InvalidRecipient:
+        return inst.groups.get(group_key(text))
+    except ValueError:
         return None
-    return inst.groups.get(str(parsed)) if parsed.kind == "group" else None
 
 
 def _by_code_for_join(inst: Instance, code: str | None, text: str) -> Group:
@@ -281,8 +293,7 @@ def reset_link(world: World, inst: Instance, group: Group) -> str:
 # --- participants ---------------------------------------------------------------------------------
 @dataclass
 class Outcome:
-    entry: str  # what the caller sent
-    jid: str
+    jid: str  # the person an entry named (the entry itself when it names no one)
     error: str | None = None
 
     def view(self) -> dict[str, Any]:
@@ -307,13 +318,13 @@ def participants(world: World, inst: Instance, group: Group, action: str, entrie
         try:
             contact = person(world, inst, raw)
         except ApiError:
-            outcomes.append(Outcome(raw, raw, "invalid number"))
+            outcomes.append(Outcome(raw, "invalid number"))
             continue
         if contact.jid == inst.jid:
-            outcomes.append(Outcome(raw, contact.jid, "cannot act on the instance itself (use leave)"))
+            outcomes.append(Outcome(contact.jid, "cannot act on the instance itself (use leave)"))
             continue
         error = ACTING[action](group, contact)
-        outcomes.append(Outcome(raw, contact.jid, error))
+        outcomes.append(Outcome(contact.jid, error))
         if error is None:
             changed.append(contact)
     if changed:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockryze.communities import model as communities
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import (
@@ -90,8 +91,6 @@ def _flag(ctx: Context, name: str, default: bool) -> bool:
 
 # --- handlers ------------------------------------------------------------------------------------
 def create_group(ctx: Context) -> Result:
-    from mockryze.communities import model as communities  # communities build on groups
-
     inst, body = ctx.target, ctx.body
     model.require_connected(inst)
     name = body.get("name")
@@ -193,7 +192,8 @@ IDENTIFIER_QUERY = {"identifier": "group JID, invite code or full invite link (U
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{PREFIX}/create/:instance", create_group, "Create a group",
              request_schema="groups/create.request", responses={201: "groups/create.response"},
-             errors=(*LIVE, INVALID_BODY, GROUP_NAME_REQUIRED, GROUP_PARTICIPANTS_REQUIRED, GROUP_NOT_MEMBER)),
+             errors=(*LIVE, INVALID_BODY, GROUP_NAME_REQUIRED, GROUP_PARTICIPANTS_REQUIRED, GROUP_NOT_MEMBER,
+                     literals.community_jid_unparsable("<reason>"))),
     Endpoint("GET", f"{PREFIX}/list/:instance", list_groups, "List the groups the instance is in",
              responses={200: "groups/list.response"}, errors=LIVE,
              query={"includeMembers": "true (default) lists each group's participants"}),

@@ -46,10 +46,8 @@ def create_group(call: Call) -> tuple[int, dict[str, Any]]:
 def _group_key(raw: str | None) -> str | None:
     if raw is None:
         return None
-    from mockryze.communities.model import normalize
-
     try:
-        return normalize(raw)
+        return model.group_key(raw)
     except ValueError as exc:
         raise ApiError(INVALID_NUMBER, str(exc)) from None
 
