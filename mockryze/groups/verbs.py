@@ -40,6 +40,7 @@ def create_group(call: Call) -> tuple[int, dict[str, Any]]:
     made = model.create(call.world, call.target(), subject=args["subject"], participants=args.get("participants", []),
                         creator=args.get("creator"), member=args.get("member", True),
                         group_jid_=_group_key(args.get("jid")), invite_code=args.get("inviteCode"), strict=True)
+    made.ephemeral = bool(args.get("ephemeral", False))
     return 201, ok("Group created", group=group_view(made))
 
 

@@ -211,11 +211,13 @@ class Control(ABC):
     # --- groups -----------------------------------------------------------------------------
     def create_group(self, name: str, subject: str, participants: list[str] | None = None, *,
                      jid: str | None = None, creator: str | None = None, member: bool | None = None,
-                     invite_code: str | None = None, account_token: str | None = None) -> str:
+                     invite_code: str | None = None, ephemeral: bool | None = None,
+                     account_token: str | None = None) -> str:
         """A group the instance is in (its super-admin), or one ``creator`` made with the instance a plain
-        member (``member=False``: not in it, known by its invite ``invite_code``); returns its JID."""
+        member (``member=False``: not in it, known by its invite ``invite_code``); ``ephemeral``: disappearing
+        messages on. Returns its JID."""
         args = _present(subject=subject, participants=participants or [], jid=jid, creator=creator, member=member,
-                        inviteCode=invite_code)
+                        inviteCode=invite_code, ephemeral=ephemeral)
         return str(self._result("create_group", {"name": name}, args, account_token)["jid"])
 
     def groups(self, name: str, *, account_token: str | None = None) -> list[Payload]:

@@ -265,3 +265,9 @@ def test_a_request_to_an_open_group_is_a_join(api: CheckedClient, ryze: MockRyze
     joined = ryze.group_member("sales", group["jid"], CARLA, "request")
     assert jid_of(CARLA) in joined["participants"] and joined["requests"] == []
     assert flows(ryze)[-1]["type"] == "joined" and "author" not in flows(ryze)[-1]
+
+
+def test_an_ephemeral_group_says_so(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = ryze.create_group("sales", "Vanishing", [ALICE], ephemeral=True)
+    assert info(api, group)["isEphemeral"] is True
+    assert info(api, create(api)["jid"])["isEphemeral"] is False
