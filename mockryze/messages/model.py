@@ -1,5 +1,5 @@
-"""RyzeAPI's messages module, as data: the contacts an instance can reach (its groups: mockryze.groups), the messages
-it keeps, and what a message carries (media blocks, vCards).
+"""RyzeAPI's messages module, as data: the contacts an instance can reach (its groups live in
+mockryze.groups), the messages it keeps, and what a message carries (media blocks, vCards).
 
 The send and receive pipeline is :mod:`mockryze.messages.pipeline`; the payloads events and send
 routes show are :mod:`mockryze.messages.layouts`.
