@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from mockryze.chatwoot import routes as chatwoot_routes
+from mockryze.chatwoot import verbs as chatwoot_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
 from mockryze.http import control
@@ -18,6 +20,8 @@ from mockryze.instance import routes as instance_routes
 from mockryze.instance import verbs as instance_verbs
 from mockryze.messages import routes as messages_routes
 from mockryze.messages import verbs as messages_verbs
+from mockryze.newsletter import routes as newsletter_routes
+from mockryze.newsletter import verbs as newsletter_verbs
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,9 @@ MODULES: tuple[Module, ...] = (
            messages_verbs.VERBS),
     Module("events", "RyzeAPI events module: webhooks and the WebSocket (/api/events/*)", events_routes.ENDPOINTS,
            events_verbs.VERBS, events_verbs.RECEIVERS),
+    Module("newsletter", "RyzeAPI newsletter module (/api/newsletter/*)", newsletter_routes.ENDPOINTS,
+           newsletter_verbs.VERBS),
+    Module("chatwoot", "RyzeAPI chatwoot module (/api/chatwoot/*)", chatwoot_routes.ENDPOINTS, chatwoot_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

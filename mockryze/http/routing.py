@@ -67,6 +67,7 @@ class Context:
 
 
 Handler = Callable[[Context], Result]
+Respell = Callable[[ErrorLiteral, str | None], ErrorLiteral]  # (shared refusal, its detail) -> the route's own
 
 
 @dataclass(frozen=True)
@@ -85,6 +86,11 @@ class Endpoint:
     query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
     detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
     body_aliases: tuple[tuple[str, str], ...] = ()  # (alias, field): the alias fills a field the body lacks
+    respell: Respell | None = None  # a module that words shared refusals its own way (chatwoot)
+
+    def refusal(self, literal: ErrorLiteral, detail: str | None = None) -> ErrorLiteral:
+        """How this route words a refusal every route shares (most routes: as is)."""
+        return literal if self.respell is None else self.respell(literal, detail)
 
     @property
     def takes_instance(self) -> bool:
@@ -123,6 +129,8 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     result = result.then()
             status, payload = result
         except ApiError as error:
+            if spec.respell is not None:
+                error = ApiError(spec.refusal(ErrorLiteral(error.status, error.message), error.detail), error.detail)
             if error.status == literals.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
             if journaled:

@@ -11,15 +11,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mockryze.chatwoot.config import ChatwootConfig
 from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import Account, World
 from mockryze.events.config import DEFAULT_LABEL, Webhook, WebSocketConfig
-from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Settings
+from mockryze.instance.config import ProxyConfig, S3Config, Settings
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 
 if TYPE_CHECKING:
     from mockryze.messages.model import Contact, Group, Message
+    from mockryze.newsletter.model import NewsletterChannel
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",
@@ -66,6 +68,7 @@ class Instance:
     contact_lids: dict[str, str] = field(default_factory=dict)  # a contact's LID -> its canonical JID
     groups: dict[str, Group] = field(default_factory=dict)  # group JID -> Group
     lid: str = ""  # the instance's own hidden id, set when it pairs
+    newsletters: dict[str, NewsletterChannel] = field(default_factory=dict)  # channel JID -> what it knows
 
     @property
     def jid(self) -> str | None:

@@ -421,6 +421,10 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                       {"from": "5511987654321", "isVideo": "yes"}],
     f"{M}/instances/{{name}}/events": [{}, {"event": "nope", "data": {}}, {"event": "call.update"},
                                        {"event": "call.update", "data": []}, {"data": {}}],
+    f"{M}/instances/{{name}}/newsletters": [{"name": ""}, {"name": 5}, {"jid": "5511987654321"}, {"inviteCode": "a b"},
+                                            {"state": "closed"}, {"subscriberCount": -1}, {"following": "yes"}],
+    f"{M}/instances/{{name}}/chatwoot": [{}, {"status": "paused!"}, {"status": "active", "lastError": 5},
+                                         {"status": "error", "other": 1}],
 }
 
 BODY_ROUTES = [s for s in CONTROL_ENDPOINTS if s.request_schema]

@@ -1,0 +1,67 @@
+"""RyzeAPI's Chatwoot module, as a model: the instance's one integration row (``Instance.chatwoot``,
+also fed by the inline ``chatwoot*`` fields of instance create) and the rules of set / list / delete.
+
+The mock never calls a Chatwoot server or the RyzeIntegrations bridge: an activation whose body is
+valid succeeds, with seeded ids. Every function raises :class:`ApiError` with a literal of
+:mod:`mockryze.core.literals` when it refuses; a refusal changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from mockryze.chatwoot.config import ChatwootConfig
+from mockryze.core import literals
+from mockryze.core.errors import ApiError
+from mockryze.core.literals import ErrorLiteral
+from mockryze.core.world import World
+from mockryze.instance.model import Instance
+
+# The module's own wording of refusals every route shares (the wrapper applies it).
+RESPELLED: dict[str, ErrorLiteral] = {literals.INSTANCE_NOT_FOUND.message: literals.CHATWOOT_INSTANCE_NOT_FOUND}
+
+
+def respell(literal: ErrorLiteral, detail: str | None) -> ErrorLiteral:
+    """``instance not found`` in lower case; a refused body is ``invalid body: <detail>``."""
+    if literal.message == literals.INVALID_BODY.message:
+        return literals.chatwoot_invalid_body(detail or "invalid")
+    return RESPELLED.get(literal.message, literal)
+
+
+def _integration_id(world: World) -> str:
+    return f"int_{world.ids.hex(12).lower()}"
+
+
+def _inbox_id(world: World) -> int:
+    return 1 + world.ids.integer(10)
+
+
+def stored(world: World, inst: Instance, missing: ErrorLiteral) -> ChatwootConfig:
+    """The instance's integration row, refused with ``missing`` when it has none. An inline activation
+    gets its bridge ids when first read (the mock draws them from the seed then)."""
+    if not inst.chatwoot.exists:
+        raise ApiError(missing)
+    inst.chatwoot = inst.chatwoot.provisioned(lambda: _integration_id(world), lambda: _inbox_id(world),
+                                              inst.created_at)
+    return inst.chatwoot
+
+
+def activate(world: World, inst: Instance, body: Mapping[str, Any]) -> ChatwootConfig:
+    """(Re)provision the integration: a new bridge integration and inbox every time (not idempotent)."""
+    inst.chatwoot = ChatwootConfig.activated(body, _integration_id(world), _inbox_id(world), world.now())
+    inst.updated_at = world.now()
+    return inst.chatwoot
+
+
+def deactivate(world: World, inst: Instance) -> None:
+    stored(world, inst, literals.CHATWOOT_NOTHING_TO_DELETE)
+    inst.chatwoot = ChatwootConfig()
+    inst.updated_at = world.now()
+
+
+def report(world: World, inst: Instance, status: str, last_error: str | None) -> ChatwootConfig:
+    """The bridge reports the integration's health (control plane): ``active``, ``paused`` or ``error``."""
+    row = stored(world, inst, literals.CHATWOOT_NOT_CONFIGURED)
+    inst.chatwoot = row.reported(status, last_error)
+    return inst.chatwoot
