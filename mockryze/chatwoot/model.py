@@ -19,13 +19,15 @@ from mockryze.core.world import World
 from mockryze.instance.model import Instance
 
 # The module's own wording of refusals every route shares (the wrapper applies it).
+DETAIL_LIMIT = 200  # a validator's text may quote the whole body
 RESPELLED: dict[str, ErrorLiteral] = {literals.INSTANCE_NOT_FOUND.message: literals.CHATWOOT_INSTANCE_NOT_FOUND}
 
 
 def respell(literal: ErrorLiteral, detail: str | None) -> ErrorLiteral:
     """``instance not found`` in lower case; a refused body is ``invalid body: <detail>``."""
     if literal.message == literals.INVALID_BODY.message:
-        return literals.chatwoot_invalid_body(detail or "invalid")
+        text = detail or "invalid"
+        return literals.chatwoot_invalid_body(text if len(text) <= DETAIL_LIMIT else text[:DETAIL_LIMIT] + "…")
     return RESPELLED.get(literal.message, literal)
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
+from mockryze.testing import RemoteRyze
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -219,3 +220,20 @@ def test_a_report_needs_an_integration(ryze: MockRyze) -> None:
     with pytest.raises(ApiError) as refused:
         ryze.chatwoot_status("sales", "paused")
     assert refused.value.message == literals.CHATWOOT_NOT_CONFIGURED.message
+
+
+def test_the_detail_of_an_invalid_body_is_bounded(api: CheckedClient, ryze: MockRyze) -> None:
+    ryze.create_instance("sales")
+    status, message = error_of(api.post(SET, json={**SET_BODY, "chatwootBaseUrl": "x" * 5000}))
+    assert status == 400 and message.startswith("invalid body: chatwootBaseUrl") and len(message) < 300
+
+
+def test_the_report_verb_over_http(api: CheckedClient, ryze: MockRyze) -> None:
+    ryze.create_instance("sales")
+    api.post(SET, json=SET_BODY)
+    remote = RemoteRyze(ryze.serve(), ryze.account_token)
+    try:
+        assert remote.chatwoot_status("sales", "paused", "maintenance") == row(api)
+        assert row(api)["status"] == "paused"
+    finally:
+        remote.close()

@@ -12,6 +12,7 @@ import pytest
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
+from mockryze.testing import RemoteRyze
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 
@@ -339,3 +340,16 @@ def test_a_text_to_a_channel_the_instance_does_not_follow_is_still_sent(api: Che
     assert response.status_code == 200
     assert response.json()["data"]["chat"] == {"jid": CHANNEL}
     assert sales.newsletters("sales") == []  # a send does not make the channel known
+
+
+def test_the_verbs_over_http_see_the_same_channels(sales: MockRyze) -> None:
+    remote = RemoteRyze(sales.serve(), sales.account_token)
+    try:
+        made = remote.newsletter("sales", "Remote", jid=CHANNEL, invite_code=CODE, following=True)
+        assert made["role"] == "subscriber"
+        assert remote.newsletters("sales") == sales.newsletters("sales") == [made]
+        with pytest.raises(ApiError) as refused:
+            remote.newsletter("sales", jid=CHANNEL)
+        assert (refused.value.status, refused.value.message) == literals.MOCK_NEWSLETTER_EXISTS
+    finally:
+        remote.close()
