@@ -175,3 +175,4 @@ def chatwoot_invalid_body(detail: str) -> ErrorLiteral:
 
 
 MOCK_NEWSLETTER_EXISTS = ErrorLiteral(409, "The instance already knows a newsletter with that JID or invite code")
+MOCK_NEWSLETTER_NOT_FOLLOWED = ErrorLiteral(409, "The instance neither owns nor follows that newsletter")

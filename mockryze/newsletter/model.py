@@ -21,6 +21,8 @@ from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.instance.lifecycle import State
 from mockryze.instance.model import Instance
+from mockryze.messages import pipeline
+from mockryze.messages.model import Message, Party
 
 STATES = ("active", "suspended", "geosuspended")
 ROLES = ("owner", "subscriber")
@@ -205,6 +207,18 @@ def add_foreign(world: World, inst: Instance, spec: ForeignChannel) -> Newslette
         channel.role = "subscriber"
         channel.subscriber_count += 1
     return channel
+
+
+def post(world: World, inst: Instance, raw: str, text: str | None) -> Message | None:
+    """An admin of a channel the instance owns or follows posts a text: it arrives as an incoming
+    ``message.exchange`` with ``chat.type: newsletter`` (the author hidden behind an ``@lid``)."""
+    channel = lookup(inst, parse_identifier(raw, literals.NEWSLETTER_IDENTIFIER_FIELD_REQUIRED))
+    if channel is None or not channel.followed:
+        raise ApiError(literals.MOCK_NEWSLETTER_NOT_FOLLOWED)
+    author = world.ids.lid()
+    return pipeline.receive(world, inst, sender=Party(author, channel.name, author),
+                            chat=Party(channel.jid, channel.name, None, "newsletter"), type="text",
+                            content=text if text is not None else world.faker().sentence())
 
 
 # --- seeded identifiers -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from mockryze.core import literals
 from mockryze.core.literals import INSTANCE_NOT_FOUND, INVALID_BODY, INVALID_TOKEN, TOKEN_INSTANCE_MISMATCH
 from mockryze.http.verbs import Call, Verb, listing, ok
+from mockryze.messages.verbs import message_view
 from mockryze.newsletter import model
 from mockryze.newsletter.model import ForeignChannel, NewsletterChannel
 
@@ -34,6 +35,13 @@ def known(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, listing("newsletters", [channel_view(c) for c in call.target().newsletters.values()])
 
 
+def post(call: Call) -> tuple[int, dict[str, Any]]:
+    received = model.post(call.world, call.target(), call.args["newsletter"], call.args.get("text"))
+    if received is None:
+        return 200, {**ok("Ignored by the instance settings"), "ignored": True}
+    return 201, {**ok("Message received"), "ignored": False, "data": message_view(call.world, received)}
+
+
 VERBS: tuple[Verb, ...] = (
     Verb("newsletter", "POST", "/instances/{name}/newsletters", foreign,
          "A channel someone else owns: the instance can find it by JID, link or code (and follows it with "
@@ -43,4 +51,10 @@ VERBS: tuple[Verb, ...] = (
     Verb("newsletters", "GET", "/instances/{name}/newsletters", known,
          "Every channel the instance knows (owned, followed, or only looked up / left) and its role",
          result="newsletters", responses={200: "mock/newsletters.response"}, errors=ON_NAME),
+    Verb("newsletter_post", "POST", "/instances/{name}/newsletter-posts", post,
+         "An admin posts a text in a channel the instance owns or follows (message.exchange, chat.type newsletter)",
+         result="data", request_schema="mock/newsletter-post.request",
+         responses={201: "mock/inbound.response", 200: "mock/inbound.response"},
+         errors=(*ON_NAME, INVALID_BODY, literals.NEWSLETTER_INVALID_IDENTIFIER, literals.MOCK_NEWSLETTER_NOT_FOLLOWED,
+                 literals.NOT_CONNECTED)),
 )

@@ -423,6 +423,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                        {"event": "call.update", "data": []}, {"data": {}}],
     f"{M}/instances/{{name}}/newsletters": [{"name": ""}, {"name": 5}, {"jid": "5511987654321"}, {"inviteCode": "a b"},
                                             {"state": "closed"}, {"subscriberCount": -1}, {"following": "yes"}],
+    f"{M}/instances/{{name}}/newsletter-posts": [{}, {"newsletter": ""}, {"newsletter": 5},
+                                                 {"newsletter": "120363000000000099@newsletter", "text": 5}],
     f"{M}/instances/{{name}}/chatwoot": [{}, {"status": "paused!"}, {"status": "active", "lastError": 5},
                                          {"status": "error", "other": 1}],
 }

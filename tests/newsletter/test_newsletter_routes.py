@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from mockryze.core import literals
+from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.testing import RemoteRyze
 from mockryze.testing.api import MockRyze
@@ -353,3 +353,53 @@ def test_the_verbs_over_http_see_the_same_channels(sales: MockRyze) -> None:
         assert (refused.value.status, refused.value.message) == literals.MOCK_NEWSLETTER_EXISTS
     finally:
         remote.close()
+
+
+# --- posts of followed channels arrive as message.exchange -------------------------------------
+def post_arrives(ryze: MockRyze) -> dict[str, Any]:
+    ryze.newsletter("sales", "Release Notes", jid=CHANNEL, invite_code=CODE, following=True)
+    received = ryze.newsletter_post("sales", f"https://whatsapp.com/channel/{CODE}", "Version 2.0 is out")
+    assert received is not None and received["chat"] == CHANNEL and received["chatType"] == "newsletter"
+    (envelope,) = ryze.events("sales", "message.exchange")
+    schemas.validate_event(envelope)
+    assert ryze.messages("sales", chat=CHANNEL)[0]["id"] == received["id"]
+    data: dict[str, Any] = envelope["data"]
+    return data
+
+
+def test_a_post_of_a_followed_channel_arrives_as_a_newsletter_chat(sales: MockRyze) -> None:
+    data = post_arrives(sales)
+    assert data["direction"] == "incoming"
+    assert data["chat"] == {"jid": CHANNEL, "name": "Release Notes", "type": "newsletter"}
+    assert data["sender"]["jid"].endswith("@lid") and data["message"]["content"] == "Version 2.0 is out"
+
+
+@pytest.mark.ryze(profile="docs")
+def test_a_post_in_the_docs_layout(sales: MockRyze) -> None:
+    data = post_arrives(sales)
+    assert data["message"]["chat"]["type"] == "newsletter"
+
+
+def test_the_owner_receives_posts_of_other_admins(api: CheckedClient, sales: MockRyze) -> None:
+    created = api.post(CREATE, json={"name": "Mine"}).json()["channel"]
+    assert sales.newsletter_post("sales", created["jid"]) is not None
+
+
+def test_a_channel_not_followed_posts_nothing_to_the_instance(api: CheckedClient, sales: MockRyze,
+                                                              elsewhere: dict[str, Any]) -> None:
+    with pytest.raises(ApiError) as refused:
+        sales.newsletter_post("sales", CHANNEL, "hello")
+    assert (refused.value.status, refused.value.message) == literals.MOCK_NEWSLETTER_NOT_FOLLOWED
+    api.post(JOIN, json={"identifier": CHANNEL})
+    leave(api, CHANNEL)
+    with pytest.raises(ApiError):
+        sales.newsletter_post("sales", CHANNEL, "after leaving")
+    assert sales.events("sales", "message.exchange") == []
+
+
+def test_a_post_needs_a_connected_instance(sales: MockRyze) -> None:
+    sales.newsletter("sales", jid=CHANNEL, following=True)
+    disconnect(sales)
+    with pytest.raises(ApiError) as refused:
+        sales.newsletter_post("sales", CHANNEL)
+    assert (refused.value.status, refused.value.message) == literals.NOT_CONNECTED
