@@ -209,16 +209,18 @@ def add_foreign(world: World, inst: Instance, spec: ForeignChannel) -> Newslette
     return channel
 
 
-def post(world: World, inst: Instance, raw: str, text: str | None) -> Message | None:
+def post(world: World, inst: Instance, raw: str, text: str | None) -> Message:
     """An admin of a channel the instance owns or follows posts a text: it arrives as an incoming
     ``message.exchange`` with ``chat.type: newsletter`` (the author hidden behind an ``@lid``)."""
     channel = lookup(inst, parse_identifier(raw, literals.NEWSLETTER_IDENTIFIER_FIELD_REQUIRED))
     if channel is None or not channel.followed:
         raise ApiError(literals.MOCK_NEWSLETTER_NOT_FOLLOWED)
     author = world.ids.lid()
-    return pipeline.receive(world, inst, sender=Party(author, channel.name, author),
-                            chat=Party(channel.jid, channel.name, None, "newsletter"), type="text",
-                            content=text if text is not None else world.faker().sentence())
+    received = pipeline.receive(world, inst, sender=Party(author, channel.name, author),
+                                chat=Party(channel.jid, channel.name, None, "newsletter"), type="text",
+                                content=text if text is not None else world.faker().sentence())
+    assert received is not None  # no instance setting ignores channel posts
+    return received
 
 
 # --- seeded identifiers -----------------------------------------------------------------------

@@ -37,8 +37,6 @@ def known(call: Call) -> tuple[int, dict[str, Any]]:
 
 def post(call: Call) -> tuple[int, dict[str, Any]]:
     received = model.post(call.world, call.target(), call.args["newsletter"], call.args.get("text"))
-    if received is None:
-        return 200, {**ok("Ignored by the instance settings"), "ignored": True}
     return 201, {**ok("Message received"), "ignored": False, "data": message_view(call.world, received)}
 
 
@@ -54,7 +52,7 @@ VERBS: tuple[Verb, ...] = (
     Verb("newsletter_post", "POST", "/instances/{name}/newsletter-posts", post,
          "An admin posts a text in a channel the instance owns or follows (message.exchange, chat.type newsletter)",
          result="data", request_schema="mock/newsletter-post.request",
-         responses={201: "mock/inbound.response", 200: "mock/inbound.response"},
+         responses={201: "mock/inbound.response"},
          errors=(*ON_NAME, INVALID_BODY, literals.NEWSLETTER_INVALID_IDENTIFIER, literals.MOCK_NEWSLETTER_NOT_FOLLOWED,
                  literals.NOT_CONNECTED)),
 )

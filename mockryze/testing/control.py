@@ -279,12 +279,11 @@ class Control(ABC):
         return list(self._result("newsletters", {"name": name}, {}, account_token))
 
     def newsletter_post(self, name: str, newsletter: str, text: str | None = None, *,
-                        account_token: str | None = None) -> Payload | None:
+                        account_token: str | None = None) -> Payload:
         """An admin posts ``text`` in a channel the instance owns or follows (JID, link or code): an incoming
-        ``message.exchange`` with ``chat.type: newsletter``; returns the stored message (None if ignored)."""
-        found = self._result("newsletter_post", {"name": name}, _present(newsletter=newsletter, text=text),
-                             account_token)
-        return None if found is None else dict(found)
+        ``message.exchange`` with ``chat.type: newsletter``; returns the stored message."""
+        return dict(self._result("newsletter_post", {"name": name}, _present(newsletter=newsletter, text=text),
+                                 account_token))
 
     def chatwoot_status(self, name: str, status: str, last_error: str | None = None, *,
                         account_token: str | None = None) -> Payload:

@@ -359,7 +359,7 @@ def test_the_verbs_over_http_see_the_same_channels(sales: MockRyze) -> None:
 def post_arrives(ryze: MockRyze) -> dict[str, Any]:
     ryze.newsletter("sales", "Release Notes", jid=CHANNEL, invite_code=CODE, following=True)
     received = ryze.newsletter_post("sales", f"https://whatsapp.com/channel/{CODE}", "Version 2.0 is out")
-    assert received is not None and received["chat"] == CHANNEL and received["chatType"] == "newsletter"
+    assert received["chat"] == CHANNEL and received["chatType"] == "newsletter"
     (envelope,) = ryze.events("sales", "message.exchange")
     schemas.validate_event(envelope)
     assert ryze.messages("sales", chat=CHANNEL)[0]["id"] == received["id"]
@@ -382,7 +382,7 @@ def test_a_post_in_the_docs_layout(sales: MockRyze) -> None:
 
 def test_the_owner_receives_posts_of_other_admins(api: CheckedClient, sales: MockRyze) -> None:
     created = api.post(CREATE, json={"name": "Mine"}).json()["channel"]
-    assert sales.newsletter_post("sales", created["jid"]) is not None
+    assert sales.newsletter_post("sales", created["jid"])["chatType"] == "newsletter"
 
 
 def test_a_channel_not_followed_posts_nothing_to_the_instance(api: CheckedClient, sales: MockRyze,
