@@ -8,7 +8,7 @@ valid succeeds, with seeded ids. Every function raises :class:`ApiError` with a 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mockryze.chatwoot.config import ChatwootConfig
@@ -29,6 +29,15 @@ def respell(literal: ErrorLiteral, detail: str | None) -> ErrorLiteral:
         text = detail or "invalid"
         return literals.chatwoot_invalid_body(text if len(text) <= DETAIL_LIMIT else text[:DETAIL_LIMIT] + "…")
     return RESPELLED.get(literal.message, literal)
+
+
+def gate(refusal: ErrorLiteral) -> Callable[[World], None]:
+    """With the bridge off (``--chatwoot-gateway off``) a route answers ``refusal`` before it looks
+    the instance up: the documented probe ``GET /api/chatwoot/list/anything`` tells 503 from 404."""
+    def check(world: World) -> None:
+        if not world.settings.chatwoot_gateway:
+            raise ApiError(refusal, "--chatwoot-gateway off")
+    return check
 
 
 def _integration_id(world: World) -> str:

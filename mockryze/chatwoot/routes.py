@@ -9,6 +9,8 @@ from __future__ import annotations
 from mockryze.chatwoot import model
 from mockryze.core import literals
 from mockryze.core.literals import (
+    CHATWOOT_GATEWAY_OFF,
+    CHATWOOT_GATEWAY_OFF_HINTED,
     CHATWOOT_INSTANCE_NOT_FOUND,
     CHATWOOT_NOT_CONFIGURED,
     CHATWOOT_NOTHING_TO_DELETE,
@@ -45,12 +47,15 @@ ON_INSTANCE = (INVALID_TOKEN, RATE_LIMITED, INSTANCE_NAME_REQUIRED, TOKEN_INSTAN
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{PREFIX}/set/:instance", set_integration, "Activate (or re-provision) the Chatwoot integration",
              request_schema="chatwoot/set.request", responses={201: "chatwoot/set.response"},
-             errors=(*ON_INSTANCE, literals.chatwoot_invalid_body("<detail>")), respell=model.respell,
+             errors=(*ON_INSTANCE, literals.chatwoot_invalid_body("<detail>"), CHATWOOT_GATEWAY_OFF),
+             respell=model.respell, gate=model.gate(CHATWOOT_GATEWAY_OFF),
              body_aliases=(("chatwootInboxName", "inboxName"),)),
     Endpoint("GET", f"{PREFIX}/list/:instance", list_integration, "The Chatwoot integration's stored row",
-             responses={200: "chatwoot/list.response"}, errors=(*ON_INSTANCE, CHATWOOT_NOT_CONFIGURED),
-             respell=model.respell),
+             responses={200: "chatwoot/list.response"},
+             errors=(*ON_INSTANCE, CHATWOOT_NOT_CONFIGURED, CHATWOOT_GATEWAY_OFF_HINTED),
+             respell=model.respell, gate=model.gate(CHATWOOT_GATEWAY_OFF_HINTED)),
     Endpoint("DELETE", f"{PREFIX}/delete/:instance", delete_integration, "Deactivate the Chatwoot integration",
-             responses={200: "chatwoot/delete.response"}, errors=(*ON_INSTANCE, CHATWOOT_NOTHING_TO_DELETE),
-             respell=model.respell),
+             responses={200: "chatwoot/delete.response"},
+             errors=(*ON_INSTANCE, CHATWOOT_NOTHING_TO_DELETE, CHATWOOT_GATEWAY_OFF),
+             respell=model.respell, gate=model.gate(CHATWOOT_GATEWAY_OFF)),
 )

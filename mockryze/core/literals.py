@@ -176,3 +176,6 @@ def chatwoot_invalid_body(detail: str) -> ErrorLiteral:
 
 MOCK_NEWSLETTER_EXISTS = ErrorLiteral(409, "The instance already knows a newsletter with that JID or invite code")
 MOCK_NEWSLETTER_NOT_FOLLOWED = ErrorLiteral(409, "The instance neither owns nor follows that newsletter")
+CHATWOOT_GATEWAY_OFF = ErrorLiteral(503, "integration gateway not configured")  # set, delete
+CHATWOOT_GATEWAY_OFF_HINTED = ErrorLiteral(
+    503, "integration gateway not configured (set BRIDGE_URL and BRIDGE_TOKEN)")  # list prints the hint

@@ -87,6 +87,7 @@ class Endpoint:
     detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
     body_aliases: tuple[tuple[str, str], ...] = ()  # (alias, field): the alias fills a field the body lacks
     respell: Respell | None = None  # a module that words shared refusals its own way (chatwoot)
+    gate: Callable[[World], None] | None = None  # refuses before the :instance lookup (chatwoot: bridge off)
 
     def refusal(self, literal: ErrorLiteral, detail: str | None = None) -> ErrorLiteral:
         """How this route words a refusal every route shares (most routes: as is)."""
@@ -171,6 +172,8 @@ def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | Non
     caller = authenticate(world, presented_token(request.headers, request.query_params))
     if spec.auth == "account":
         require_account_token(caller)
+    if spec.gate is not None:
+        spec.gate(world)
     target = target_instance(caller, request.path_params.get("instance", "")) if spec.takes_instance else None
     return caller, target
 

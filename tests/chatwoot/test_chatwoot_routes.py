@@ -237,3 +237,31 @@ def test_the_report_verb_over_http(api: CheckedClient, ryze: MockRyze) -> None:
         assert row(api)["status"] == "paused"
     finally:
         remote.close()
+
+
+# --- the bridge switched off on the server ----------------------------------------------------------
+GATEWAY_OFF = pytest.mark.ryze(chatwoot_gateway=False)
+
+
+@GATEWAY_OFF
+@pytest.mark.parametrize(("method", "path", "refusal"), [
+    ("POST", SET, literals.CHATWOOT_GATEWAY_OFF), ("DELETE", DELETE, literals.CHATWOOT_GATEWAY_OFF),
+    ("GET", LIST, literals.CHATWOOT_GATEWAY_OFF_HINTED),
+])
+def test_with_the_bridge_off_every_route_is_503_even_for_an_unknown_instance(
+        api: CheckedClient, ryze: MockRyze, method: str, path: str, refusal: literals.ErrorLiteral) -> None:
+    api.post("/api/instance/new", json={"name": "sales", **INLINE})
+    for target in (path, path.replace("/sales", "/anything")):  # the documented probe: 503 = module off
+        response = api.request(method, target, json=SET_BODY if method == "POST" else None)
+        assert error_of(response) == refusal
+    assert refusal.message.startswith("integration gateway not configured")
+    assert error_of(api.request(method, path, token="nobody")) == literals.INVALID_TOKEN  # the token comes first
+
+
+@GATEWAY_OFF
+def test_with_the_bridge_off_nothing_changes(ryze: MockRyze, api: CheckedClient) -> None:
+    api.post("/api/instance/new", json={"name": "sales", **INLINE})
+    before = summary(api)
+    api.post(SET, json=SET_BODY)
+    api.delete(DELETE)
+    assert summary(api) == before
