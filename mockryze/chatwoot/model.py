@@ -9,7 +9,9 @@ valid succeeds, with seeded ids. Every function raises :class:`ApiError` with a 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from mockryze.chatwoot.config import ChatwootConfig
 from mockryze.core import literals
@@ -58,8 +60,53 @@ def stored(world: World, inst: Instance, missing: ErrorLiteral) -> ChatwootConfi
     return inst.chatwoot
 
 
+# --- the simulated Chatwoot servers (control plane) ----------------------------------------------
+ANSWERS = ("ok", "account_not_found", "invalid", "token_rejected", "forbidden")
+DEFAULT_DETAILS = {  # the raw cause Chatwoot gives, appended after "Detail:"
+    "account_not_found": '{"error":"Resource could not be found"}',
+    "invalid": '{"message":"Name has already been taken"}',
+    "token_rejected": '{"errors":["You need to sign in or sign up before continuing."]}',
+    "forbidden": '{"error":"You are not authorized to do this action"}',
+}
+
+
+@dataclass(frozen=True)
+class ServerAnswer:
+    """How the Chatwoot server at one base URL answers an activation."""
+
+    answer: str  # one of ANSWERS
+    detail: str
+
+
+_SERVERS: WeakKeyDictionary[World, dict[str, ServerAnswer]] = WeakKeyDictionary()
+
+
+def servers(world: World) -> dict[str, ServerAnswer]:
+    """Base URL (no trailing /) -> answer; every other server accepts. Emptied with the world."""
+    found = _SERVERS.get(world)
+    if found is None:
+        found = _SERVERS[world] = {}
+        world.on_reset(found.clear)
+    return found
+
+
+def simulate_server(world: World, base_url: str, answer: str, detail: str | None) -> ServerAnswer:
+    key = base_url.rstrip("/")
+    simulated = ServerAnswer(answer, detail if detail is not None else DEFAULT_DETAILS.get(answer, ""))
+    if answer == "ok":
+        servers(world).pop(key, None)
+    else:
+        servers(world)[key] = simulated
+    return simulated
+
+
 def activate(world: World, inst: Instance, body: Mapping[str, Any]) -> ChatwootConfig:
-    """(Re)provision the integration: a new bridge integration and inbox every time (not idempotent)."""
+    """(Re)provision the integration: a new bridge integration and inbox every time (not idempotent).
+    A Chatwoot server the control plane made refuse answers its refusal, and nothing changes."""
+    base_url = str(body["chatwootBaseUrl"]).rstrip("/")
+    refused = servers(world).get(base_url)
+    if refused is not None:
+        raise ApiError(literals.chatwoot_refused(refused.answer, base_url, body["chatwootAccountId"], refused.detail))
     inst.chatwoot = ChatwootConfig.activated(body, _integration_id(world), _inbox_id(world), world.now())
     inst.updated_at = world.now()
     return inst.chatwoot

@@ -44,10 +44,15 @@ PREFIX = "/api/chatwoot"
 ON_INSTANCE = (INVALID_TOKEN, RATE_LIMITED, INSTANCE_NAME_REQUIRED, TOKEN_INSTANCE_MISMATCH,
                CHATWOOT_INSTANCE_NOT_FOUND)
 
+# What set answers when the Chatwoot server refuses (the control plane's chatwoot_server verb).
+CHATWOOT_REFUSALS = tuple(literals.chatwoot_refused(answer, "<chatwootBaseUrl>", 0, "<detail>")
+                          for answer in model.ANSWERS if answer != "ok")
+
 ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("POST", f"{PREFIX}/set/:instance", set_integration, "Activate (or re-provision) the Chatwoot integration",
              request_schema="chatwoot/set.request", responses={201: "chatwoot/set.response"},
-             errors=(*ON_INSTANCE, literals.chatwoot_invalid_body("<detail>"), CHATWOOT_GATEWAY_OFF),
+             errors=(*ON_INSTANCE, literals.chatwoot_invalid_body("<detail>"), *CHATWOOT_REFUSALS,
+                     CHATWOOT_GATEWAY_OFF),
              respell=model.respell, gate=model.gate(CHATWOOT_GATEWAY_OFF),
              body_aliases=(("chatwootInboxName", "inboxName"),)),
     Endpoint("GET", f"{PREFIX}/list/:instance", list_integration, "The Chatwoot integration's stored row",

@@ -179,3 +179,18 @@ MOCK_NEWSLETTER_NOT_FOLLOWED = ErrorLiteral(409, "The instance neither owns nor 
 CHATWOOT_GATEWAY_OFF = ErrorLiteral(503, "integration gateway not configured")  # set, delete
 CHATWOOT_GATEWAY_OFF_HINTED = ErrorLiteral(
     503, "integration gateway not configured (set BRIDGE_URL and BRIDGE_TOKEN)")  # list prints the hint
+
+
+def chatwoot_refused(answer: str, base_url: str, account_id: int, detail: str) -> ErrorLiteral:
+    """What ``/api/chatwoot/set`` answers when the (simulated) Chatwoot server refuses; the raw cause follows
+    ``Detail:``. The ``invalid`` text's middle part is a GAP of the docs (inferred)."""
+    return {
+        "account_not_found": ErrorLiteral(400, f"Chatwoot account or endpoint not found — verify chatwootBaseUrl "
+                                               f"({base_url}) and chatwootAccountId ({account_id}). Detail: {detail}"),
+        "invalid": ErrorLiteral(400, f"Chatwoot rejected the request as invalid. Detail: {detail}"),
+        "token_rejected": ErrorLiteral(401, "Chatwoot rejected the API token — verify chatwootApiToken. "
+                                            f"Detail: {detail}"),
+        "forbidden": ErrorLiteral(403, f"Chatwoot denied the request — verify the API token has admin scope on account "
+                                       f"{account_id}. Detail: {detail}"),
+    }[answer]
+

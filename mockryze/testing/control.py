@@ -285,6 +285,12 @@ class Control(ABC):
         return dict(self._result("newsletter_post", {"name": name}, _present(newsletter=newsletter, text=text),
                                  account_token))
 
+    def chatwoot_server(self, base_url: str, answer: str, *, detail: str | None = None) -> Payload:
+        """How the Chatwoot server at ``base_url`` answers ``POST /api/chatwoot/set`` from now on (every instance,
+        every account): ``ok`` (the default), ``account_not_found``, ``invalid``, ``token_rejected``, ``forbidden``;
+        ``detail`` is the raw cause after ``Detail:``."""
+        return dict(self._result("chatwoot_server", {}, _present(baseUrl=base_url, answer=answer, detail=detail)))
+
     def chatwoot_status(self, name: str, status: str, last_error: str | None = None, *,
                         account_token: str | None = None) -> Payload:
         """The bridge reports the Chatwoot integration's health (``active``, ``paused``, ``error``);

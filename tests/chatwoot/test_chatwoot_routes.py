@@ -265,3 +265,44 @@ def test_with_the_bridge_off_nothing_changes(ryze: MockRyze, api: CheckedClient)
     api.post(SET, json=SET_BODY)
     api.delete(DELETE)
     assert summary(api) == before
+
+
+# --- a Chatwoot server that refuses (control plane) -------------------------------------------------
+REFUSED = {
+    "account_not_found": (400, "Chatwoot account or endpoint not found — verify chatwootBaseUrl "
+                               "(https://chatwoot.example.org) and chatwootAccountId (12). Detail: "
+                               '{"error":"Resource could not be found"}'),
+    "invalid": (400, 'Chatwoot rejected the request as invalid. Detail: {"message":"Name has already been taken"}'),
+    "token_rejected": (401, "Chatwoot rejected the API token — verify chatwootApiToken. Detail: "
+                            '{"errors":["You need to sign in or sign up before continuing."]}'),
+    "forbidden": (403, "Chatwoot denied the request — verify the API token has admin scope on account 12. Detail: "
+                       '{"error":"You are not authorized to do this action"}'),
+}
+
+
+@pytest.mark.parametrize("answer", REFUSED)
+def test_a_refusing_chatwoot_server_refuses_set_and_changes_nothing(api: CheckedClient, ryze: MockRyze,
+                                                                    answer: str) -> None:
+    api.post("/api/instance/new", json={"name": "sales", **INLINE})
+    before = row(api)
+    simulated = ryze.chatwoot_server("https://chatwoot.example.org/", answer)
+    assert simulated["baseUrl"] == "https://chatwoot.example.org"
+    assert error_of(api.post(SET, json=SET_BODY)) == REFUSED[answer]
+    assert row(api) == before
+    ryze.chatwoot_server("https://chatwoot.example.org", "ok")  # back to accepting
+    assert api.post(SET, json=SET_BODY).status_code == 201
+
+
+def test_a_refusal_carries_the_given_detail_and_only_that_server_refuses(api: CheckedClient, ryze: MockRyze) -> None:
+    ryze.create_instance("sales")
+    ryze.chatwoot_server("https://chatwoot.example.org", "token_rejected", detail="401 Unauthorized")
+    assert error_of(api.post(SET, json=SET_BODY)) == (
+        401, "Chatwoot rejected the API token — verify chatwootApiToken. Detail: 401 Unauthorized")
+    assert api.post(SET, json={**SET_BODY, "chatwootBaseUrl": "https://other.example.org"}).status_code == 201
+
+
+def test_a_reset_forgets_the_simulated_servers(api: CheckedClient, ryze: MockRyze) -> None:
+    ryze.chatwoot_server("https://chatwoot.example.org", "forbidden")
+    ryze.reset()
+    ryze.create_instance("sales")
+    assert api.post(SET, json=SET_BODY).status_code == 201

@@ -425,6 +425,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                             {"state": "closed"}, {"subscriberCount": -1}, {"following": "yes"}],
     f"{M}/instances/{{name}}/newsletter-posts": [{}, {"newsletter": ""}, {"newsletter": 5},
                                                  {"newsletter": "120363000000000099@newsletter", "text": 5}],
+    f"{M}/chatwoot-servers": [{}, {"baseUrl": "https://c.example"}, {"baseUrl": "", "answer": "ok"},
+                              {"baseUrl": "https://c.example", "answer": "timeout"}, {"answer": "ok", "detail": 5}],
     f"{M}/instances/{{name}}/chatwoot": [{}, {"status": "paused!"}, {"status": "active", "lastError": 5},
                                          {"status": "error", "other": 1}],
 }
