@@ -1,0 +1,152 @@
+"""The patches drop-in mode installs, and which world answers which host.
+
+Every library adapter contributes :class:`Patch` rows (an attribute of a class or module and a function
+that wraps its current value). They are installed when the first interception starts and removed
+when the last one stops, each attribute put back exactly as it was (a value the owner did not define
+itself is deleted again, so the inherited one shows through). Interceptions form a stack: the innermost
+one that covers a host answers it, so nested worlds and ``ryze.intercept(hosts=[...])`` compose.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mockryze.testing.intercept.gateway import Gateway
+
+DEFAULT_HOSTS = ("ryzeapi.cloud",)
+# One adapter module per library, tried in this order; a library that is not installed is skipped.
+ADAPTERS = {"httpx": "httpx_patch", "requests": "requests_patch", "aiohttp": "aiohttp_patch",
+            "websockets": "websockets_patch"}
+_MISSING = object()
+
+
+@dataclass(frozen=True)
+class Patch:
+    owner: Any
+    name: str
+    wrap: Callable[[Any], Any]  # the current value -> its replacement
+
+
+@dataclass(frozen=True)
+class Host:
+    """A host (any port) or host:port that drop-in mode answers."""
+
+    name: str
+    port: int | None = None
+
+    @classmethod
+    def parse(cls, entry: str) -> Host:
+        """``ryzeapi.cloud``, ``gw.example.com:8443`` or a base URL such as ``https://gw.example.com``."""
+        import httpx
+
+        url = httpx.URL(entry if "://" in entry else f"http://{entry}")
+        if not url.host:
+            raise ValueError(f"not a host or base URL: {entry!r}")
+        return cls(url.host.lower(), url.port)
+
+    def covers(self, host: str, port: int | None) -> bool:
+        return host == self.name and (self.port is None or port == self.port)
+
+
+class Interception:
+    """One world answering some hosts, from :meth:`start` to :meth:`stop` (also a context manager)."""
+
+    def __init__(self, gateway: Gateway, hosts: Iterable[str] | None = None) -> None:
+        self.gateway = gateway
+        self.hosts = tuple(Host.parse(h) for h in (DEFAULT_HOSTS if hosts is None else hosts))
+        self.active = False
+
+    def covers(self, host: str, port: int | None) -> bool:
+        return any(h.covers(host, port) for h in self.hosts)
+
+    def start(self) -> Interception:
+        _activate(self)
+        return self
+
+    def stop(self) -> None:
+        _deactivate(self)
+
+    def __enter__(self) -> Interception:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+_lock = threading.Lock()
+_active: tuple[Interception, ...] = ()  # innermost last; replaced, never mutated, so readers need no lock
+_saved: list[tuple[Any, str, Any]] = []  # owner, name, what owner.__dict__ held (or _MISSING)
+_available: dict[str, bool] = {}
+
+
+def route(host: str | None, port: int | None = None) -> Gateway | None:
+    """The world that answers ``host:port``, or None: the request goes out as usual."""
+    if host:
+        host = host.lower()
+        for interception in reversed(_active):
+            if interception.covers(host, port):
+                return interception.gateway
+    return None
+
+
+def active() -> tuple[Interception, ...]:
+    return _active
+
+
+def _activate(interception: Interception) -> None:
+    global _active
+    with _lock:
+        if interception.active:
+            return
+        if not _active:
+            _install()
+        interception.active = True
+        _active = (*_active, interception)
+
+
+def _deactivate(interception: Interception) -> None:
+    global _active
+    with _lock:
+        if not interception.active:
+            return
+        interception.active = False
+        _active = tuple(i for i in _active if i is not interception)
+        if not _active:
+            _restore()
+
+
+def _install() -> None:
+    try:
+        for patch in _patches():
+            current = getattr(patch.owner, patch.name)
+            _saved.append((patch.owner, patch.name, vars(patch.owner).get(patch.name, _MISSING)))
+            setattr(patch.owner, patch.name, patch.wrap(current))
+    except BaseException:
+        _restore()
+        raise
+
+
+def _restore() -> None:
+    while _saved:
+        owner, name, saved = _saved.pop()
+        if saved is _MISSING:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, saved)
+
+
+def _patches() -> list[Patch]:
+    rows: list[Patch] = []
+    for library, adapter in ADAPTERS.items():
+        if library not in _available:
+            _available[library] = importlib.util.find_spec(library) is not None
+        if _available[library]:
+            module = importlib.import_module(f"mockryze.testing.intercept.{adapter}")
+            rows += module.patches()
+    return rows
