@@ -51,8 +51,9 @@ class MockRyze(LocalControl):
         """``webhook_transport``: an async callable that takes every webhook delivery instead of the
         network (see :class:`mockryze.events.delivery.WebhookTransport`). ``quirks`` takes a mapping
         (``quirks={"reply_field": "off"}``) or the ``NAME=VALUE,…`` text of ``--quirk``.
-        ``intercept``: while entered (``with``), calls to ``https://ryzeapi.cloud`` and to ``hosts``
-        from httpx, requests, aiohttp and websockets reach this world (see mockryze.testing.intercept)."""
+        ``intercept``: while entered (``with``), calls to ``https://ryzeapi.cloud`` and to ``hosts`` (more
+        hosts or base URLs) from httpx, requests, aiohttp and websockets reach this world (see
+        mockryze.testing.intercept)."""
         self._intercept = (intercept, hosts)
         self._interceptions: list[intercept_.Interception] = []
         self._gateway: intercept_.Gateway | None = None
@@ -71,7 +72,7 @@ class MockRyze(LocalControl):
     # --- context management ---------------------------------------------------------------
     def __enter__(self) -> MockRyze:
         if self._intercept[0]:
-            self.intercept(hosts=self._intercept[1])
+            self.intercept(hosts=[*intercept_.DEFAULT_HOSTS, *(self._intercept[1] or ())])
         return self
 
     def __exit__(self, *exc: object) -> None:

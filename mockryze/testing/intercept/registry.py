@@ -61,11 +61,13 @@ class Interception:
         self.gateway = gateway
         self.hosts = tuple(Host.parse(h) for h in (DEFAULT_HOSTS if hosts is None else hosts))
         self.active = False
+        self.thread = threading.get_ident()
 
     def covers(self, host: str, port: int | None) -> bool:
         return any(h.covers(host, port) for h in self.hosts)
 
     def start(self) -> Interception:
+        self.thread = threading.get_ident()
         _activate(self)
         return self
 
@@ -86,12 +88,22 @@ _available: dict[str, bool] = {}
 
 
 def route(host: str | None, port: int | None = None) -> Gateway | None:
-    """The world that answers ``host:port``, or None: the request goes out as usual."""
+    """The world that answers ``host:port``, or None: the request goes out as usual.
+
+    The innermost interception started by this thread wins (tests running in parallel threads each
+    reach their own world); failing that, the innermost one of any thread (a worker thread of the code
+    under test reaches the world of the test that started it)."""
     if host:
         host = host.lower()
+        mine = threading.get_ident()
+        found = None
         for interception in reversed(_active):
             if interception.covers(host, port):
-                return interception.gateway
+                if interception.thread == mine:
+                    return interception.gateway
+                if found is None:
+                    found = interception.gateway
+        return found
     return None
 
 
