@@ -9,10 +9,14 @@ one that covers a host answers it, so nested worlds and ``ryze.intercept(hosts=[
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-import importlib.util
+import importlib.abc
+import importlib.machinery
+import sys
 import threading
-from collections.abc import Callable, Iterable
+import types
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -81,10 +85,10 @@ class Interception:
         self.stop()
 
 
-_lock = threading.Lock()
+_lock = threading.RLock()
 _active: tuple[Interception, ...] = ()  # innermost last; replaced, never mutated, so readers need no lock
 _saved: list[tuple[Any, str, Any]] = []  # owner, name, what owner.__dict__ held (or _MISSING)
-_available: dict[str, bool] = {}
+_patched: set[str] = set()  # the libraries patched now
 
 
 def route(host: str | None, port: int | None = None) -> Gateway | None:
@@ -134,17 +138,29 @@ def _deactivate(interception: Interception) -> None:
 
 
 def _install() -> None:
+    """Patch the libraries already imported; the others when (if ever) they are imported while active."""
     try:
-        for patch in _patches():
-            current = getattr(patch.owner, patch.name)
-            _saved.append((patch.owner, patch.name, vars(patch.owner).get(patch.name, _MISSING)))
-            setattr(patch.owner, patch.name, patch.wrap(current))
+        sys.meta_path.insert(0, _FINDER)
+        for library in ADAPTERS:
+            if library in sys.modules:
+                _patch(library)
     except BaseException:
         _restore()
         raise
 
 
+def _patch(library: str) -> None:
+    _patched.add(library)
+    for patch in _patches(library):
+        current = getattr(patch.owner, patch.name)
+        _saved.append((patch.owner, patch.name, vars(patch.owner).get(patch.name, _MISSING)))
+        setattr(patch.owner, patch.name, patch.wrap(current))
+
+
 def _restore() -> None:
+    with contextlib.suppress(ValueError):
+        sys.meta_path.remove(_FINDER)
+    _patched.clear()
     while _saved:
         owner, name, saved = _saved.pop()
         if saved is _MISSING:
@@ -153,12 +169,37 @@ def _restore() -> None:
             setattr(owner, name, saved)
 
 
-def _patches() -> list[Patch]:
-    rows: list[Patch] = []
-    for library, adapter in ADAPTERS.items():
-        if library not in _available:
-            _available[library] = importlib.util.find_spec(library) is not None
-        if _available[library]:
-            module = importlib.import_module(f"mockryze.testing.intercept.{adapter}")
-            rows += module.patches()
+def _patches(library: str) -> list[Patch]:
+    module = importlib.import_module(f"mockryze.testing.intercept.{ADAPTERS[library]}")
+    rows: list[Patch] = module.patches()
     return rows
+
+
+def _imported(library: str) -> None:
+    with _lock:
+        if _active and library not in _patched:
+            _patch(library)
+
+
+class _PatchOnImport(importlib.abc.MetaPathFinder):
+    """Patches a library the moment it is first imported, when that happens while interception is on:
+    importing all of them up front would cost the first test ~0.5 s for libraries it may never use."""
+
+    def find_spec(self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+                  ) -> importlib.machinery.ModuleSpec | None:
+        if fullname not in ADAPTERS:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
+            return None
+        run = spec.loader.exec_module
+
+        def exec_module(module: types.ModuleType) -> None:
+            run(module)
+            _imported(fullname)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+_FINDER = _PatchOnImport()

@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import unittest
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -22,10 +26,11 @@ from websockets.sync import client as ws_sync
 from mockryze.core import literals
 from mockryze.testing.api import MockRyze
 from mockryze.testing.intercept import active, mock_ryze
-from mockryze.testing.intercept.registry import ADAPTERS, _patches
+from mockryze.testing.intercept.registry import ADAPTERS, Patch, _patches
 from tests.events.receivers import Receiver
 
 RYZE = "https://ryzeapi.cloud"
+ROOT = Path(__file__).resolve().parents[3]
 ROUTE_NOT_FOUND = {"success": False, "error": {"message": literals.ROUTE_NOT_FOUND.message}}
 
 
@@ -107,8 +112,12 @@ def test_an_unemulated_websocket_path_is_the_mocks_404(ryze: MockRyze) -> None:
     assert handshake.value.status == 404
 
 
+def patches() -> list[Patch]:
+    return [patch for library in ADAPTERS for patch in _patches(library)]
+
+
 def originals() -> dict[tuple[Any, str], Any]:
-    return {(p.owner, p.name): vars(p.owner).get(p.name) for p in _patches()}
+    return {(p.owner, p.name): vars(p.owner).get(p.name) for p in patches()}
 
 
 @pytest.mark.parametrize("library", sorted(POSTS))
@@ -146,10 +155,33 @@ def test_an_exception_inside_still_restores() -> None:
     assert originals() == before and active() == ()
 
 
-def test_only_installed_libraries_are_patched_and_each_attribute_once() -> None:
-    names = [(p.owner, p.name) for p in _patches()]
+def test_each_attribute_is_patched_once() -> None:
+    names = [(p.owner, p.name) for p in patches()]
     assert len(names) == len(set(names))
-    assert {p.owner.__module__.split(".")[0] for p in _patches()} == set(ADAPTERS)
+    assert {p.owner.__module__.split(".")[0] for p in patches()} == set(ADAPTERS)
+
+
+LATE_IMPORT = """
+import sys
+from mockryze import MockRyze
+assert "aiohttp" not in sys.modules and "requests" not in sys.modules
+meta_path = list(sys.meta_path)
+with MockRyze() as ryze:
+    import requests  # imported while intercepting: patched then
+    assert requests.get("https://ryzeapi.cloud/nope", timeout=5).status_code == 404
+    import aiohttp
+    patched = vars(aiohttp.ClientSession)["_request"]
+assert "aiohttp" in sys.modules and vars(aiohttp.ClientSession)["_request"] is not patched
+assert sys.meta_path == meta_path
+print("ok")
+"""
+
+
+def test_libraries_imported_later_are_patched_on_import_and_restored() -> None:
+    """Nothing is imported up front; a library imported while intercepting is patched as it loads."""
+    done = subprocess.run([sys.executable, "-c", LATE_IMPORT], capture_output=True, text=True, timeout=60,
+                          cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
 
 
 @pytest.mark.ryze(intercept=False)
