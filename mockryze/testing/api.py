@@ -122,7 +122,7 @@ class MockRyze(LocalControl):
         if self._gateway is None:
             self._gateway = intercept_.Gateway(self)
         interception = intercept_.Interception(self._gateway, hosts).start()
-        self._interceptions.append(interception)
+        self._interceptions = [*(i for i in self._interceptions if i.active), interception]
         return interception
 
     def deliver_to(self, app: Any, path: str = "/webhook", *, base_url: str | None = None) -> str:

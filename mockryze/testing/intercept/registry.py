@@ -10,6 +10,7 @@ one that covers a host answers it, so nested worlds and ``ryze.intercept(hosts=[
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -44,15 +45,16 @@ class Host:
     name: str
     port: int | None = None
 
-    @classmethod
-    def parse(cls, entry: str) -> Host:
+    @staticmethod
+    @functools.lru_cache(maxsize=256)
+    def parse(entry: str) -> Host:
         """``ryzeapi.cloud``, ``gw.example.com:8443`` or a base URL such as ``https://gw.example.com``."""
         import httpx
 
         url = httpx.URL(entry if "://" in entry else f"http://{entry}")
         if not url.host:
             raise ValueError(f"not a host or base URL: {entry!r}")
-        return cls(url.host.lower(), url.port)
+        return Host(url.host.lower(), url.port)
 
     def covers(self, host: str, port: int | None) -> bool:
         return host == self.name and (self.port is None or port == self.port)
@@ -169,10 +171,10 @@ def _restore() -> None:
             setattr(owner, name, saved)
 
 
-def _patches(library: str) -> list[Patch]:
+@functools.cache
+def _patches(library: str) -> tuple[Patch, ...]:
     module = importlib.import_module(f"mockryze.testing.intercept.{ADAPTERS[library]}")
-    rows: list[Patch] = module.patches()
-    return rows
+    return tuple(module.patches())
 
 
 def _imported(library: str) -> None:
