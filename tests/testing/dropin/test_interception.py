@@ -211,6 +211,12 @@ def test_extra_hosts_and_base_urls() -> None:
             httpx.get("http://api.internal:9/api/instance/list")
 
 
+@pytest.mark.ryze(hosts=["gw.example.com"])
+def test_the_fixture_takes_extra_hosts(ryze: MockRyze) -> None:
+    ryze.create_instance("sales")
+    assert listed("https://gw.example.com", ryze.account_token) == listed(RYZE, ryze.account_token) == ["sales"]
+
+
 def test_intercept_adds_hosts_for_a_while(ryze: MockRyze) -> None:
     ryze.create_instance("sales")
     with ryze.intercept(hosts=["whatsapp-gw.example.org"]):
