@@ -177,7 +177,9 @@ class _LocalOrNetwork:
         url = str(request.url)
         for base, app in self._local_apps.items():
             if url.startswith(base) and url[len(base):len(base) + 1] in ("", "/", "?"):
-                return await httpx.ASGITransport(app=app).handle_async_request(request)
+                # an app that crashes answers 500, as its server would: journaled and retried like one
+                transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+                return await transport.handle_async_request(request)
         return await self._network.handle_async_request(request)
 
     async def aclose(self) -> None:

@@ -31,7 +31,7 @@ class WsgiApp:
     """A WSGI app as an ASGI app: the body is read whole, the app runs in a thread."""
 
     def __init__(self, app: Any) -> None:
-        self.transport = httpx.WSGITransport(app=app)
+        self.transport = httpx.WSGITransport(app=app, raise_app_exceptions=False)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

@@ -4,6 +4,7 @@ Nothing here knows about mockryze; the tests run them against the mock unchanged
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -88,7 +89,7 @@ class AsyncHttpxRyze:
     async def next_event(self, name: str) -> dict[str, Any]:  # the asyncio websockets client
         async with websockets.connect(f"{RYZE_WS}/{name}?token={self.token}") as ws:
             self.on_open()
-            return dict(json.loads(await ws.recv()))
+            return dict(json.loads(await asyncio.wait_for(ws.recv(), 10)))
 
     def on_open(self) -> None:
         pass

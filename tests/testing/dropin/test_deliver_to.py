@@ -93,6 +93,25 @@ def test_failures_are_journaled_and_retried_on_the_virtual_clock(ryze: MockRyze,
     assert len(seen) == 3 and seen[0][2] == seen[2][2]  # the same envelope each time
 
 
+def test_a_crashing_app_is_a_500_to_retry(ryze: MockRyze, api: CheckedClient) -> None:
+    crashes = [RuntimeError("handler bug")]
+
+    async def webhook(request: Request) -> JSONResponse:
+        if crashes:
+            raise crashes.pop()
+        return JSONResponse({"ok": True})
+
+    ryze.create_instance("sales", connected=True)
+    configure(api, ryze.deliver_to(Starlette(routes=[Route("/webhook", webhook, methods=["POST"])])))
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    assert [a["statusCode"] for a in ryze.deliveries("sales")[0]["attempts"]] == [500]
+    ryze.advance(1)
+    ryze.settle_deliveries()
+    [delivery] = ryze.deliveries("sales")
+    assert (delivery["status"], [a["statusCode"] for a in delivery["attempts"]]) == ("delivered", [500, 200])
+
+
 def test_the_apps_own_public_url_can_be_claimed(ryze: MockRyze, api: CheckedClient) -> None:
     """Code under test that registers its own URL (say https://bot.example.com/hooks/ryze) keeps it."""
     seen: Seen = []
