@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import unittest
 from collections.abc import Callable
 from typing import Any, TypeVar, overload
 
@@ -32,7 +33,8 @@ def mock_ryze(func: None = None, /, **options: Any) -> Callable[[F], F]: ...
 
 def mock_ryze(func: Any = None, /, **options: Any) -> Any:
     """Run a test function (sync or async), or every ``test*`` method of a class, inside a fresh
-    ``MockRyze(**options)`` with interception on. A function with a ``ryze`` parameter receives the world.
+    ``MockRyze(**options)`` with interception on. A function with a ``ryze`` parameter receives the world;
+    a ``unittest.TestCase`` gets it as ``self.ryze`` from ``setUp`` to the end of its cleanups.
 
     >>> @mock_ryze
     ... def test_sends(ryze): ...
@@ -40,6 +42,8 @@ def mock_ryze(func: Any = None, /, **options: Any) -> Any:
     ... class TestBot(unittest.TestCase): ...
     """
     def decorate(target: Any) -> Any:
+        if inspect.isclass(target) and issubclass(target, unittest.TestCase):
+            return _wrap_test_case(target, options)
         if inspect.isclass(target):
             for name, member in list(vars(target).items()):
                 if name.startswith("test") and callable(member):
@@ -48,6 +52,22 @@ def mock_ryze(func: Any = None, /, **options: Any) -> Any:
         return _wrap_function(target, options)
 
     return decorate(func) if func is not None else decorate
+
+
+def _wrap_test_case(case: type[unittest.TestCase], options: dict[str, Any]) -> type[unittest.TestCase]:
+    set_up = case.setUp
+
+    @functools.wraps(set_up)
+    def setUp(self: unittest.TestCase) -> None:
+        from mockryze.testing.api import MockRyze
+
+        ryze = MockRyze(**options).__enter__()
+        self.addCleanup(ryze.close)
+        self.ryze = ryze  # type: ignore[attr-defined]
+        set_up(self)
+
+    case.setUp = setUp  # type: ignore[method-assign]
+    return case
 
 
 def _wrap_function(func: Callable[..., Any], options: dict[str, Any]) -> Callable[..., Any]:

@@ -283,9 +283,18 @@ def test_the_decorator_wraps_coroutines_and_restores() -> None:
 
 @mock_ryze
 class TestUnittestStyle(unittest.TestCase):
+    def setUp(self) -> None:
+        self.sales = self.ryze.create_instance("sales")  # type: ignore[attr-defined]  # setUp runs in the world
+
     def test_every_test_method_runs_in_a_world(self) -> None:
-        response = requests.get(f"{RYZE}/api/instance/list", headers={"token": "nobody"}, timeout=5)
-        self.assertEqual(response.status_code, 401)
+        response = requests.get(f"{RYZE}/api/instance/list", headers={"token": self.sales.token}, timeout=5)
+        self.assertEqual(response.json()["instances"][0]["name"], "sales")
 
     def test_each_in_its_own(self) -> None:
         self.assertEqual(len(active()), 1)
+
+
+class TestPlainClass:
+    @mock_ryze
+    def test_a_method(self, ryze: MockRyze) -> None:
+        assert listed(RYZE, ryze.account_token) == []
