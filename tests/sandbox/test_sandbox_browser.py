@@ -1,0 +1,168 @@
+"""The sandbox page end to end, in headless Chromium: what a newcomer clicks, checked against the API.
+
+Each test screenshots its steps (listed in the report when it fails). The world's clock is frozen
+(in-process default): receipts, retries and QR timers move only when the page's clock buttons do.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import httpx
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import expect
+
+from mockryze.testing.api import MockRyze
+from tests.conftest import check_response
+from tests.events.receivers import ReceiverPool
+from tests.sandbox.conftest import Browser
+
+CONTACT = "5511912345678"
+
+
+def open_sandbox(browser: Browser, served: MockRyze) -> Any:
+    page = browser.page
+    page.goto(served.base_url + "/")
+    page.get_by_role("button", name="Use default account").click()
+    expect(page.locator("#token")).to_have_value(served.account_token)
+    return page
+
+
+def api(served: MockRyze, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
+    response = check_response(httpx.request(method, served.base_url + path, headers={"token": token}, **kwargs))
+    assert response.is_success, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def badge(page: Any, name: str) -> Any:
+    return page.locator(f'#instance-list li[data-name="{name}"] .badge')
+
+
+def test_pair_an_instance_by_qr_code_with_the_simulated_phone(browser: Browser, served: MockRyze) -> None:
+    page = open_sandbox(browser, served)
+    browser.shot("opened")
+
+    page.get_by_label("New instance name").fill("sales")
+    page.get_by_role("button", name="Create instance").click()
+    expect(badge(page, "sales")).to_have_attribute("data-state", "disconnected")
+    browser.shot("created")
+
+    with page.expect_response("**/api/instance/connect/sales") as answered:
+        page.get_by_role("button", name="Connect sales by QR code").click()
+    qr_code = answered.value.json()["qrCode"]
+    image = page.get_by_role("img", name="QR code for sales")
+    expect(image).to_be_visible()
+    expect(badge(page, "sales")).to_have_attribute("data-state", "qr")
+    expect(page.locator("#countdown")).to_contain_text("expires in 60 s")
+    browser.shot("qr-shown")
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))
+    assert [code.text for code in decoded] == [qr_code]
+
+    page.get_by_role("button", name="+1 s").click()  # the countdown follows the mock's clock, not the wall's
+    expect(page.locator("#countdown")).to_contain_text("new QR in 19 s · expires in 59 s")
+
+    page.get_by_role("button", name="Scan with the simulated phone").click()
+    expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
+    browser.shot("connected")
+    assert served.instance("sales")["state"] == "connected"
+    assert browser.errors == []
+
+
+def test_pair_by_pairing_code(browser: Browser, served: MockRyze) -> None:
+    served.create_instance("sales")
+    page = open_sandbox(browser, served)
+    page.once("dialog", lambda dialog: dialog.accept("5511987654321"))
+    with page.expect_response("**/api/instance/connect/sales?number=5511987654321") as answered:
+        page.get_by_role("button", name="Connect sales by pairing code").click()
+    code = answered.value.json()["pairingCode"]
+    assert len(code) == 8
+    expect(page.locator("#pairing-code")).to_have_text(f"Pairing code: {code}")
+    browser.shot("pairing-code")
+    page.get_by_role("button", name="Scan with the simulated phone").click()
+    expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
+    assert served.instance("sales")["numberJid"].startswith("5511987654321")
+    assert browser.errors == []
+
+
+def test_a_message_sent_through_the_api_shows_its_ticks_and_the_contact_replies(
+        browser: Browser, served: MockRyze, receivers: ReceiverPool) -> None:
+    receiver = receivers.new()
+    sales = served.create_instance("sales", connected=True)
+    served.contact("sales", CONTACT, display_name="Ana Souza")
+    api(served, "POST", "/api/events/webhook/sales", sales.token, json={"enabled": True, "url": receiver.hook()})
+    page = open_sandbox(browser, served)
+    expect(page.locator("#ws-state")).to_have_text("WebSocket: sales open")
+
+    sent = api(served, "POST", "/api/message/text/sales", sales.token, json={"number": CONTACT, "message": "Olá, Ana!"})
+    chat = page.locator("#chat-list button.chat", has_text="Ana Souza")
+    expect(chat).to_contain_text("Olá, Ana!")
+    chat.click()
+    bubble = page.locator(f'#messages li.bubble.out[data-id="{sent["data"]["messageId"]}"]')
+    expect(bubble).to_contain_text("Olá, Ana!")
+    expect(bubble.locator(".ticks")).to_have_attribute("data-status", "sent")
+    browser.shot("sent")
+
+    page.get_by_role("button", name="+1 s").click()
+    expect(bubble.locator(".ticks")).to_have_attribute("data-status", "delivered")
+    page.get_by_role("button", name="+1 min").click()
+    expect(bubble.get_by_label("read")).to_be_visible()
+    browser.shot("read")
+
+    page.get_by_label("Message as contact").fill("Oi! Tudo bem?")
+    page.get_by_role("button", name="Send as contact").click()
+    expect(page.locator("#messages li.bubble.in", has_text="Oi! Tudo bem?")).to_be_visible()
+    page.get_by_label("Event type").select_option("message.exchange")
+    logged = page.locator('#event-log li[data-event="message.exchange"]', has_text="incoming")
+    expect(logged).to_have_count(1)
+    logged.locator("summary").click()
+    expect(logged.locator("pre")).to_contain_text("Oi! Tudo bem?")
+    browser.shot("replied")
+
+    got = [r.body for r in receiver.wait_for(4) if r.event == "message.exchange"]
+    assert [(b["data"]["direction"], b["data"]["message"]["content"]) for b in got] == \
+        [("outgoing", "Olá, Ana!"), ("incoming", "Oi! Tudo bem?")]
+
+    page.get_by_label("Message as instance").fill("Tudo ótimo!")
+    page.get_by_role("button", name="Send as instance").click()
+    expect(page.locator("#messages li.bubble.out", has_text="Tudo ótimo!")).to_be_visible()
+    assert [m["content"] for m in served.sent("sales")] == ["Olá, Ana!", "Tudo ótimo!"]
+    assert browser.errors == []
+
+
+def test_the_delivery_journal_shows_retries_and_redelivers(browser: Browser, served: MockRyze,
+                                                           receivers: ReceiverPool) -> None:
+    receiver = receivers.new(500)
+    sales = served.create_instance("sales", connected=True)
+    api(served, "POST", "/api/events/webhook/sales", sales.token,
+        json={"enabled": True, "url": receiver.hook(), "events": ["message.exchange"]})
+    served.inbound("sales", from_=CONTACT, text="are you there?")
+    page = open_sandbox(browser, served)
+    served.settle_deliveries()
+    row = page.locator("#deliveries tbody tr").first
+    expect(row).to_have_attribute("data-status", "pending")
+    expect(row.locator(".attempts")).to_have_text("1")
+    expect(row).to_contain_text("500")
+    expect(row).to_contain_text("retrying")
+    browser.shot("first-attempt-failed")
+
+    for _ in range(3):  # retries after 1, 2 and 4 virtual seconds, then the dead letter
+        page.get_by_role("button", name="+1 min").click()
+        served.settle_deliveries()
+    expect(row).to_have_attribute("data-status", "dead")
+    expect(row.locator(".attempts")).to_have_text("4")
+    expect(row).to_contain_text("dead letter")
+    browser.shot("dead-letter")
+
+    receiver.script(200)
+    delivery_id = row.get_attribute("data-id")
+    page.get_by_role("button", name=f"Redeliver {delivery_id}").click()
+    served.settle_deliveries()
+    expect(page.locator("#status")).to_contain_text("queued again")
+    delivered = page.locator('#deliveries tbody tr[data-status="delivered"]')
+    expect(delivered).to_have_count(1)
+    browser.shot("redelivered")
+    assert [r.answer for r in receiver.received][-1] == 200
+    assert browser.errors == []
