@@ -2,7 +2,8 @@
 
 Playwright's own browser download is not used: ``CHROMIUM`` (default ``/usr/bin/chromium``) is
 launched through ``executable_path``. Without it, or without the ``playwright`` package, the browser
-tests are skipped with a loud reason (``make test`` installs chromium when it runs as root).
+tests are skipped with a loud reason (``make test`` installs chromium when it runs as root), or fail
+when ``MOCKRYZE_REQUIRE_BROWSER`` is set (``.ci/run``).
 Each test gets a :class:`Browser` view of a page on a live in-process server; its :meth:`Browser.shot`
 screenshots land in the test's ``tmp_path`` and are listed in the failure report.
 """
@@ -41,6 +42,8 @@ def missing_browser() -> str | None:
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[Any]:
     reason = missing_browser()
+    if reason and os.environ.get("MOCKRYZE_REQUIRE_BROWSER"):
+        pytest.fail(f"MOCKRYZE_REQUIRE_BROWSER is set but {reason}")
     if reason:
         print(f"\n*** SANDBOX BROWSER TESTS SKIPPED: {reason} ***", flush=True)
         pytest.skip(f"SANDBOX BROWSER TESTS SKIPPED: {reason}")
@@ -112,3 +115,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     except Exception as error:  # the page may be gone: the earlier steps are still listed
         report.sections.append(("sandbox screenshot of the failure", f"not taken: {error}"))
     report.sections.append(("sandbox screenshots (one per step)", "\n".join(str(path) for path in view.shots)))
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say it at the end too, where nobody misses it, when the browser tests could not run."""
+    reason = missing_browser()
+    if reason:
+        terminalreporter.write_sep("!", f"SANDBOX BROWSER TESTS SKIPPED: {reason}", red=True)

@@ -166,3 +166,51 @@ def test_the_delivery_journal_shows_retries_and_redelivers(browser: Browser, ser
     browser.shot("redelivered")
     assert [r.answer for r in receiver.received][-1] == 200
     assert browser.errors == []
+
+
+def test_each_kind_has_its_bubble_and_edits_revokes_and_replies_show_as_on_whatsapp(
+        browser: Browser, served: MockRyze) -> None:
+    sales = served.create_instance("sales", connected=True)
+    served.contact("sales", CONTACT, display_name="Ana Souza")
+    page = open_sandbox(browser, served)
+    expect(page.locator("#ws-state")).to_have_text("WebSocket: sales open")
+
+    def send(route: str, **body: Any) -> str:
+        answer = api(served, "POST", f"/api/message/{route}/sales", sales.token, json={"number": CONTACT, **body})
+        message_id: str = answer["data"]["messageId"]
+        return message_id
+
+    poll = send("poll", question="Lunch?", options=["pizza", "sushi"])
+    buttons = send("button", contentText="Confirm the order?",
+                   buttons=[{"id": "yes", "displayText": "Yes"}, {"id": "no", "displayText": "No"}])
+    send("list", contentText="Our menu", buttonText="Open",
+         sections=[{"title": "Mains", "rows": [{"id": "r1", "title": "Feijoada"}]}])
+    send("location", latitude=-23.55, longitude=-46.63, name="Paulista")
+    typo = send("text", message="see you at 8")
+    oops = send("text", message="wrong chat, sorry")
+    served.inbound("sales", from_=CONTACT, type="poll_vote", pollMessageId=poll, options=["sushi"])
+    served.inbound("sales", from_=CONTACT, type="image", caption="the view")
+
+    page.locator("#chat-list button.chat", has_text="Ana Souza").click()
+    bubbles = page.locator("#messages li.bubble")
+    expect(bubbles.filter(has_text="Lunch?")).to_contain_text("sushi 1")
+    expect(bubbles.filter(has_text="Paulista")).to_contain_text("-23.55, -46.63")
+    expect(bubbles.filter(has_text="Our menu").get_by_role("button", name="Feijoada")).to_be_visible()
+    expect(page.get_by_role("img", name="the view")).to_be_visible()  # the contact's photo, from its stored bytes
+
+    api(served, "POST", "/api/chat/edit/sales", sales.token, json={"messageId": typo, "content": "see you at 9"})
+    api(served, "DELETE", "/api/chat/delete/sales", sales.token, json={"messageId": oops, "deleteForEveryone": True})
+    edited = page.locator(f'#messages li[data-id="{typo}"]')
+    expect(edited).to_contain_text("see you at 9")
+    expect(edited).to_contain_text("edited")
+    expect(page.locator(f'#messages li[data-id="{oops}"] .body')).to_have_text("🚫 This message was deleted")
+    browser.shot("kinds")
+
+    page.locator(f'#messages li[data-id="{buttons}"]').get_by_role("button", name="Yes").click()
+    expect(bubbles.filter(has_text="↩️ Yes")).to_be_visible()
+    reply = served.wait_for_event("message.exchange", instance="sales", direction="incoming")
+    assert reply["data"]["message"]["type"] != "text"
+    browser.shot("button-reply")
+    assert [m["blocks"] for m in served.messages("sales", direction="incoming")][-1] == \
+        {"interactive": {"selectedButtonId": "yes"}}
+    assert browser.errors == []

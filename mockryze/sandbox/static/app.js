@@ -5,6 +5,7 @@
 const TICK_MS = 1000;
 const LIST_EVERY_TICKS = 10; // /api/instance/list is rate-limited like every /api route: refresh it sparingly
 const EVENT_LOG_LIMIT = 500;
+const PREVIEW_MIN_BASE64 = 200; // shorter "base64" is a stand-in hash (media sent by URL keeps no bytes): no preview
 const STATE_LABELS = {
   qr: "qr", connecting: "connecting", connected: "connected", disconnected: "disconnected",
   loggedout: "loggedout", temp_banned: "banned", banned: "banned",
@@ -30,6 +31,9 @@ const state = {
   chatsDirty: true,
   data: null,
   tallies: {},
+  known: new Map(), // id -> the last stored copy seen: a revoked message leaves the store, its bubble stays
+  revoked: new Set(), // ids revoked (message_revoke over the WebSocket)
+  edited: new Set(), // ids edited (message_edit)
   rendered: { instances: "", chats: "", messages: "", deliveries: "" },
 };
 
@@ -281,6 +285,7 @@ function selectInstance(name) {
     state.selected = name;
     state.chat = null;
     state.chatsDirty = true;
+    state.known = new Map();
     state.rendered.chats = state.rendered.messages = "";
   }
   renderInstances();
@@ -316,12 +321,21 @@ async function openSocket() {
     state.events.unshift(envelope);
     state.events.length = Math.min(state.events.length, EVENT_LOG_LIMIT);
     if (String(envelope.event).startsWith("message.") || envelope.event === "label.update") state.chatsDirty = true;
+    if (envelope.event === "message.exchange") noteExchange(envelope.data || {});
     if (envelope.event === "instance.state" && envelope.instanceData) {
       const data = envelope.data || {};
       if (data.state === "connected") state.states[envelope.instanceData.instance] = "connected";
     }
     renderEvents();
   };
+}
+
+function noteExchange(data) {
+  const message = data.message || data;
+  const type = message.type || message.messageType;
+  if (type === "message_revoke") state.revoked.add(data.id || message.message_id);
+  const edit = message.edit || data.edit;
+  if (edit) state.edited.add(edit.original_id || edit.originalId || edit.id);
 }
 
 // --- events -----------------------------------------------------------------------------------
@@ -346,7 +360,7 @@ async function copyEvent(event) {
   const envelope = shown[Number(button.dataset.index)];
   const json = JSON.stringify(envelope, null, 2);
   const text = button.dataset.copy === "json" ? json
-    : `curl -X POST http://127.0.0.1:3000/webhook -H 'Content-Type: application/json' -d '${JSON.stringify(envelope).replace(/'/g, "'\\''")}'`;
+    : `curl -X POST "$WEBHOOK_URL" -H 'Content-Type: application/json' -d '${JSON.stringify(envelope).replace(/'/g, "'\\''")}'`;
   try {
     await navigator.clipboard.writeText(text);
     say("Copied.");
@@ -390,6 +404,10 @@ async function refreshChats() {
     call("GET", `${base}/messages`),
   ]);
   if (name !== state.selected) return;
+  for (const message of messages.messages) {
+    state.known.set(message.id, message);
+    if (message.edit) state.edited.add(message.edit.original_id);
+  }
   state.data = { chats: chats.chats, contacts: contacts.contacts, labels: labels.labels, messages: messages.messages };
   renderChats();
   renderMessages();
@@ -403,8 +421,10 @@ function contactName(jid) {
 
 function preview(message) {
   if (!message) return "";
-  if (message.revoked) return "🚫 This message was deleted";
+  if (message.revoked || state.revoked.has(message.id)) return "🚫 This message was deleted";
   const icons = { image: "📷 ", video: "🎥 ", audio: "🎤 ", document: "📄 ", sticker: "💟 ", location: "📍 ", contact: "👤 ", poll: "📊 " };
+  const interactive = message.blocks && message.blocks.interactive;
+  if (interactive && !message.content) return `↩️ ${interactive.title || buttonTitle(interactive.selectedButtonId)}`;
   return (icons[message.type] || "") + (message.content || message.type);
 }
 
@@ -451,8 +471,12 @@ function bubbleBody(message) {
   }
   if (blocks.contact) return `👤 <strong>${esc(message.content)}</strong>`;
   if (blocks.buttons) {
-    const buttons = (blocks.buttons.buttons || []).map((b) =>
-      `<button type="button" class="reply" data-reply="button" data-id="${esc(b.id || b.buttonId)}" data-message="${esc(message.id)}">${esc(b.displayText || b.text || b.id)}</button>`).join("");
+    const buttons = (blocks.buttons.buttons || []).map((b) => {
+      const label = b.title || b.displayText || b.id;
+      return (b.type || "REPLY") === "REPLY"
+        ? `<button type="button" class="reply" data-reply="button" data-id="${esc(b.id)}" data-message="${esc(message.id)}">${esc(label)}</button>`
+        : `<span class="reply-link">${esc(label)} <span class="muted">${esc(b.type)}</span></span>`;
+    }).join("");
     return `${esc(message.content)}<div class="replies">${buttons}</div>`;
   }
   if (blocks.list) {
@@ -461,16 +485,26 @@ function bubbleBody(message) {
     return `${esc(message.content)}<div class="replies">${rows}</div>`;
   }
   if (blocks.interactive) {
-    const chosen = blocks.interactive.title || blocks.interactive.selectedButtonId || "";
+    const chosen = blocks.interactive.title || buttonTitle(blocks.interactive.selectedButtonId) || "";
     return `↩️ <em>${esc(chosen)}</em>`;
   }
   if (blocks.pollUpdate) return `🗳️ <em>voted ${esc((blocks.pollUpdate.selectedOptions || []).map((o) => o.name).join(", "))}</em>`;
   if (blocks.reaction) return `${esc(blocks.reaction.text)} <span class="muted">reaction</span>`;
   if (media) {
     const icon = { image: "📷", video: "🎥", audio: "🎤", document: "📄", sticker: "💟" }[media.type] || "📎";
-    return `<span class="media">${icon} ${esc(media.fileName || media.type)} <span class="muted">${esc(media.mimeType || "")}</span></span>${message.content ? `<br>${esc(message.content)}` : ""}`;
+    const shown = ["image", "sticker"].includes(media.type) && media.base64 && media.base64.length > PREVIEW_MIN_BASE64
+      ? `<img class="preview" alt="${esc(media.caption || media.type)}" src="data:${esc(media.mimeType)};base64,${esc(media.base64)}">` : "";
+    return `${shown}<span class="media">${icon} ${esc(media.fileName || media.type)} <span class="muted">${esc(media.mimeType || "")}</span></span>${message.content ? `<br>${esc(message.content)}` : ""}`;
   }
   return esc(message.content);
+}
+
+function buttonTitle(id) {
+  for (const message of state.known.values()) {
+    const found = ((message.blocks && message.blocks.buttons && message.blocks.buttons.buttons) || []).find((b) => b.id === id);
+    if (found) return found.title || found.displayText || id;
+  }
+  return id;
 }
 
 function renderMessages() {
@@ -484,18 +518,25 @@ function renderMessages() {
   }
   title.textContent = contactName(state.chat);
   state.tallies = {};
-  const hidden = new Set(["message_edit", "poll_update", "reaction", "revoke", "protocol"]);
-  const messages = data.messages.filter((m) => m.chat === state.chat);
+  const hidden = new Set(["message_edit", "message_revoke", "poll_update", "reaction"]);
+  const stored = new Set(data.messages.map((m) => m.id));
+  // stored messages, and the bubbles of revoked ones ("This message was deleted"), in the order first seen
+  const messages = [...state.known.values()].filter((m) => m.chat === state.chat
+    && (stored.has(m.id) || state.revoked.has(m.id))).map((m) => (stored.has(m.id) ? m : { ...m, revoked: true }));
+  const reactions = {};
   for (const m of messages) {
+    if (m.blocks && m.blocks.reaction && m.blocks.reaction.messageId) {
+      reactions[m.blocks.reaction.messageId] = (reactions[m.blocks.reaction.messageId] || "") + m.blocks.reaction.text;
+    }
     if (m.blocks && m.blocks.pollUpdate) {
       const tally = (state.tallies[m.blocks.pollUpdate.pollMessageId] ||= {});
       for (const o of m.blocks.pollUpdate.selectedOptions || []) tally[o.name] = (tally[o.name] || 0) + 1;
     }
   }
-  const html = messages.filter((m) => !hidden.has(m.type) || m.type === "poll_update").map((m) => {
-    const edited = m.edit || m.isEdited ? `<span class="muted edited">edited</span> ` : "";
-    return `<li class="bubble ${m.direction === "outgoing" ? "out" : "in"}" data-id="${esc(m.id)}" data-type="${esc(m.type)}">
-      <div class="body">${bubbleBody(m)}</div><div class="meta">${edited}${esc(timeOf(m.timestamp))} ${ticks(m)}</div></li>`;
+  const html = messages.filter((m) => !hidden.has(m.type)).map((m) => {
+    const edited = state.edited.has(m.id) && !m.revoked ? `<span class="muted edited">edited</span> ` : "";
+    return `<li class="bubble ${m.direction === "outgoing" ? "out" : "in"}${m.revoked ? " revoked" : ""}" data-id="${esc(m.id)}" data-type="${esc(m.type)}">
+      <div class="body">${bubbleBody(m)}</div><div class="meta">${edited}${esc(timeOf(m.timestamp))} ${m.revoked ? "" : ticks(m)}</div>${reactions[m.id] ? `<span class="reaction" aria-label="reactions ${esc(reactions[m.id])}">${esc(reactions[m.id])}</span>` : ""}</li>`;
   }).join("");
   if (setHtml(list, "messages", html)) list.scrollTop = list.scrollHeight;
 }
@@ -605,6 +646,9 @@ async function start() {
   $("#as-contact").addEventListener("submit", guarded(sendAsContact));
   $("#as-instance").addEventListener("submit", guarded(sendAsInstance));
   $("#messages").addEventListener("click", guarded(replyFromBubble));
+  $("#messages").addEventListener("error", (event) => { // a preview the browser cannot decode: the caption stays
+    if (event.target instanceof HTMLImageElement) event.target.remove();
+  }, true);
   $("#event-filter").addEventListener("change", (event) => { state.filter = event.target.value; renderEvents(); });
   $("#event-log").addEventListener("click", guarded(copyEvent));
   $("#deliveries").addEventListener("click", guarded(redeliver));
