@@ -114,6 +114,11 @@ def test_a_message_sent_through_the_api_shows_its_ticks_and_the_contact_replies(
     page.get_by_label("Message as contact").fill("Oi! Tudo bem?")
     page.get_by_role("button", name="Send as contact").click()
     expect(page.locator("#messages li.bubble.in", has_text="Oi! Tudo bem?")).to_be_visible()
+    tag = api(served, "POST", "/api/chat/tag/sales", sales.token, json={"name": "VIP"})["tag"]
+    api(served, "POST", "/api/chat/assignTag/sales", sales.token, json={"number": CONTACT, "tagId": tag["id"]})
+    expect(chat.locator(".label")).to_have_text("VIP")  # the chat list: labels, unread count, last message
+    expect(chat.get_by_label("1 unread")).to_be_visible()
+    expect(chat.locator(".chat-last")).to_have_text("Oi! Tudo bem?")
     page.get_by_label("Event type").select_option("message.exchange")
     logged = page.locator('#event-log li[data-event="message.exchange"]', has_text="incoming")
     expect(logged).to_have_count(1)
@@ -213,4 +218,41 @@ def test_each_kind_has_its_bubble_and_edits_revokes_and_replies_show_as_on_whats
     browser.shot("button-reply")
     assert [m["blocks"] for m in served.messages("sales", direction="incoming")][-1] == \
         {"interactive": {"selectedButtonId": "yes"}}
+    assert browser.errors == []
+
+
+def test_every_control_is_named_reachable_by_keyboard_and_fits_a_phone(browser: Browser, served: MockRyze) -> None:
+    served.create_instance("sales", connected=True)
+    page = browser.page
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served.base_url + "/sandbox/")
+    page.keyboard.press("Tab")  # the skip link, then the account token: keyboard from the first key
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "token"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Use default account"
+    page.keyboard.press("Enter")
+    expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
+    unnamed = page.evaluate("""() => [...document.querySelectorAll('button, input, select, img')]
+      .filter((e) => e.offsetParent !== null || e.tagName === 'SELECT')
+      .filter((e) => !(e.getAttribute('aria-label') || (e.labels && e.labels.length) || e.textContent.trim()
+                       || e.getAttribute('alt')))
+      .map((e) => e.outerHTML.slice(0, 80))""")
+    assert unnamed == []
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")  # no sideways scrolling
+    browser.shot("phone-width")
+
+    frozen = page.get_by_role("button", name="Unfreeze")  # in-process worlds start frozen
+    expect(frozen).to_have_attribute("aria-pressed", "true")
+    frozen.click()
+    expect(page.get_by_role("button", name="Freeze")).to_have_attribute("aria-pressed", "false")
+    assert served.clock()["frozen"] is False
+    page.get_by_role("button", name="Freeze").click()
+    expect(page.get_by_role("button", name="Unfreeze")).to_be_visible()
+    assert served.clock()["frozen"] is True
+    before = served.clock()["now"]
+    page.get_by_role("button", name="+1 h").click()
+    expect(page.locator("#clock")).to_contain_text("10:00:00")
+    assert served.clock()["now"] == before + 3600
     assert browser.errors == []
