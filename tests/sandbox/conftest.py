@@ -39,7 +39,9 @@ def missing_browser() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Module-scoped, not session-scoped: while Playwright's sync API is open, the main thread has a
+# running event loop, and other tests' asyncio.run() would refuse to start.
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     reason = missing_browser()
     if reason and os.environ.get("MOCKRYZE_REQUIRE_BROWSER"):
