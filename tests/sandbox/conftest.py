@@ -24,6 +24,7 @@ from tests.events.receivers import ReceiverPool
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STEP_TIMEOUT_MS = 10_000  # real time for one step to show (the page polls every second); a busy CI box is slow
 FAST_WEBHOOKS: dict[str, Any] = {"webhook_timeout": 0.3, "webhook_retry_delays": "1,2,4"}
 VIEW_KEY = pytest.StashKey["Browser"]()
 
@@ -49,7 +50,9 @@ def chromium() -> Iterator[Any]:
     if reason:
         print(f"\n*** SANDBOX BROWSER TESTS SKIPPED: {reason} ***", flush=True)
         pytest.skip(f"SANDBOX BROWSER TESTS SKIPPED: {reason}")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=STEP_TIMEOUT_MS)
 
     with sync_playwright() as driver:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -96,7 +99,7 @@ def served(request: pytest.FixtureRequest) -> Iterator[MockRyze]:
 def browser(chromium: Any, served: MockRyze, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Browser]:
     context = chromium.new_context(viewport={"width": 1400, "height": 900})
     view = Browser(context.new_page(), tmp_path, [])
-    view.page.set_default_timeout(5000)
+    view.page.set_default_timeout(STEP_TIMEOUT_MS)
     request.node.stash[VIEW_KEY] = view
     try:
         yield view

@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 import httpx
+import pytest
 import zxingcpp
 from PIL import Image
 from playwright.sync_api import expect
@@ -58,8 +59,7 @@ def test_pair_an_instance_by_qr_code_with_the_simulated_phone(browser: Browser, 
     expect(badge(page, "sales")).to_have_attribute("data-state", "qr")
     expect(page.locator("#countdown")).to_contain_text("expires in 60 s")
     browser.shot("qr-shown")
-    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))
-    assert [code.text for code in decoded] == [qr_code]
+    assert decoded_qr(image) == [qr_code]  # the pixels on screen, not the page's word for it
 
     page.get_by_role("button", name="+1 s").click()  # the countdown follows the mock's clock, not the wall's
     expect(page.locator("#countdown")).to_contain_text("new QR in 19 s · expires in 59 s")
@@ -68,6 +68,31 @@ def test_pair_an_instance_by_qr_code_with_the_simulated_phone(browser: Browser, 
     expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
     browser.shot("connected")
     assert served.instance("sales")["state"] == "connected"
+    assert browser.errors == []
+
+
+def decoded_qr(image: Any) -> list[str]:
+    return [code.text for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(image.screenshot())))]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=5)
+def test_a_rotated_qr_code_is_fetched_again(browser: Browser, served: MockRyze) -> None:
+    served.create_instance("sales")
+    page = open_sandbox(browser, served)
+    with page.expect_response("**/api/instance/connect/sales") as first:
+        page.get_by_role("button", name="Connect sales by QR code").click()
+    image = page.get_by_role("img", name="QR code for sales")
+    assert decoded_qr(image) == [first.value.json()["qrCode"]]
+    for _ in range(4):
+        page.get_by_role("button", name="+1 s").click()
+    expect(page.locator("#countdown")).to_contain_text("new QR in 1 s")
+    with page.expect_response("**/api/instance/connect/sales") as rotated:
+        page.get_by_role("button", name="+1 s").click()
+    new_code = rotated.value.json()["qrCode"]
+    assert new_code != first.value.json()["qrCode"]
+    expect(page.locator("#qr")).to_have_attribute("data-code", new_code)
+    assert decoded_qr(image) == [new_code]
+    browser.shot("rotated")
     assert browser.errors == []
 
 
@@ -81,6 +106,14 @@ def test_pair_by_pairing_code(browser: Browser, served: MockRyze) -> None:
     assert len(code) == 8
     expect(page.locator("#pairing-code")).to_have_text(f"Pairing code: {code}")
     browser.shot("pairing-code")
+    page.get_by_role("button", name="+1 min").click()  # nobody typed it within 60 s of the mock's clock
+    expect(page.locator("#countdown")).to_contain_text("This attempt is over")
+    expect(badge(page, "sales")).to_have_attribute("data-state", "disconnected")
+    expect(page.get_by_role("button", name="Scan with the simulated phone")).to_be_disabled()
+    browser.shot("expired")
+
+    page.once("dialog", lambda dialog: dialog.accept("5511987654321"))
+    page.get_by_role("button", name="Connect sales by pairing code").click()
     page.get_by_role("button", name="Scan with the simulated phone").click()
     expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
     assert served.instance("sales")["numberJid"].startswith("5511987654321")
@@ -255,4 +288,21 @@ def test_every_control_is_named_reachable_by_keyboard_and_fits_a_phone(browser: 
     page.get_by_role("button", name="+1 h").click()
     expect(page.locator("#clock")).to_contain_text("10:00:00")
     assert served.clock()["now"] == before + 3600
+    assert browser.errors == []
+
+
+@pytest.mark.ryze(control_token="s3cret")
+def test_behind_a_control_token_the_page_asks_for_it_and_then_works(browser: Browser, served: MockRyze) -> None:
+    served.create_instance("sales")
+    page = browser.page
+    page.goto(served.base_url + "/")
+    expect(page.get_by_role("button", name="Use default account")).to_be_disabled()
+    expect(page.locator("#status")).to_contain_text("enter the control token")
+    page.get_by_label("Control token").fill("s3cret")
+    page.get_by_label("Account token").fill(served.account_token)
+    page.get_by_role("button", name="Use token").click()
+    page.get_by_role("button", name="Connect sales by QR code").click()
+    page.get_by_role("button", name="Scan with the simulated phone").click()
+    expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
+    browser.shot("guarded")
     assert browser.errors == []

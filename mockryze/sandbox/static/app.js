@@ -596,6 +596,10 @@ async function tick() {
   if (ticking) return;
   ticking = true;
   try {
+    if (state.config.controlTokenRequired && !state.controlToken) {
+      say("This server guards its control plane: enter the control token and an account token.");
+      return;
+    }
     await refreshClock();
     if (state.token) {
       if (state.ticks % LIST_EVERY_TICKS === 0) await refreshInstances();
