@@ -97,7 +97,8 @@ def served(request: pytest.FixtureRequest) -> Iterator[MockRyze]:
 
 @pytest.fixture
 def browser(chromium: Any, served: MockRyze, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Browser]:
-    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    context = chromium.new_context(viewport={"width": 1400, "height": 900},
+                                   permissions=["clipboard-read", "clipboard-write"])
     view = Browser(context.new_page(), tmp_path, [])
     view.page.set_default_timeout(STEP_TIMEOUT_MS)
     request.node.stash[VIEW_KEY] = view

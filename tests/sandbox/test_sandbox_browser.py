@@ -7,6 +7,7 @@ Each test screenshots its steps (listed in the report when it fails). The world'
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 import httpx
@@ -157,6 +158,10 @@ def test_a_message_sent_through_the_api_shows_its_ticks_and_the_contact_replies(
     expect(logged).to_have_count(1)
     logged.locator("summary").click()
     expect(logged.locator("pre")).to_contain_text("Oi! Tudo bem?")
+    logged.get_by_role("button", name="Copy JSON").click()
+    expect(page.locator("#status")).to_have_text("Copied.")
+    copied = json.loads(page.evaluate("navigator.clipboard.readText()"))
+    assert copied == served.events("sales", "message.exchange")[-1]  # the envelope exactly as delivered
     browser.shot("replied")
 
     got = [r.body for r in receiver.wait_for(4) if r.event == "message.exchange"]
@@ -166,6 +171,8 @@ def test_a_message_sent_through_the_api_shows_its_ticks_and_the_contact_replies(
     page.get_by_label("Message as instance").fill("Tudo ótimo!")
     page.get_by_role("button", name="Send as instance").click()
     expect(page.locator("#messages li.bubble.out", has_text="Tudo ótimo!")).to_be_visible()
+    expect(page.locator('#event-log li[data-event="message.exchange"]')).to_have_count(3)
+    expect(logged.locator("details")).to_have_attribute("open", "")  # new events do not fold what is open
     assert [m["content"] for m in served.sent("sales")] == ["Olá, Ana!", "Tudo ótimo!"]
     assert browser.errors == []
 

@@ -5,6 +5,7 @@
 const TICK_MS = 1000;
 const LIST_EVERY_TICKS = 10; // /api/instance/list is rate-limited like every /api route: refresh it sparingly
 const EVENT_LOG_LIMIT = 500;
+const WS_RETRY_MS = 3000; // a closed WebSocket is opened again after this long
 const PREVIEW_MIN_BASE64 = 200; // shorter "base64" is a stand-in hash (media sent by URL keeps no bytes): no preview
 const STATE_LABELS = {
   qr: "qr", connecting: "connecting", connected: "connected", disconnected: "disconnected",
@@ -27,6 +28,8 @@ const state = {
   filter: "",
   ws: null,
   wsFor: null,
+  wsOpening: false,
+  wsRetryAt: 0,
   ticks: 0,
   chatsDirty: true,
   data: null,
@@ -86,10 +89,24 @@ const enc = encodeURIComponent;
 const digits = (jid) => String(jid || "").split("@")[0].split(":")[0];
 const timeOf = (iso) => (iso ? String(iso).slice(11, 19) : "");
 
+// The attributes that name a control across re-renders: focus follows it into the new markup.
+const FOCUS_KEYS = ["data-act", "data-name", "data-jid", "data-redeliver", "data-id", "data-reply"];
+
+function focusSelector(element) {
+  const li = element.closest("[data-name]");
+  const parts = FOCUS_KEYS.filter((key) => element.hasAttribute(key))
+    .map((key) => `[${key}="${CSS.escape(element.getAttribute(key))}"]`);
+  if (!parts.length) return null;
+  return (li && li !== element ? `[data-name="${CSS.escape(li.dataset.name)}"] ` : "") + element.tagName + parts.join("");
+}
+
 function setHtml(element, key, html) {
   if (state.rendered[key] === html) return false;
   state.rendered[key] = html;
+  const focused = element.contains(document.activeElement) ? focusSelector(document.activeElement) : null;
   element.innerHTML = html;
+  const again = focused && element.querySelector(focused);
+  if (again) again.focus();
   return true;
 }
 
@@ -101,7 +118,7 @@ function useToken(token) {
   state.selected = null;
   state.chat = null;
   state.instances = [];
-  refreshInstances().then(() => say(state.token ? "Account token set." : "No token."));
+  refreshInstances().then(() => say(state.token ? "Account token set." : "No token."), (error) => say(error.message, true));
 }
 
 async function refreshClock() {
@@ -289,44 +306,55 @@ function selectInstance(name) {
     state.rendered.chats = state.rendered.messages = "";
   }
   renderInstances();
-  openSocket();
+  guarded(openSocket)();
 }
 
 // --- WebSocket --------------------------------------------------------------------------------
 async function openSocket() {
   const name = state.selected;
-  if (!name || state.wsFor === name) return;
-  if (state.ws) state.ws.close();
-  state.ws = null;
-  state.wsFor = name;
+  if (!name || state.wsOpening || (state.ws && state.wsFor === name) || Date.now() < state.wsRetryAt) return;
   const inst = state.instances.find((i) => i.name === name);
   if (!inst) return;
-  if (!inst.websocket || !inst.websocket.enabled) {
-    await call("POST", `/api/events/websocket/${enc(name)}`, { enabled: true }, inst.token);
+  state.wsOpening = true;
+  try {
+    if (state.ws) {
+      const old = state.ws;
+      state.ws = null;
+      old.close();
+    }
+    if (!inst.websocket || !inst.websocket.enabled) {
+      await call("POST", `/api/events/websocket/${enc(name)}`, { enabled: true }, inst.token);
+      inst.websocket = { ...(inst.websocket || {}), enabled: true };
+    }
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    listen(new WebSocket(`${scheme}://${location.host}/ws/${enc(name)}?token=${enc(inst.token)}`), name);
+  } finally {
+    state.wsOpening = false;
   }
-  const scheme = location.protocol === "https:" ? "wss" : "ws";
-  const socket = new WebSocket(`${scheme}://${location.host}/ws/${enc(name)}?token=${enc(inst.token)}`);
+}
+
+function listen(socket, name) {
   state.ws = socket;
+  state.wsFor = name;
   socket.onopen = () => { $("#ws-state").textContent = `WebSocket: ${name} open`; };
   socket.onclose = () => {
     if (state.ws === socket) {
       $("#ws-state").textContent = "WebSocket: closed";
       state.ws = null;
       state.wsFor = null;
+      state.wsRetryAt = Date.now() + WS_RETRY_MS;
     }
   };
   socket.onmessage = (message) => {
     let envelope;
     try { envelope = JSON.parse(message.data); } catch (_) { return; }
-    state.events.unshift(envelope);
-    state.events.length = Math.min(state.events.length, EVENT_LOG_LIMIT);
+    addEvent(envelope);
     if (String(envelope.event).startsWith("message.") || envelope.event === "label.update") state.chatsDirty = true;
     if (envelope.event === "message.exchange") noteExchange(envelope.data || {});
     if (envelope.event === "instance.state" && envelope.instanceData) {
       const data = envelope.data || {};
       if (data.state === "connected") state.states[envelope.instanceData.instance] = "connected";
     }
-    renderEvents();
   };
 }
 
@@ -339,25 +367,46 @@ function noteExchange(data) {
 }
 
 // --- events -----------------------------------------------------------------------------------
-function renderEvents() {
-  const shown = state.events.filter((e) => !state.filter || e.event === state.filter).slice(0, 200);
-  const html = shown.map((envelope, index) => {
-    const data = envelope.data || {};
-    const summary = [data.direction, data.state, data.status, data.message && data.message.type].filter(Boolean).join(" ");
-    return `<li class="event" data-event="${esc(envelope.event)}"><details><summary>
-      <span class="etype">${esc(envelope.event)}</span> <span class="muted">${esc(summary)} ${esc(timeOf(data.timestamp))}</span>
-      </summary><pre>${esc(JSON.stringify(envelope, null, 2))}</pre>
-      <button type="button" data-copy="json" data-index="${index}">Copy JSON</button>
-      <button type="button" data-copy="curl" data-index="${index}">Copy as curl</button></details></li>`;
-  }).join("") || `<li class="muted">No event yet. Events of the open instance arrive here over its WebSocket.</li>`;
-  $("#event-log").innerHTML = html;
+const EVENTS_SHOWN = 200;
+let eventSeq = 0;
+
+function eventItem(entry) {
+  const envelope = entry.envelope;
+  const data = envelope.data || {};
+  const summary = [data.direction, data.state, data.status, data.message && data.message.type].filter(Boolean).join(" ");
+  return `<li class="event" data-event="${esc(envelope.event)}"><details><summary>
+    <span class="etype">${esc(envelope.event)}</span> <span class="muted">${esc(summary)} ${esc(timeOf(data.timestamp))}</span>
+    </summary><pre>${esc(JSON.stringify(envelope, null, 2))}</pre>
+    <button type="button" data-copy="json" data-seq="${entry.seq}">Copy JSON</button>
+    <button type="button" data-copy="curl" data-seq="${entry.seq}">Copy as curl</button></details></li>`;
+}
+
+const shownEvent = (entry) => !state.filter || entry.envelope.event === state.filter;
+const NO_EVENT = `<li class="muted empty">No event yet. Events of the open instance arrive here over its WebSocket.</li>`;
+
+function renderEvents() { // the whole log: on start and when the filter changes
+  const html = state.events.filter(shownEvent).slice(0, EVENTS_SHOWN).map(eventItem).join("");
+  $("#event-log").innerHTML = html || NO_EVENT;
+}
+
+function addEvent(envelope) { // one more: prepended, so an envelope someone expanded stays open
+  const entry = { seq: ++eventSeq, envelope };
+  state.events.unshift(entry);
+  state.events.length = Math.min(state.events.length, EVENT_LOG_LIMIT);
+  if (!shownEvent(entry)) return;
+  const log = $("#event-log");
+  const empty = log.querySelector(".empty");
+  if (empty) empty.remove();
+  log.insertAdjacentHTML("afterbegin", eventItem(entry));
+  while (log.children.length > EVENTS_SHOWN) log.lastElementChild.remove();
 }
 
 async function copyEvent(event) {
   const button = event.target.closest("button[data-copy]");
   if (!button) return;
-  const shown = state.events.filter((e) => !state.filter || e.event === state.filter);
-  const envelope = shown[Number(button.dataset.index)];
+  const entry = state.events.find((e) => e.seq === Number(button.dataset.seq));
+  if (!entry) return;
+  const envelope = entry.envelope;
   const json = JSON.stringify(envelope, null, 2);
   const text = button.dataset.copy === "json" ? json
     : `curl -X POST "$WEBHOOK_URL" -H 'Content-Type: application/json' -d '${JSON.stringify(envelope).replace(/'/g, "'\\''")}'`;
@@ -604,6 +653,7 @@ async function tick() {
     if (state.token) {
       if (state.ticks % LIST_EVERY_TICKS === 0) await refreshInstances();
       else await refreshStates();
+      if (state.selected && !state.ws) await openSocket(); // closed by a reset, a restart…: open it again
       if (state.ticks % 3 === 0) state.chatsDirty = true;
       await refreshChats();
       await refreshDeliveries();
