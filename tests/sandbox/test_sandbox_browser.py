@@ -69,6 +69,14 @@ def test_pair_an_instance_by_qr_code_with_the_simulated_phone(browser: Browser, 
     expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
     browser.shot("connected")
     assert served.instance("sales")["state"] == "connected"
+
+    page.get_by_role("button", name="Logout sales").click()
+    expect(badge(page, "sales")).to_have_attribute("data-state", served.instance("sales")["state"])
+    assert served.instance("sales")["state"] != "connected"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete sales").click()
+    expect(page.locator("#instance-list")).to_contain_text("No instance yet")
+    assert api(served, "GET", "/api/instance/list", served.account_token)["instances"] == []
     assert browser.errors == []
 
 
