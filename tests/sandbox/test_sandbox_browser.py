@@ -67,6 +67,8 @@ def test_pair_an_instance_by_qr_code_with_the_simulated_phone(browser: Browser, 
 
     page.get_by_role("button", name="Scan with the simulated phone").click()
     expect(badge(page, "sales")).to_have_attribute("data-state", "connected")
+    expect(image).to_be_hidden()
+    expect(page.locator("#countdown")).to_have_text("Connected: the simulated phone is paired.")
     browser.shot("connected")
     assert served.instance("sales")["state"] == "connected"
 

@@ -253,8 +253,9 @@ function renderConnect(focus) {
   }
   panel.hidden = false;
   $("#pairing-title").textContent = `Connect ${attempt.name}`;
+  const current = state.states[attempt.name];
   const qr = $("#qr");
-  qr.hidden = attempt.kind !== "qr";
+  qr.hidden = attempt.kind !== "qr" || current === "connected";
   if (attempt.kind === "qr" && qr.getAttribute("src") !== attempt.src) {
     qr.src = attempt.src;
     qr.alt = `QR code for ${attempt.name}`;
@@ -263,7 +264,6 @@ function renderConnect(focus) {
   const code = $("#pairing-code");
   code.hidden = attempt.kind !== "pairing";
   code.textContent = attempt.pairingCode ? `Pairing code: ${attempt.pairingCode}` : "";
-  const current = state.states[attempt.name];
   const waiting = current === "qr";
   $("#scan").disabled = !waiting;
   const now = state.clock ? state.clock.now : attempt.at;
