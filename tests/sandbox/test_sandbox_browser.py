@@ -248,7 +248,13 @@ def test_each_kind_has_its_bubble_and_edits_revokes_and_replies_show_as_on_whats
 
     page.locator("#chat-list button.chat", has_text="Ana Souza").click()
     bubbles = page.locator("#messages li.bubble")
-    expect(bubbles.filter(has_text="Lunch?")).to_contain_text("sushi 1")
+    poll_bubble = page.locator(f'#messages li[data-id="{poll}"]')
+    expect(poll_bubble.locator("li", has_text="sushi").locator(".tally")).to_have_text("1")
+    poll_bubble.get_by_role("button", name="Vote pizza as the contact").click()  # the contact votes from the page
+    expect(poll_bubble.locator("li", has_text="pizza").locator(".tally")).to_have_text("1")
+    expect(poll_bubble.locator("li", has_text="sushi").locator(".tally")).to_have_text("0")  # a new vote replaces
+    tallies = api(served, "GET", f"/api/chat/poll/sales?messageId={poll}", sales.token)["data"]["votes"]
+    assert {v["optionName"]: v["optionVoteCount"] for v in tallies} == {"pizza": 1, "sushi": 0}
     expect(bubbles.filter(has_text="Paulista")).to_contain_text("-23.55, -46.63")
     expect(bubbles.filter(has_text="Our menu").get_by_role("button", name="Feijoada")).to_be_visible()
     expect(page.get_by_role("img", name="the view")).to_be_visible()  # the contact's photo, from its stored bytes
@@ -268,6 +274,10 @@ def test_each_kind_has_its_bubble_and_edits_revokes_and_replies_show_as_on_whats
     browser.shot("button-reply")
     assert [m["blocks"] for m in served.messages("sales", direction="incoming")][-1] == \
         {"interactive": {"selectedButtonId": "yes"}}
+    page.get_by_label("Kind of message the contact sends").select_option("location")
+    page.get_by_label("Message as contact").fill("Ibirapuera")
+    page.get_by_role("button", name="Send as contact").click()
+    expect(bubbles.filter(has_text="Ibirapuera")).to_contain_text("-23.5614, -46.6559")
     assert browser.errors == []
 
 

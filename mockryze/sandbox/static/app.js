@@ -511,7 +511,9 @@ function bubbleBody(message) {
   if (message.revoked) return `<em class="muted">🚫 This message was deleted</em>`;
   if (blocks.poll) {
     const tally = state.tallies[message.id] || {};
-    const options = blocks.poll.options.map((o) => `<li>${esc(o.name)} <span class="muted">${tally[o.name] || 0}</span></li>`).join("");
+    const options = blocks.poll.options.map((o) => `<li><button type="button" class="reply" data-reply="vote"
+      data-id="${esc(o.name)}" data-message="${esc(message.id)}" aria-label="Vote ${esc(o.name)} as the contact">${esc(o.name)}</button>
+      <span class="muted tally">${tally[o.name] || 0}</span></li>`).join("");
     return `<strong>📊 ${esc(blocks.poll.title)}</strong><ul class="poll">${options}</ul>`;
   }
   if (blocks.location) {
@@ -573,14 +575,18 @@ function renderMessages() {
   const messages = [...state.known.values()].filter((m) => m.chat === state.chat
     && (stored.has(m.id) || state.revoked.has(m.id))).map((m) => (stored.has(m.id) ? m : { ...m, revoked: true }));
   const reactions = {};
+  const votes = {};
   for (const m of messages) {
     if (m.blocks && m.blocks.reaction && m.blocks.reaction.messageId) {
       reactions[m.blocks.reaction.messageId] = (reactions[m.blocks.reaction.messageId] || "") + m.blocks.reaction.text;
     }
-    if (m.blocks && m.blocks.pollUpdate) {
-      const tally = (state.tallies[m.blocks.pollUpdate.pollMessageId] ||= {});
-      for (const o of m.blocks.pollUpdate.selectedOptions || []) tally[o.name] = (tally[o.name] || 0) + 1;
+    if (m.blocks && m.blocks.pollUpdate) { // a voter's latest vote replaces the earlier one, as on WhatsApp
+      (votes[m.blocks.pollUpdate.pollMessageId] ||= {})[m.sender] = m.blocks.pollUpdate.selectedOptions || [];
     }
+  }
+  for (const [pollId, byVoter] of Object.entries(votes)) {
+    const tally = (state.tallies[pollId] = {});
+    for (const chosen of Object.values(byVoter)) for (const o of chosen) tally[o.name] = (tally[o.name] || 0) + 1;
   }
   const html = messages.filter((m) => !hidden.has(m.type)).map((m) => {
     const edited = state.edited.has(m.id) && !m.revoked ? `<span class="muted edited">edited</span> ` : "";
@@ -610,8 +616,17 @@ async function openChat(event) {
 async function sendAsContact(event) {
   event.preventDefault();
   const input = $("#contact-text");
-  if (!state.selected || !state.chat || !input.value.trim()) return;
-  await call("POST", `/__mock__/instances/${enc(state.selected)}/inbound`, { from: digits(state.chat), type: "text", text: input.value });
+  const kind = $("#contact-kind").value;
+  if (!state.selected || !state.chat || (kind === "text" && !input.value.trim())) return;
+  const text = input.value.trim();
+  const fields = {
+    text: { text: input.value },
+    image: text ? { caption: text } : {},
+    document: text ? { fileName: text } : {},
+    audio: { isVoice: true },
+    location: { latitude: -23.5614, longitude: -46.6559, name: text || "Avenida Paulista" },
+  }[kind];
+  await call("POST", `/__mock__/instances/${enc(state.selected)}/inbound`, { from: digits(state.chat), type: kind, ...fields });
   input.value = "";
   state.chatsDirty = true;
   await refreshChats();
@@ -631,9 +646,13 @@ async function sendAsInstance(event) {
 async function replyFromBubble(event) {
   const button = event.target.closest("button.reply");
   if (!button || !state.selected || !state.chat) return;
-  const body = button.dataset.reply === "button"
-    ? { from: digits(state.chat), type: "button_reply", messageId: button.dataset.message, buttonId: button.dataset.id }
-    : { from: digits(state.chat), type: "list_reply", messageId: button.dataset.message, rowId: button.dataset.id, title: button.dataset.title };
+  const from = digits(state.chat);
+  const { reply, message, id, title } = button.dataset;
+  const body = {
+    button: { from, type: "button_reply", messageId: message, buttonId: id },
+    list: { from, type: "list_reply", messageId: message, rowId: id, title },
+    vote: { from, type: "poll_vote", pollMessageId: message, options: [id] },
+  }[reply];
   await call("POST", `/__mock__/instances/${enc(state.selected)}/inbound`, body);
   state.chatsDirty = true;
   await refreshChats();
