@@ -23,7 +23,7 @@ from tests.contract.golden import Golden, answer, found, stage_for
 
 GOLDEN_MODULES = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("golden_"))
 MODULES = [importlib.import_module(f"tests.contract.{name}") for name in GOLDEN_MODULES]
-ROWS: list[Golden] = [row for module in MODULES for row in module.ROWS]
+ROWS: list[Golden] = [row for module in MODULES for row in getattr(module, "ROWS", [])]
 # (route, literal) pairs a route declares but cannot answer, each with its reason (golden_*.UNREACHABLE)
 UNREACHABLE: dict[tuple[str, str], str] = {k: v for m in MODULES for k, v in getattr(m, "UNREACHABLE", {}).items()}
 
