@@ -14,8 +14,10 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(call hash,requirements.lock pyproject.toml)
 TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock pyproject.toml)
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
+# make test MUTATION_SAMPLE=off skips the mutation sample (scripts/mutate.py --sample --strict)
+MUTATION_SAMPLE ?= on
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold mutate
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -35,19 +37,23 @@ $(TEST_STAMP): | $(RUNTIME_STAMP)
 serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
 
-test: $(TEST_STAMP)  ## lint + type check + the whole test suite
-	$(BIN)/ruff check mockryze tests bench examples scripts
+test: $(TEST_STAMP)  ## lint + type check + the whole test suite + the mutation sample (no survivor allowed)
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
+	@if [ "$(MUTATION_SAMPLE)" != off ]; then $(BIN)/python scripts/mutate.py --sample --strict; fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check mockryze tests bench examples scripts
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 
 typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject.toml)
 	$(BIN)/mypy mockryze
 
 fuzz: $(TEST_STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
 	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/http/test_fuzz.py $(ARGS)
+
+mutate: $(TEST_STAMP)  ## mutation testing (mutmut 2) of the contract modules; summary in build/mutation/ (make mutate ARGS=--sample)
+	nice -n 10 $(BIN)/python scripts/mutate.py $(ARGS)
 
 scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema, tests, registry line (make scaffold MODULE=chat)
 	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }

@@ -143,6 +143,7 @@ class Golden:
     transport: str = "http"
     source: str = "documented"  # documented | observed-live | client-expects | inferred
     note: str = ""  # what makes the row distinct (part of its test id)
+    detail: str | None = None  # the X-Mockryze-Detail header the mock adds to a refusal, when pinned
 
     @property
     def where(self) -> str:
@@ -172,20 +173,20 @@ def stage_for(row: Golden) -> tuple[MockRyze, Stage]:
     return ryze, stage
 
 
-def answer(row: Golden, stage: Stage) -> tuple[int, Any]:
-    """Send the row's request; the status and the JSON body that came back."""
+def answer(row: Golden, stage: Stage) -> tuple[int, Any, dict[str, str]]:
+    """Send the row's request; the status, the JSON body and the headers that came back."""
     method, target = row.request.split(" ", 1)
     headers = dict(row.headers)
     if row.token is not None:
         headers["token"] = stage.tokens[row.token]
     if row.transport == "ws":
-        return _websocket_refusal(stage.ryze, target, headers)
+        return (*_websocket_refusal(stage.ryze, target, headers), {})
     body = _filled(row.body, stage.saved)
     content = body if isinstance(body, bytes) else None if body is None else json.dumps(body).encode()
     if content is not None:
         headers.setdefault("content-type", "application/json")
     response = check_response(stage.ryze.client.request(method, target, headers=headers, content=content))
-    return response.status_code, response.json()
+    return response.status_code, response.json(), dict(response.headers)
 
 
 def _websocket_refusal(ryze: MockRyze, path: str, headers: dict[str, str]) -> tuple[int, Any]:

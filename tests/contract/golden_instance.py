@@ -85,7 +85,7 @@ ROWS: list[Golden] = [
     Golden("STATUS_CONNECTING", 200, "connecting", "POST /api/instance/reconnect/sales", given=(connected,),
            at="status"),
     Golden("NO_SAVED_SESSION", 400, "Instance has no saved session — call /connect first",  # em dash
-           "POST /api/instance/reconnect/sales"),
+           "POST /api/instance/reconnect/sales", detail="cannot reconnect an instance that is disconnected"),
     Golden("NO_SAVED_SESSION", 400, "Instance has no saved session — call /connect first",
            "POST /api/instance/reconnect/sales", given=(connected, logged_out), note="after logout"),
     Golden("NO_SAVED_SESSION", 400, "Instance has no saved session — call /connect first",
