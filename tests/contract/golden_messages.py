@@ -89,7 +89,7 @@ ROWS: list[Golden] = [
     Golden("NOT_CONNECTED", 503, "Instance is not connected to WhatsApp", send("text"), body("text"),
            (*CONNECTED, network_lost), note="after losing the network"),
     Golden("NOT_CONNECTED", 503, "Instance is not connected to WhatsApp", send("text"), body("text"),
-           (created, waiting), note="waiting for the QR scan"),
+           (created, waiting), note="waiting for the QR scan", detail="instance is qr"),
     Golden("MESSAGE_REQUIRED", 400, "Message is required", send("text"), body("text", message=""), CONNECTED,
            source="inferred"),
     Golden("MESSAGE_REQUIRED", 400, "Message is required", send("text"), body("text", message=None, text="hi"),
@@ -121,4 +121,8 @@ ROWS: list[Golden] = [
     Golden("invalid_body_detail", 400, "Invalid request body: buttonParamsJSON: must be a JSON object", send("form"),
            body("form", buttonParamsJSON="[1]"), CONNECTED),
     Golden("MESSAGE_SENT", 200, SENT, send("text"), body("text", number=GROUP), (*CONNECTED, group), note="group"),
+    Golden("MESSAGE_SENT", 200, SENT, send("text"), body("text", number=GROUP, mention=[ALICE]), (*CONNECTED, group),
+           note="group with mentions"),
+    Golden("MESSAGE_SENT", 200, SENT, send("media"), body("media", number=GROUP, mentionAll=True),
+           (*CONNECTED, group), note="group, everyone mentioned"),
 ]
