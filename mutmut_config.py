@@ -46,6 +46,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(SETTINGS, "", HELP or "^$", "an option's help text is documentation (--help), not contract"),
     Equivalent(SETTINGS, " | None", r"& None",
                "annotations are strings (from __future__ import annotations); kind_of reads only the type names"),
+    Equivalent("mockryze/core/jid.py", " | None", r"& None", "annotations are never evaluated (future annotations)"),
+    Equivalent("mockryze/core/jid.py", "@lru_cache(", "", "parse() is pure: the cache only saves repeated parsing"),
     Equivalent(SETTINGS, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$",
                f"Rule and Kind: {GUARD} (Settings' own frozenness is tested)"),
     Equivalent(SETTINGS, "@cache", r"^$", "zone() is pure: @cache only saves repeated look-ups"),
