@@ -14,8 +14,10 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(call hash,requirements.lock pyproject.toml)
 TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock pyproject.toml)
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
+# make test MUTATION_SAMPLE=off skips the mutation sample (scripts/mutate.py --sample --strict)
+MUTATION_SAMPLE ?= on
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser mutate
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -24,10 +26,12 @@ $(RUNTIME_STAMP):
 	$(PIP) --no-deps --no-build-isolation -e .  # the build backend is pinned in requirements.lock
 	touch $@
 
+# Through SUBMAKE, not $(MAKE) itself: a recipe line naming MAKE runs even under `make -n`, and this one deletes .venv.
+SUBMAKE = $(MAKE)
 $(TEST_STAMP): | $(RUNTIME_STAMP)
 	@if ls $(VENV)/.test-* >/dev/null 2>&1; then \
 		echo "requirements-test.lock changed: rebuilding $(VENV)"; \
-		rm -rf $(VENV) && $(MAKE) --no-print-directory $(RUNTIME_STAMP); \
+		rm -rf $(VENV) && $(SUBMAKE) --no-print-directory $(RUNTIME_STAMP); \
 	fi
 	$(PIP) -r requirements-test.lock
 	touch $@
@@ -49,19 +53,23 @@ browser:
 		echo "*** (install it with: sudo apt-get install -y chromium) ***"; \
 	fi
 
-test: $(TEST_STAMP) browser  ## lint + type check + the whole test suite (with the sandbox's Chromium tests)
-	$(BIN)/ruff check mockryze tests bench examples scripts
+test: $(TEST_STAMP) browser  ## lint, type check, the whole suite (with the sandbox's Chromium tests), the mutation sample
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
+	@if [ "$(MUTATION_SAMPLE)" != off ]; then $(BIN)/python scripts/mutate.py --sample --strict; fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check mockryze tests bench examples scripts
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 
 typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject.toml)
 	$(BIN)/mypy mockryze
 
 fuzz: $(TEST_STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
 	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/http/test_fuzz.py $(ARGS)
+
+mutate: $(TEST_STAMP)  ## mutation testing (mutmut 2) of the contract modules; summary in build/mutation/ (make mutate ARGS=--sample)
+	nice -n 10 $(BIN)/python scripts/mutate.py $(ARGS)
 
 scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema, tests, registry line (make scaffold MODULE=chat)
 	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }
