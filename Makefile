@@ -14,13 +14,15 @@ RUNTIME_STAMP := $(VENV)/.runtime-$(call hash,requirements.lock pyproject.toml)
 TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock pyproject.toml)
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
+# make test MUTATION_SAMPLE=off skips the mutation sample (scripts/mutate.py --sample --strict)
+MUTATION_SAMPLE ?= on
 
 # npm tools some tests drive (Prism, Spectral), installed once per machine into .tools/ (gitignored),
 # marked by a stamp named after the pinned versions. Without npm the tests that need them skip loudly.
 NPM_TOOLS := @stoplight/prism-cli@5.16.0 @stoplight/spectral-cli@6.16.3
 TOOLS_STAMP := .tools/.stamp-$(shell echo '$(NPM_TOOLS)' | cksum | cut -d' ' -f1)
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold tools examples
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser mutate tools examples
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -29,16 +31,32 @@ $(RUNTIME_STAMP):
 	$(PIP) --no-deps --no-build-isolation -e .  # the build backend is pinned in requirements.lock
 	touch $@
 
+# Through SUBMAKE, not $(MAKE) itself: a recipe line naming MAKE runs even under `make -n`, and this one deletes .venv.
+SUBMAKE = $(MAKE)
 $(TEST_STAMP): | $(RUNTIME_STAMP)
 	@if ls $(VENV)/.test-* >/dev/null 2>&1; then \
 		echo "requirements-test.lock changed: rebuilding $(VENV)"; \
-		rm -rf $(VENV) && $(MAKE) --no-print-directory $(RUNTIME_STAMP); \
+		rm -rf $(VENV) && $(SUBMAKE) --no-print-directory $(RUNTIME_STAMP); \
 	fi
 	$(PIP) -r requirements-test.lock
 	touch $@
 
 serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
+
+# The sandbox page's end-to-end tests drive Debian's chromium (Playwright's own browser download is
+# not used). Installed here when missing and root; otherwise those tests skip, loudly
+# (MOCKRYZE_REQUIRE_BROWSER=1, as .ci/run sets it, makes a missing browser a failure instead).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the sandbox browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "*** $(CHROMIUM) is missing and this is not root: the sandbox browser tests will be SKIPPED"; \
+		echo "*** (install it with: sudo apt-get install -y chromium) ***"; \
+	fi
 
 $(TOOLS_STAMP):
 	@if command -v npm >/dev/null 2>&1; then \
@@ -53,13 +71,14 @@ tools: $(TOOLS_STAMP)  ## the npm tools (Prism, Spectral) into .tools/
 examples: $(RUNTIME_STAMP) $(TEST_STAMP)  ## write the missing response examples into schemas/ from mockryze's own answers
 	$(BIN)/python scripts/schema_examples.py
 
-test: $(TEST_STAMP) $(TOOLS_STAMP)  ## lint + type check + the whole test suite (slow ones included)
-	$(BIN)/ruff check mockryze tests bench examples scripts
+test: $(TEST_STAMP) browser $(TOOLS_STAMP)  ## lint, type check, the whole suite (with the sandbox's Chromium tests and the npm tools' contract checks), the mutation sample
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
+	@if [ "$(MUTATION_SAMPLE)" != off ]; then $(BIN)/python scripts/mutate.py --sample --strict; fi
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check mockryze tests bench examples scripts
+	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 
 typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject.toml)
 	$(BIN)/mypy mockryze
@@ -67,17 +86,23 @@ typecheck: $(TEST_STAMP)  ## mypy --strict on the package (settings in pyproject
 fuzz: $(TEST_STAMP)  ## contract fuzzing against a live server, large budget (make fuzz FUZZ_EXAMPLES=1000)
 	MOCKRYZE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -v tests/http/test_fuzz.py $(ARGS)
 
+mutate: $(TEST_STAMP)  ## mutation testing (mutmut 2) of the contract modules; summary in build/mutation/ (make mutate ARGS=--sample)
+	nice -n 10 $(BIN)/python scripts/mutate.py $(ARGS)
+
 scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema, tests, registry line (make scaffold MODULE=chat)
 	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }
 	$(BIN)/python scripts/scaffold.py $(MODULE) $(ARGS)
 
-bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
+bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/chat_lookup.py
 	$(BIN)/python bench/contacts_lookup.py
 	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/groups.py
+	$(BIN)/python bench/dropin.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
+	$(BIN)/python bench/sandbox.py  # needs chromium (make browser)
 
 # requirements.lock pins what the package needs at run time, and setuptools to build it without
 # an isolated build environment; requirements-test.lock pins what the test extra adds, resolved

@@ -12,8 +12,14 @@ from dataclasses import dataclass, replace
 from mockryze.chat import message_routes
 from mockryze.chat import routes as chat_routes
 from mockryze.chat import verbs as chat_verbs
+from mockryze.chatwoot import routes as chatwoot_routes
+from mockryze.chatwoot import verbs as chatwoot_verbs
+from mockryze.communities import routes as communities_routes
+from mockryze.communities import verbs as communities_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
+from mockryze.groups import routes as groups_routes
+from mockryze.groups import verbs as groups_verbs
 from mockryze.http import control
 from mockryze.http.routing import Endpoint
 from mockryze.http.verbs import Verb
@@ -21,6 +27,8 @@ from mockryze.instance import routes as instance_routes
 from mockryze.instance import verbs as instance_verbs
 from mockryze.messages import routes as messages_routes
 from mockryze.messages import verbs as messages_verbs
+from mockryze.newsletter import routes as newsletter_routes
+from mockryze.newsletter import verbs as newsletter_verbs
 from mockryze.profile import routes as profile_routes
 from mockryze.profile import verbs as profile_verbs
 
@@ -46,6 +54,12 @@ MODULES: tuple[Module, ...] = (
     Module("profile", "RyzeAPI profile module (/api/profile/*)", profile_routes.ENDPOINTS, profile_verbs.VERBS),
     Module("chat", "RyzeAPI chat module (/api/chat/*): chat state and message actions",
            chat_routes.ENDPOINTS + message_routes.ENDPOINTS, chat_verbs.VERBS),
+    Module("groups", "RyzeAPI groups module (/api/group/*)", groups_routes.ENDPOINTS, groups_verbs.VERBS),
+    Module("communities", "RyzeAPI communities module (/api/community/*)", communities_routes.ENDPOINTS,
+           communities_verbs.VERBS),
+    Module("newsletter", "RyzeAPI newsletter module (/api/newsletter/*)", newsletter_routes.ENDPOINTS,
+           newsletter_verbs.VERBS),
+    Module("chatwoot", "RyzeAPI chatwoot module (/api/chatwoot/*)", chatwoot_routes.ENDPOINTS, chatwoot_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

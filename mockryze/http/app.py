@@ -19,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
-from mockryze import __version__, docs, openapi
+from mockryze import __version__, docs, openapi, sandbox
 from mockryze.core import literals
+from mockryze.core.errors import ApiError
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
@@ -55,6 +57,8 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
     routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
     routes += docs.routes(OPENAPI_PATH)
+    if world.settings.sandbox:
+        routes += sandbox.routes()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -132,6 +136,9 @@ class IndexedRouter(Router):
             scope.update(partial[1])
             await partial[0].handle(scope, receive, send)
             return
+        if scope["type"] == "websocket":  # an unknown WebSocket path: the same 404 as over HTTP, before the upgrade
+            await events.deny(WebSocket(scope, receive, send), ApiError(literals.ROUTE_NOT_FOUND))
+            return
         await self.default(scope, receive, send)
 
 
@@ -192,7 +199,13 @@ def index() -> dict[str, Any]:
 
 
 async def _index(request: Request) -> Response:
-    return JSONResponse(index())
+    """The JSON index; a browser (``Accept: text/html``) gets the sandbox page instead, when it is on."""
+    world: World = request.app.state.world
+    if world.settings.sandbox and sandbox.wants_page(request):
+        page = await sandbox.serve_page(request)
+        page.headers["Vary"] = "Accept"
+        return page
+    return JSONResponse(index(), headers={"Vary": "Accept"})
 
 
 async def _openapi(request: Request) -> Response:

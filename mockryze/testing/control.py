@@ -217,11 +217,32 @@ class Control(ABC):
         args = _present(number=number, name=display_name, onWhatsApp=on_whatsapp, receipts=receipts, **book)
         return dict(self._result("contact", {"name": name}, args, account_token))
 
-    def group(self, name: str, subject: str, participants: list[str], *, jid: str | None = None,
-              account_token: str | None = None) -> str:
-        """A group the instance is in; returns its JID."""
-        args = _present(subject=subject, participants=participants, jid=jid)
-        return str(self._result("group", {"name": name}, args, account_token)["jid"])
+    # --- groups -----------------------------------------------------------------------------
+    def create_group(self, name: str, subject: str, participants: list[str] | None = None, *,
+                     jid: str | None = None, creator: str | None = None, member: bool | None = None,
+                     invite_code: str | None = None, ephemeral: bool | None = None,
+                     account_token: str | None = None) -> str:
+        """A group the instance is in (its super-admin), or one ``creator`` made with the instance a plain
+        member (``member=False``: not in it, known by its invite ``invite_code``); ``ephemeral``: disappearing
+        messages on. Returns its JID."""
+        args = _present(subject=subject, participants=participants or [], jid=jid, creator=creator, member=member,
+                        inviteCode=invite_code, ephemeral=ephemeral)
+        return str(self._result("create_group", {"name": name}, args, account_token)["jid"])
+
+    def groups(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """Every group the instance knows (``member`` says whether it is in it)."""
+        return list(self._result("groups", {"name": name}, {}, account_token))
+
+    def group(self, name: str, jid: str, *, account_token: str | None = None) -> Payload:
+        """One group the instance knows: participants, admins, pending requests, invite code, settings."""
+        return dict(self._result("group", {"name": name, "jid": jid}, {}, account_token))
+
+    def group_member(self, name: str, jid: str, number: str, action: str, *, author: str | None = None,
+                     account_token: str | None = None) -> Payload:
+        """A simulated contact ``join``s, ``leave``s, is ``promote``d / ``demote``d (by ``author``, default
+        the creator) or ``request``s to join (listed by GET /api/group/requests); returns the group."""
+        args = _present(number=number, action=action, author=author)
+        return dict(self._result("group_member", {"name": name, "jid": jid}, args, account_token))
 
     def inbound(self, name: str, /, *, from_: str, type: str = "text", account_token: str | None = None,
                 **fields: Any) -> Payload | None:
@@ -288,6 +309,41 @@ class Control(ABC):
         if (times is None and matching) or (times is not None and len(matching) == times):
             return matching
         raise AssertionError(near_miss(route, times, wanted, matching, every))
+
+    # --- newsletters and Chatwoot ------------------------------------------------------------
+    def newsletter(self, name: str, channel_name: str | None = None, *, description: str | None = None,
+                   jid: str | None = None, invite_code: str | None = None, state: str | None = None,
+                   subscribers: int | None = None, picture_url: str | None = None, following: bool | None = None,
+                   account_token: str | None = None) -> Payload:
+        """A channel someone else owns, which the instance can find by JID, link or code (and already
+        follows with ``following=True``); returns it with its ``inviteCode`` and the instance's ``role``."""
+        args = _present(name=channel_name, description=description, jid=jid, inviteCode=invite_code, state=state,
+                        subscriberCount=subscribers, pictureUrl=picture_url, following=following)
+        return dict(self._result("newsletter", {"name": name}, args, account_token))
+
+    def newsletters(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """Every channel the instance knows (``role``: owner, subscriber, or None once left / only looked up)."""
+        return list(self._result("newsletters", {"name": name}, {}, account_token))
+
+    def newsletter_post(self, name: str, newsletter: str, text: str | None = None, *,
+                        account_token: str | None = None) -> Payload:
+        """An admin posts ``text`` in a channel the instance owns or follows (JID, link or code): an incoming
+        ``message.exchange`` with ``chat.type: newsletter``; returns the stored message."""
+        return dict(self._result("newsletter_post", {"name": name}, _present(newsletter=newsletter, text=text),
+                                 account_token))
+
+    def chatwoot_server(self, base_url: str, answer: str, *, detail: str | None = None) -> Payload:
+        """How the Chatwoot server at ``base_url`` answers ``POST /api/chatwoot/set`` from now on (every instance,
+        every account): ``ok`` (the default), ``account_not_found``, ``invalid``, ``token_rejected``, ``forbidden``;
+        ``detail`` is the raw cause after ``Detail:``."""
+        return dict(self._result("chatwoot_server", {}, _present(baseUrl=base_url, answer=answer, detail=detail)))
+
+    def chatwoot_status(self, name: str, status: str, last_error: str | None = None, *,
+                        account_token: str | None = None) -> Payload:
+        """The bridge reports the Chatwoot integration's health (``active``, ``paused``, ``error``);
+        returns the row as ``GET /api/chatwoot/list`` shows it."""
+        args = _present(status=status, lastError=last_error)
+        return dict(self._result("chatwoot_status", {"name": name}, args, account_token))
 
 
 class LocalControl(Control):

@@ -3,6 +3,8 @@
 - ``ryze``: a fresh in-process :class:`MockRyze` per test (rate limits off, clock frozen).
   Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``;
   ``quirks={"instance_state_auth": "on"}`` sets single live-vs-docs differences over the profile.
+  Calls to https://ryzeapi.cloud reach it (drop-in mode, mockryze.testing.intercept):
+  ``intercept=False`` opts out, ``hosts=[...]`` adds hosts.
 - ``ryze_server``: one live server for the session; each test gets a :class:`RemoteRyze`
   bound to its own fresh account, so tests never see each other's instances (with
   ``MOCKRYZE_CONTROL_TOKEN`` set, the server requires it and the client sends it).
@@ -19,7 +21,7 @@ from mockryze.testing.api import MockRyze, RemoteRyze
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ryze(**options): settings for the `ryze` fixture"
-                                       " (seed, auto_scan, profile, quirks={...}, ...)")
+                                       " (seed, auto_scan, profile, quirks={...}, intercept=False, hosts=[...], ...)")
 
 
 @pytest.fixture

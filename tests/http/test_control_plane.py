@@ -414,6 +414,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                          {"number": "5511987654321", "onWhatsApp": "no"},
                                          {"number": "5511987654321", "pushName": 1}],
     f"{M}/instances/{{name}}/groups": [{}, {"subject": ""}, {"subject": "g", "participants": "5511987654321"}],
+    f"{M}/instances/{{name}}/groups/{{jid}}/members": [{}, {"number": "5511987654321"}, {"number": 5, "action": "join"},
+                                                      {"number": "5511987654321", "action": "kick"}],
     f"{M}/instances/{{name}}/inbound": [{}, {"from": "5511987654321"}, {"from": "5511987654321", "type": "fax"},
                                         {"from": "5511987654321", "type": "location"},
                                         {"from": "5511987654321", "type": "text", "text": 5}],
@@ -425,6 +427,14 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
     f"{M}/instances/{{name}}/addressBook": [{}, {"contacts": {}}, {"contacts": [{"number": 5}]},
                                             {"contacts": [{"number": "5511987654321", "lid": "x"}]},
                                             {"contacts": [], "extra": 1}],
+    f"{M}/instances/{{name}}/newsletters": [{"name": ""}, {"name": 5}, {"jid": "5511987654321"}, {"inviteCode": "a b"},
+                                            {"state": "closed"}, {"subscriberCount": -1}, {"following": "yes"}],
+    f"{M}/instances/{{name}}/newsletter-posts": [{}, {"newsletter": ""}, {"newsletter": 5},
+                                                 {"newsletter": "120363000000000099@newsletter", "text": 5}],
+    f"{M}/chatwoot-servers": [{}, {"baseUrl": "https://c.example"}, {"baseUrl": "", "answer": "ok"},
+                              {"baseUrl": "https://c.example", "answer": "timeout"}, {"answer": "ok", "detail": 5}],
+    f"{M}/instances/{{name}}/chatwoot": [{}, {"status": "paused!"}, {"status": "active", "lastError": 5},
+                                         {"status": "error", "other": 1}],
 }
 
 BODY_ROUTES = [s for s in CONTROL_ENDPOINTS if s.request_schema]

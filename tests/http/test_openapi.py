@@ -10,15 +10,17 @@ from typing import Any
 from openapi_spec_validator import validate
 from starlette.routing import Route, WebSocketRoute
 
+from mockryze import sandbox
 from mockryze.core import schemas
 from mockryze.http.app import ALL_ENDPOINTS
 from mockryze.openapi import DATA_KEYWORDS, NAME_MAPS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
 
-# Served but not operations of the API: the document itself, the mock-only index, and the plain-GET
-# answer (426) of the WebSocket route.
-DOC_ONLY = {"/openapi.json", "/", "/ws/{instance}", "/docs", "/docs/static/{name}"}
+# Served but not operations of the API: the document itself, the mock-only index, the plain-GET
+# answer (426) of the WebSocket route, the sandbox page with its assets, and the API reference (/docs).
+DOC_ONLY = {"/openapi.json", "/", "/ws/{instance}", *(route.path for route in sandbox.routes()),
+           "/docs", "/docs/static/{name}"}
 
 
 def _served_operations(ryze: MockRyze) -> set[tuple[str, str]]:

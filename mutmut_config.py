@@ -1,0 +1,79 @@
+"""mutmut 2's hook file (``make mutate``): the equivalent mutants it skips, each with its reason.
+
+A mutant is skipped when its mutated line matches a rule of ``EQUIVALENT`` (the file, a piece of the
+original line, a piece of the mutated line). Add one rule per equivalent mutant with a one-line
+reason; everything else must be killed by a test.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    file: str
+    original: str  # a piece of the line before the mutation ("" matches any line)
+    mutated: str  # a regular expression searched in the mutated line
+    reason: str
+
+
+def _help_pieces() -> list[str]:
+    """The string pieces that make up the help texts of ``Settings``' options (an implicitly concatenated
+    help is several pieces), read from the source: it is never imported, since it is being mutated."""
+    source = Path("mockryze/core/settings.py").read_text()
+    helps = [
+        "".join(n.value for n in ast.walk(node.args[1]) if isinstance(n, ast.Constant) and isinstance(n.value, str))
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "opt" and len(node.args) > 1
+    ]
+    pieces = [ast.literal_eval(token.string) for token in tokenize.generate_tokens(io.StringIO(source).readline)
+              if token.type == tokenize.STRING and not token.string.startswith(("f", '"""'))]
+    return [p for p in pieces if len(p) >= 8 and any(p in text for text in helps)]
+
+
+HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
+SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
+GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
+
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent(SETTINGS, "", HELP or "^$", "an option's help text is documentation (--help), not contract"),
+    Equivalent(SETTINGS, " | None", r"& None",
+               "annotations are strings (from __future__ import annotations); kind_of reads only the type names"),
+    Equivalent("mockryze/core/jid.py", " | None", r"& None", "annotations are never evaluated (future annotations)"),
+    Equivalent("mockryze/core/jid.py", "@lru_cache(", "", "parse() is pure: the cache only saves repeated parsing"),
+    Equivalent(SETTINGS, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$",
+               f"Rule and Kind: {GUARD} (Settings' own frozenness is tested)"),
+    Equivalent(SETTINGS, "@cache", r"^$", "zone() is pure: @cache only saves repeated look-ups"),
+    Equivalent(LIFECYCLE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Transition: {GUARD}"),
+    Equivalent(LIFECYCLE, "needs_session: bool = False", "",
+               "the field default is never used: Transition.of always passes needs_session"),
+    Equivalent(LIFECYCLE, '"reconnected": Transition.of', r"session=False",
+               "CONNECTING is reached only by reconnect, which needs the session; nothing wipes it before"),
+    Equivalent(LIFECYCLE, "self.trigger = trigger", "", "no caller reads IllegalTransition.trigger"),
+    Equivalent(LIFECYCLE, "self.state = state", "", "no caller reads IllegalTransition.state"),
+)
+
+
+def _mutated_line(context: Any) -> str:
+    from mutmut import Context, mutate
+
+    copy = Context(source=context.source, mutation_id=context.mutation_id, filename=context.filename,
+                   dict_synonyms=context.dict_synonyms)
+    mutated, _count = mutate(copy)
+    before, after = context.source.split("\n"), mutated.split("\n")
+    line = context.mutation_id.line_number
+    return after[line].strip() if len(before) == len(after) and line < len(after) else ""
+
+
+def pre_mutation(context: Any) -> None:
+    rules = [r for r in EQUIVALENT if context.filename == r.file and r.original in context.current_source_line]
+    if rules:
+        mutated = _mutated_line(context)
+        context.skip = any(re.search(r.mutated, mutated) for r in rules)
