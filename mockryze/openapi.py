@@ -39,7 +39,7 @@ DATA_KEYWORDS = frozenset({"examples", "default", "const", "enum", "required", "
 NAME_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
-def _bundle(name: str) -> dict[str, Any]:
+def _bundle(name: str, pointer: str = "") -> dict[str, Any]:
     """A schema document rewritten for portability, its ``$ref``s pointing into ``#/components/schemas``.
 
     JSON Schema 2020-12 lets constraints sit next to a ``$ref`` and lets ``unevaluatedProperties`` see
@@ -72,7 +72,10 @@ def _bundle(name: str) -> dict[str, Any]:
             out = _constraints_into_all_of(out)
         return out
 
-    bundled: dict[str, Any] = rewrite(schemas.schema(name))
+    node: Any = schemas.schema(name)
+    for part in [p for p in pointer.split("/") if p]:
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    bundled: dict[str, Any] = rewrite(node)
     return bundled
 
 
@@ -153,7 +156,34 @@ def _local_ref(absolute: str) -> str:
     hoisted = re.fullmatch(r"/\$defs/([^/]+)", pointer)
     if hoisted:
         return f"#/components/schemas/{def_key(key, hoisted[1])}"
-    return f"#/components/schemas/{key}{pointer}"
+    if pointer.strip("/"):  # deeper into a document: that subschema becomes a component of its own
+        return f"#/components/schemas/{def_key(key, _pointer_slug(pointer))}"
+    return f"#/components/schemas/{key}"
+
+
+def _pointer_slug(pointer: str) -> str:
+    return ".".join(p.replace("~1", "/").replace("~0", "~") for p in pointer.strip("/").split("/"))
+
+
+def _pointed_refs() -> set[tuple[str, str]]:
+    """(schema name, JSON pointer) of every ``$ref`` into a document that is neither whole nor a ``$defs`` entry."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(node: Any, base: str) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                document, _, pointer = urljoin(base, node["$ref"]).partition("#")
+                if pointer.strip("/") and not re.fullmatch(r"/\$defs/[^/]+", pointer):
+                    found.add((document.removeprefix(schemas.BASE_URI).removesuffix(".json"), pointer))
+            for value in node.values():
+                walk(value, base)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, base)
+
+    for name in schemas.names():
+        walk(schemas.schema(name), schemas.BASE_URI + name + ".json")
+    return found
 
 
 def def_key(document_key: str, definition: str) -> str:
@@ -170,6 +200,8 @@ def components() -> dict[str, Any]:
         for definition, subschema in bundled.pop("$defs", {}).items():
             out[def_key(key, definition)] = subschema
         out[key] = bundled
+    for name, pointer in sorted(_pointed_refs()):
+        out[def_key(component_key(name), _pointer_slug(pointer))] = _bundle(name, pointer)
     return out
 
 

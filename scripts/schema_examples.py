@@ -25,20 +25,19 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from mockryze.core import schemas  # noqa: E402
-from mockryze.http.app import ALL_ENDPOINTS, EMULATED  # noqa: E402
+from mockryze.http.app import ALL_ENDPOINTS, CONTROL, EMULATED  # noqa: E402
 from mockryze.http.routing import Endpoint  # noqa: E402
+from mockryze.openapi import _path as openapi_path  # noqa: E402
 from mockryze.testing.api import MockRyze  # noqa: E402
 from tests.conftest import schema_name_for  # noqa: E402
 from tests.http.test_token_matrix_all import (  # noqa: E402
-    ELSEWHERE,
-    SIBLING,
     TARGET,
+    build_world,
     example_body,
-    example_query,
     path_of,
     prepare,
+    request_params,
 )
-from tests.tokens import TokenWorld  # noqa: E402
 
 SEED = 7
 NUMBER = "5511987654321"
@@ -50,26 +49,15 @@ def needed() -> list[str]:
     return sorted(n for n in names | {"common/error"} if not schemas.schema(n).get("examples"))
 
 
-def world(ryze: MockRyze) -> TokenWorld:
-    """The token matrix's world: a connected target with a configured WebSocket, a sibling, another account."""
-    target = ryze.create_instance(TARGET, connected=True)
-    sibling = ryze.create_instance(SIBLING)
-    other = ryze.new_account()
-    elsewhere = ryze.create_instance(ELSEWHERE, account_token=other, connected=True)
-    ryze.client.post(f"/api/events/websocket/{TARGET}", headers={"token": ryze.account_token},
-                     json={"enabled": False})
-    return TokenWorld(ryze, ryze.account_token, target.token, sibling.token, other, elsewhere.token)
-
-
 def drive(spec: Endpoint, record: dict[str, Any]) -> None:
     """One owner's request with the route's first request example, in a fresh world."""
     with MockRyze(seed=SEED) as ryze:
         ryze.client.event_hooks["response"].append(recorder(record))
-        matrix = world(ryze)
+        matrix = build_world(ryze)
         body = prepare(matrix, spec, example_body(spec))
         kwargs: dict[str, Any] = {"json": body} if body is not None else {}
         ryze.client.request(spec.method, path_of(spec), headers={"token": matrix.owner},
-                            params=example_query(matrix, spec), **kwargs)
+                            params=request_params(matrix, spec), **kwargs)
 
 
 def control_tour(record: dict[str, Any]) -> None:
@@ -78,7 +66,7 @@ def control_tour(record: dict[str, Any]) -> None:
         client = ryze.client
         client.event_hooks["response"].append(recorder(record))
         client.headers["token"] = ryze.account_token
-        matrix = world(ryze)
+        matrix = build_world(ryze)
         base = f"/__mock__/instances/{TARGET}"
         sent = client.post(f"/api/message/text/{TARGET}", json={"number": NUMBER, "message": "hello"}).json()
         calls: list[tuple[str, str, dict[str, Any] | None]] = [
@@ -112,6 +100,14 @@ def control_tour(record: dict[str, Any]) -> None:
         client.get(f"/api/instance/connect/{TARGET}")
         client.post(base + "/scan", json={})
         client.post("/__mock__/reset")
+    with MockRyze(seed=SEED) as ryze:  # verbs added since: their request example, aimed at a connected instance
+        ryze.client.event_hooks["response"].append(recorder(record))
+        ryze.create_instance(TARGET, connected=True)
+        for spec in CONTROL:
+            if not all(name in record for name in spec.responses.values()):
+                body = schemas.schema(spec.request_schema)["examples"][0] if spec.request_schema else None
+                path = openapi_path(spec).format(name=TARGET, key="demo", id="dlv_000001", suffix="a/b")
+                ryze.client.request(spec.method, path, json=body, headers={"token": ryze.account_token})
         assert matrix.owner
 
 

@@ -29,14 +29,13 @@ from mockryze.http.routing import Endpoint
 from mockryze.openapi import _path as openapi_path
 from mockryze.testing.api import RemoteRyze
 from tests.http.test_token_matrix_all import (
-    ELSEWHERE,
-    SIBLING,
     TARGET,
+    build_world,
     example_body,
-    example_query,
     expected,
     path_of,
     prepare,
+    request_params,
 )
 from tests.node_tools import mockryze_server, prism, write_document
 from tests.tokens import KINDS, TokenWorld
@@ -89,13 +88,7 @@ def world(proxy: str, journal: Journal) -> Iterator[TokenWorld]:
     ryze = RemoteRyze(proxy, ACCOUNT)
     ryze.client.event_hooks["response"].append(journal.hook)
     ryze.reset()
-    target = ryze.create_instance(TARGET, connected=True)
-    sibling = ryze.create_instance(SIBLING)
-    other = ryze.new_account()
-    elsewhere = ryze.create_instance(ELSEWHERE, account_token=other, connected=True)
-    configured = ryze.client.post(f"/api/events/websocket/{TARGET}", json={"enabled": False})
-    assert configured.status_code == 200, configured.text
-    yield TokenWorld(ryze, ACCOUNT, target.token, sibling.token, other, elsewhere.token)  # type: ignore[arg-type]
+    yield build_world(ryze)  # type: ignore[arg-type]
     ryze.close()
 
 
@@ -126,7 +119,7 @@ def test_every_route_through_prism_proxy_has_no_violation(world: TokenWorld, jou
                                                           spec: Endpoint) -> None:
     for kind in KINDS:
         body = prepare(world, spec, example_body(spec))  # type: ignore[arg-type]
-        params = example_query(world, spec)  # type: ignore[arg-type]
+        params = request_params(world, spec)  # type: ignore[arg-type]
         prepared = journal.take()  # the preparation went through the proxy too
         assert [v for _, _, vs in prepared for v in vs] == [], f"preparing {spec.method} {spec.path}: {prepared}"
         response = _send(world, spec, kind, body, params)
@@ -140,7 +133,7 @@ def test_every_route_through_prism_proxy_has_no_violation(world: TokenWorld, jou
             off_contract = [v for v in violations if v["location"][:1] != ["request"] or kind != "no_token"]
             assert off_contract == [], f"{spec.method} {spec.path} {kind}: {violations}"
     if spec.request_schema is not None:  # an empty body: a documented 400, or a success if nothing is required
-        response = _send(world, spec, "owner_account_token", {}, example_query(world, spec))  # type: ignore[arg-type]
+        response = _send(world, spec, "owner_account_token", {}, request_params(world, spec))  # type: ignore[arg-type]
         *_, (_, status, violations) = journal.take()
         assert status in spec.responses or any(e.status == status for e in spec.errors), response.text
         assert [v for v in violations if v["location"][:1] == ["response"]] == [], violations
