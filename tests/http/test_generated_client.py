@@ -7,7 +7,7 @@ instance list — each answer parsed into the generated typed model, never left 
 Generator warnings accepted (``ACCEPTED``), each a limit of the generator's ``allOf`` merging, not of the
 document (Prism, Spectral and openapi-spec-validator read these schemas fine):
 
-- the seven event schemas narrow the envelope's ``event`` enum to one ``const`` ("can't combine enum of
+- the event schemas narrow the envelope's ``event`` enum to one ``const`` ("can't combine enum of
   type str with Literal[...]"): no event models (events are webhook / WebSocket bodies, not HTTP answers);
 - ``DELETE /api/chat/tag``'s answer narrows the tag's string members to ``const ""`` ("str can't be merged
   with Literal['']"): that one operation's 200 comes out untyped (the raw JSON is still returned).
@@ -38,10 +38,8 @@ NUMBER = "5511987654321"
 ACCEPTED = {
     "WARNING parsing DELETE /api/chat/tag/{instance} within chat.",
     "Unable to process schema /components/schemas/chat.deleteTag.response:",
-    *(f"Unable to process schema /components/schemas/events.{name}:" for name in (
-        "group.flow", "instance.state", "label.update", "message.exchange.docs", "message.exchange.live",
-        "message.status", "call.update")),
 }
+EVENT_SCHEMA = re.compile(r"Unable to process schema /components/schemas/events\.[\w.]+:")  # any event schema
 
 
 @pytest.fixture(scope="module")
@@ -75,14 +73,17 @@ def test_the_generator_warns_only_about_what_is_accepted(generated: tuple[Module
     _, output = generated
     warnings = {line.strip() for line in output.splitlines()
                 if re.match(r"\s*(WARNING parsing|Unable to (process|parse))", line)}
-    assert warnings == ACCEPTED, output
+    assert {w for w in warnings if not EVENT_SCHEMA.fullmatch(w)} == ACCEPTED, output
+    assert any(EVENT_SCHEMA.fullmatch(w) for w in warnings), "the generator merges event schemas now: update ACCEPTED"
 
 
 def test_every_emulated_route_has_a_typed_response_model(generated: tuple[ModuleType, str]) -> None:
     package, _ = generated
     models = importlib.import_module(f"{package.__name__}.models")
-    for module in ("instance", "messages", "events", "profile", "chat"):
-        folder = Path(package.__file__ or "").parent / "api" / module
+    folders = [f for f in (Path(package.__file__ or "").parent / "api").iterdir() if f.is_dir() and f.name != "mock"]
+    assert {"instance", "messages", "events", "profile", "chat"} <= {f.name for f in folders}
+    for folder in folders:
+        module = folder.name
         for path in folder.glob("*.py"):
             if path.name in ("__init__.py", "delete_api_chat_tag_instance.py"):  # accepted above
                 continue

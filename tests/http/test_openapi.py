@@ -135,6 +135,12 @@ def test_every_request_and_response_has_examples_from_its_schema(ryze: MockRyze)
             missing += [f"{method.upper()} {path} {where}" for where, body in bodies
                         if body is not None and not body["content"]["application/json"].get("examples")]
     assert missing == [], "no examples (run `make examples`):\n" + "\n".join(missing)
+    for operation in (op for ops in document["paths"].values() for op in ops.values()):
+        bodies = [operation.get("requestBody"), *operation["responses"].values()]
+        for body in (b["content"]["application/json"] for b in bodies if b is not None):
+            name = body["schema"]["$ref"].removeprefix("#/components/schemas/").replace(".", "/", 1)
+            for example in body.get("examples", {}).values():
+                schemas.validate(name, example["value"])
     text = document["paths"]["/api/message/text/{instance}"]["post"]
     example = text["responses"]["200"]["content"]["application/json"]["examples"]["example0"]["value"]
     schemas.validate("messages/text.response", example)

@@ -117,7 +117,12 @@ def test_the_proxy_reports_violations(world: TokenWorld, journal: Journal) -> No
 @pytest.mark.parametrize("spec", ROUTES, ids=[f"{s.method} {s.path}" for s in ROUTES])
 def test_every_route_through_prism_proxy_has_no_violation(world: TokenWorld, journal: Journal,
                                                           spec: Endpoint) -> None:
+    succeeded = False
     for kind in KINDS:
+        if succeeded and expected(spec, kind) is None:  # a success may have used the world up (a delete)
+            world.ryze.reset()
+            world = build_world(world.ryze)  # type: ignore[arg-type]
+        succeeded = succeeded or expected(spec, kind) is None
         body = prepare(world, spec, example_body(spec))  # type: ignore[arg-type]
         params = request_params(world, spec)  # type: ignore[arg-type]
         prepared = journal.take()  # the preparation went through the proxy too
