@@ -23,6 +23,7 @@ from mockryze.messages import routes as messages_routes
 from mockryze.messages import verbs as messages_verbs
 from mockryze.profile import routes as profile_routes
 from mockryze.profile import verbs as profile_verbs
+from mockryze.scenarios import verbs as scenario_verbs
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ MODULES: tuple[Module, ...] = (
     Module("profile", "RyzeAPI profile module (/api/profile/*)", profile_routes.ENDPOINTS, profile_verbs.VERBS),
     Module("chat", "RyzeAPI chat module (/api/chat/*): chat state and message actions",
            chat_routes.ENDPOINTS + message_routes.ENDPOINTS, chat_verbs.VERBS),
+    # verbs only: scenarios and named faults act on the whole emulated API, so they have no route of their own
+    Module("scenarios", "mockryze scenarios and named faults (control plane only)", (), scenario_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

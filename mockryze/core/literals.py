@@ -215,3 +215,10 @@ CHAT_UNMUTED = "Chat notifications unmuted successfully"
 CONTACT_BLOCKED = {True: "Contact blocked successfully", False: "Contact unblocked successfully"}  # unblock: inferred
 PRESENCE_SENT = "Presence sent successfully"  # inferred (GAP)
 CHAT_DELETED = {False: "Chat deleted successfully", True: "Chat deleted successfully (including media)"}
+
+# --- scenarios and faults (control plane; mock-only) -------------------------------------------
+MOCK_FAULT_NOT_FOUND = ErrorLiteral(404, "Fault not found")
+MOCK_FAULT_INJECTED = "Fault injected"
+MOCK_FAULT_REMOVED = "Fault removed"
+MOCK_FAULTS_CLEARED = "Faults cleared"
+MOCK_SCENARIO_LOADED = "Scenario loaded"
