@@ -219,7 +219,7 @@ def _step(index: int, spec: dict[str, Any], instances: list[str], aliases: dict[
     return Step(index, float(spec["at"]), action, instance, params, args)
 
 
-PLACEHOLDERS = ("$last_sent", "$last_received")
+PLACEHOLDERS = ("$last_sent", "$last_received", "$now")
 
 
 def _fault(index: int, spec: dict[str, Any], instances: list[str], aliases: dict[str, str]) -> FaultSpec:

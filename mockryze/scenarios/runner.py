@@ -200,7 +200,14 @@ def run_step(player: Player, step: Step, token: str | None) -> None:
 
 
 def _placeholder(player: Player, step: Step, value: Any) -> Any:
-    """``$last_sent`` / ``$last_received``: the id of the instance's newest outgoing / incoming message."""
+    """``$now``: the virtual time (ISO-8601); ``$last_sent`` / ``$last_received``: the id of the
+    instance's newest outgoing / incoming message. Nested in objects and lists too."""
+    if isinstance(value, dict):
+        return {k: _placeholder(player, step, v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_placeholder(player, step, v) for v in value]
+    if value == "$now":
+        return player.control.world.iso()
     if value not in ("$last_sent", "$last_received") or step.instance is None:
         return value
     inst = player.control.world.accounts[player.account].instances.get(step.instance)

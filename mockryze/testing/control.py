@@ -28,6 +28,7 @@ from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
 from mockryze.http.auth import CONTROL_TOKEN_HEADER
+from mockryze.http.envelope import DETAIL_HEADER
 from mockryze.http.verbs import MOCK_PREFIX, Call
 
 Payload = dict[str, Any]
@@ -492,8 +493,10 @@ def answer(response: httpx.Response) -> tuple[int, Payload]:
         except (ValueError, KeyError, TypeError):
             message = response.text
         request = response.request
+        why = response.headers.get(DETAIL_HEADER)
         raise ControlRefused(ErrorLiteral(response.status_code, message),
-                             f"{request.method} {request.url.path} -> {response.status_code}: {response.text}")
+                             f"{request.method} {request.url.path} -> {response.status_code}: {response.text}"
+                             + (f" ({DETAIL_HEADER}: {why})" if why else ""))
     payload: Payload = response.json()
     return response.status_code, payload
 
