@@ -203,6 +203,10 @@ def _step(index: int, spec: dict[str, Any], instances: list[str], aliases: dict[
     if verb is None and action not in EXTRA_ACTIONS:
         raise ScenarioError(where, f"unknown action {action!r} (a control-plane verb such as inbound, receipt, "
                                    "call, set_state, group, emit, add_fault, clear_faults, or connect)")
+    for key in CONTACT_KEYS:
+        named = spec[action].get(key)
+        if isinstance(named, str) and named not in aliases and not re.search(r"\d", named):
+            raise ScenarioError(f"{where}/{key}", f"{named!r} is neither a contact of this scenario nor a number")
     args = {k: _resolved(v, aliases) if k in CONTACT_KEYS else v for k, v in spec[action].items()}
     if isinstance(args.get("participants"), list):
         args["participants"] = [_resolved(p, aliases) for p in args["participants"]]
