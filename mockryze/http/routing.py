@@ -8,6 +8,7 @@ and turns the handler's result or :class:`ApiError` into a response.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -195,7 +196,8 @@ class _Cut(Response):
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        with contextlib.suppress(Exception):  # the server refuses to end a short body: it drops the connection
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
 
 
 async def _hold(world: World, request: Request, seconds: float) -> None:
