@@ -73,6 +73,7 @@ class Fault:
     rng: random.Random
     hits: int = 0
     seen: int = 0  # requests (or messages) in scope, fired or not
+    switched_off: bool = False  # a scenario's `until` passed: listed with its counts, inactive
 
     @property
     def kind(self) -> FaultKind:
@@ -80,7 +81,7 @@ class Fault:
 
     @property
     def active(self) -> bool:
-        return self.times is None or self.hits < self.times
+        return not self.switched_off and (self.times is None or self.hits < self.times)
 
     def view(self) -> dict[str, Any]:
         return {"id": self.id, "fault": self.name, "route": self.route, "instance": self.instance,
@@ -163,6 +164,13 @@ def remove(world: World, account: str, fault_id: str, instance: str | None = Non
     if found is None or (instance is not None and found.instance != instance):
         raise ApiError(literals.MOCK_FAULT_NOT_FOUND, f"no fault {fault_id!r} in this account")
     return faults.pop(fault_id)
+
+
+def switch_off(world: World, account: str, fault_id: str) -> None:
+    """Off, but still listed with its counts (a scenario fault's ``until``)."""
+    found = _state(world).by_account.get(account, {}).get(fault_id)
+    if found is not None:
+        found.switched_off = True
 
 
 def clear(world: World, account: str, instance: str | None = None) -> int:

@@ -343,12 +343,13 @@ class Control(ABC):
         return next(s for s in self.scenarios(account_token=account_token) if s["id"] == loaded["id"])
 
     def expect(self, event: str, *, within: float = 30.0, step: float = 1.0, instance: str | None = None,
-               account_token: str | None = None, **fields: Any) -> Payload:
-        """The first recorded event of this type whose ``data`` has ``fields``, advancing the virtual clock
-        ``step`` seconds at a time for at most ``within`` seconds; fails with what did arrive."""
-        spent = 0.0
+               only_new: bool = False, account_token: str | None = None, **fields: Any) -> Payload:
+        """The first recorded event of this type whose ``data`` has ``fields`` (``a__b`` = nested key),
+        advancing the virtual clock ``step`` seconds at a time for at most ``within`` seconds; fails with
+        what did arrive. ``only_new``: ignore the events recorded before the call."""
+        spent, skip = 0.0, len(self.events(instance, event, account_token=account_token)) if only_new else 0
         while True:
-            for envelope in self.events(instance, event, account_token=account_token):
+            for envelope in self.events(instance, event, account_token=account_token)[skip:]:
                 if all(lookup(envelope["data"], k) == v for k, v in fields.items()):
                     return envelope
             if spent >= within:
