@@ -68,7 +68,7 @@ def test_an_answering_fault_hits_in_scope_only_and_counts(ryze: MockRyze, sales:
     (listed,) = ryze.faults()
     assert (listed["hits"], listed["seen"], listed["active"]) == (1, 1, False)  # out of scope: not seen
     journal = ryze.requests(route=TEXT)
-    assert [(r["status"], r["literal"]) for r in journal][0] == (literal.status, literal.message)
+    assert (journal[0]["status"], journal[0]["literal"]) == (literal.status, literal.message)
 
 
 def test_a_rate_limited_fault_sends_the_documented_headers(ryze: MockRyze, sales: CheckedClient) -> None:

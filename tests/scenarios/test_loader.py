@@ -124,7 +124,7 @@ def mutated(document: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     document = json.loads(json.dumps(document))
     node: Any = document
     for _ in range(data.draw(st.integers(0, 4))):
-        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node)) if isinstance(node, list) else []
+        children = list(node.items()) if isinstance(node, dict) else list(enumerate(node))
         containers = [(k, v) for k, v in children if isinstance(v, dict | list) and v]
         if not containers:
             break
