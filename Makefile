@@ -58,6 +58,7 @@ bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured 
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/chat_lookup.py
 	$(BIN)/python bench/contacts_lookup.py
+	$(BIN)/python bench/scenario.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
 
