@@ -12,8 +12,12 @@ from dataclasses import dataclass, replace
 from mockryze.chat import message_routes
 from mockryze.chat import routes as chat_routes
 from mockryze.chat import verbs as chat_verbs
+from mockryze.communities import routes as communities_routes
+from mockryze.communities import verbs as communities_verbs
 from mockryze.events import routes as events_routes
 from mockryze.events import verbs as events_verbs
+from mockryze.groups import routes as groups_routes
+from mockryze.groups import verbs as groups_verbs
 from mockryze.http import control
 from mockryze.http.routing import Endpoint
 from mockryze.http.verbs import Verb
@@ -47,6 +51,9 @@ MODULES: tuple[Module, ...] = (
     Module("profile", "RyzeAPI profile module (/api/profile/*)", profile_routes.ENDPOINTS, profile_verbs.VERBS),
     Module("chat", "RyzeAPI chat module (/api/chat/*): chat state and message actions",
            chat_routes.ENDPOINTS + message_routes.ENDPOINTS, chat_verbs.VERBS),
+    Module("groups", "RyzeAPI groups module (/api/group/*)", groups_routes.ENDPOINTS, groups_verbs.VERBS),
+    Module("communities", "RyzeAPI communities module (/api/community/*)", communities_routes.ENDPOINTS,
+           communities_verbs.VERBS),
     # verbs only: scenarios and named faults act on the whole emulated API, so they have no route of their own
     Module("scenarios", "mockryze scenarios and named faults (control plane only)", (), scenario_verbs.VERBS),
 )

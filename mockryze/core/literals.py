@@ -216,6 +216,73 @@ CONTACT_BLOCKED = {True: "Contact blocked successfully", False: "Contact unblock
 PRESENCE_SENT = "Presence sent successfully"  # inferred (GAP)
 CHAT_DELETED = {False: "Chat deleted successfully", True: "Chat deleted successfully (including media)"}
 
+# --- groups and communities modules -----------------------------------------------------------
+GROUP_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")  # communities: documented 400
+IDENTIFIER_REQUIRED = ErrorLiteral(400, "Identifier is required")
+GROUP_NOT_MEMBER = ErrorLiteral(404, "Group not found or you are not a member of this group")
+INVALID_INVITE = ErrorLiteral(400, "Invalid invite link or code")
+INVITE_REVOKED = ErrorLiteral(400, "Invite link has been revoked or expired")
+JOIN_NOT_ALLOWED = ErrorLiteral(403, "Not allowed to join this group")
+RESET_NOT_ADMIN = ErrorLiteral(403, "Not authorized to reset group invite link (must be admin)")
+REQUESTS_NOT_ADMIN = ErrorLiteral(403, "Not authorized to view group requests (must be admin)")
+LEAVE_NOT_ALLOWED = ErrorLiteral(403, "Not allowed to leave this group")
+GROUP_NAME_REQUIRED = ErrorLiteral(400, "Group name is required")  # inferred
+GROUP_PARTICIPANTS_REQUIRED = ErrorLiteral(400, "Participants are required")  # inferred
+GROUP_UPDATE_EMPTY = ErrorLiteral(400, "At least one field to update must be provided")  # inferred
+PARTICIPANTS_NOT_ADMIN = ErrorLiteral(403, "Not authorized to manage group participants (must be admin)")  # inferred
+PARTICIPANTS_NOT_SUPER_ADMIN = ErrorLiteral(
+    403, "Not authorized to promote or demote participants (must be super admin)")  # inferred
+UPDATE_NOT_ADMIN = ErrorLiteral(403, "Not authorized to update group info (must be admin)")  # inferred
+MENTION_NOT_PARTICIPANT = ErrorLiteral(400, "Mentioned number is not a participant of this group")  # inferred
+ADMINS_ONLY_SEND = ErrorLiteral(403, "Only admins can send messages to this group")  # inferred
+COMMUNITY_JID_REQUIRED = ErrorLiteral(400, "community jid is required")
+GROUP_JID_REQUIRED = ErrorLiteral(400, "group jid is required")
+COMMUNITY_QUERY_REQUIRED = ErrorLiteral(400, "communityJid query parameter is required")
+COMMUNITY_NAME_REQUIRED = ErrorLiteral(400, "Community name is required")  # inferred
+COMMUNITY_NAME_TOO_LONG = ErrorLiteral(400, "Community name must be at most 25 characters")  # inferred
+COMMUNITY_NOT_FOUND = GROUP_NOT_MEMBER  # inferred: a community the instance is not in
+# Success messages.
+GROUP_CREATED = "Group created successfully"  # inferred
+GROUP_JOINED = "Successfully joined group"  # docs: starts "Successfully j…"
+GROUP_JOIN_REQUESTED = "Join request sent, waiting for admin approval"  # inferred
+GROUP_LINK_RESET = "Group invite link reset successfully"
+GROUP_LEFT = "Successfully left the group"
+GROUP_INFO_RETRIEVED = "Group info retrieved successfully"  # inferred
+GROUP_PARTICIPANTS_UPDATED = "Participants updated"  # inferred
+COMMUNITY_CREATED = "Community created successfully"  # inferred
+
+
+def community_jid_unparsable(reason: str) -> ErrorLiteral:
+    """``error parse community jid: <reason>``: documented as a 500; the mock answers 400 (bad input is never a 5xx)."""
+    return ErrorLiteral(400, f"error parse community jid: {reason}")
+
+
+def invalid_community_jid(reason: str) -> ErrorLiteral:
+    return ErrorLiteral(400, f"invalid community JID: {reason}")
+
+
+def groups_found(count: int) -> str:
+    return f"{count} group(s) found"  # inferred
+
+
+def pending_requests_found(count: int) -> str:
+    return f"{count} pending requests found"
+
+
+def group_updated(changed: list[str]) -> str:
+    return "Group updated: " + (", ".join(changed) if changed else "nothing changed")  # inferred
+
+
+def linked_groups(done: int, asked: int) -> str:
+    return f"Linked {done} of {asked} groups to community"
+
+
+def unlinked_groups(done: int, asked: int) -> str:
+    return f"Unlinked {done} of {asked} groups from community"
+
+
+def subgroups_found(count: int) -> str:
+    return f"{count} subgroup(s) found"
 # --- scenarios and faults (control plane; mock-only) -------------------------------------------
 MOCK_FAULT_NOT_FOUND = ErrorLiteral(404, "Fault not found")
 MOCK_FAULT_INJECTED = "Fault injected"

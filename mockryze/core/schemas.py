@@ -151,6 +151,8 @@ def validate_event(envelope: Any) -> None:
     if event == "message.exchange":  # name the layout, so errors point at a field rather than a oneOf
         data = envelope.get("data")
         name += ".live" if isinstance(data, dict) and "direction" in data else ".docs"
+    if event == "group.flow" and isinstance(envelope.get("data"), dict) and "action" in envelope["data"]:
+        name += ".docs"  # the catalog's skeleton (profile docs); the live layout is group.flow itself
     validate(name if name in _documents() else "events/envelope", envelope)
 
 

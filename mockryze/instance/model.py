@@ -21,7 +21,8 @@ from mockryze.profile.model import OwnProfile
 
 if TYPE_CHECKING:
     from mockryze.chat.model import ChatBook
-    from mockryze.messages.model import Contact, Group, Message
+    from mockryze.groups.model import Group
+    from mockryze.messages.model import Contact, Message
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",

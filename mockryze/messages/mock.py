@@ -62,11 +62,12 @@ def inbound(world: World, inst: Instance, spec: dict[str, Any]) -> Message | Non
     sender_jid = parse_recipient(spec["from"])
     if sender_jid.kind not in SENDER_KINDS:
         raise ApiError(literals.INVALID_NUMBER, "`from` must be a phone number or an @lid JID")
+    group = resolve_chat(world, inst, spec["group"], GROUP_KINDS) if spec.get("group") else None
+    if group is not None and contact_key(inst, sender_jid) not in inst.groups[group.jid].members:
+        raise ApiError(literals.invalid_body_detail("`from` is not a participant of that group"))
     contact = contact_for(world, inst, sender_jid, spec.get("pushName"))
     sender = Party(contact.jid, contact.name, contact.lid)
-    chat = Party(contact.jid, contact.name, contact.lid, "private")
-    if spec.get("group"):
-        chat = resolve_chat(world, inst, spec["group"], GROUP_KINDS)
+    chat = group or Party(contact.jid, contact.name, contact.lid, "private")
     kind = spec["type"]
     build = BUILDERS.get(kind)
     if build is None:

@@ -1,5 +1,5 @@
-"""RyzeAPI's messages module, as data: the contacts and groups an instance can reach, the messages
-it keeps, and what a message carries (media blocks, vCards).
+"""RyzeAPI's messages module, as data: the contacts an instance can reach (its groups live in
+mockryze.groups), the messages it keeps, and what a message carries (media blocks, vCards).
 
 The send and receive pipeline is :mod:`mockryze.messages.pipeline`; the payloads events and send
 routes show are :mod:`mockryze.messages.layouts`.
@@ -53,14 +53,6 @@ class Contact:
     @property
     def phone(self) -> str | None:
         return jid.parse(self.jid).phone
-
-
-@dataclass
-class Group:
-    jid: str
-    subject: str
-    participants: list[str]  # participant JIDs
-    admins: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -146,15 +138,6 @@ def upsert_contact(world: World, inst: Instance, number: str, name: str | None =
     return contact
 
 
-def create_group(world: World, inst: Instance, subject: str, participants: list[str],
-                 group_jid: str | None = None) -> Group:
-    members = [str(contact_for(world, inst, parse_recipient(p)).jid) for p in participants]
-    key = str(parse_recipient(group_jid)) if group_jid else f"120363{world.ids.digits(12)}@g.us"
-    group = Group(jid=key, subject=subject, participants=members, admins=[inst.jid] if inst.jid else [])
-    inst.groups[key] = group
-    return group
-
-
 def parse_recipient(raw: str) -> jid.Jid:
     try:
         return jid.parse(raw)
@@ -168,7 +151,7 @@ def resolve_chat(world: World, inst: Instance, raw: str, allowed: frozenset[str]
         raise ApiError(literals.RECIPIENT_NOT_SUPPORTED, f"{parsed.kind} recipients are not accepted here")
     if parsed.kind == "group":
         group = inst.groups.get(str(parsed))
-        if group is None:
+        if group is None or not group.member:  # a group the instance left is out of reach
             raise ApiError(literals.GROUP_NOT_FOUND, f"{parsed} is not a group this instance is in")
         return Party(group.jid, group.subject, None, "group")
     if parsed.kind in ("newsletter", "broadcast"):

@@ -23,6 +23,7 @@ from mockryze.messages.model import (
     Message,
     Party,
     contact_for,
+    contact_key,
     find_message,
     own_party,
     parse_recipient,
@@ -62,6 +63,8 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         chat = resolve_chat(world, inst, draft.number, draft.allowed)
     if (draft.mentions or draft.mention_all) and chat.type != "group":
         raise ApiError(literals.MENTIONS_GROUP_ONLY)
+    if chat.type == "group":
+        _check_group_send(inst, chat.jid, draft.mentions)
     context = None
     if draft.reply_to:
         quoted = find_message(inst, draft.reply_to)
@@ -69,6 +72,17 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         if draft.reply_private and quoted.chat.type == "group" and quoted.direction == "incoming":
             chat = Party(quoted.sender.jid, quoted.sender.name, quoted.sender.lid, "private")
     return chat, context
+
+
+def _check_group_send(inst: Instance, group_jid: str, mentions: list[str]) -> None:
+    """An announcement group takes admins' sends only; a mention names a participant (or the instance)."""
+    group = inst.groups[group_jid]
+    if not group.permissions["membersCanSendMessages"] and not group.is_admin:
+        raise ApiError(literals.ADMINS_ONLY_SEND)
+    named = {m: contact_key(inst, parse_recipient(m)) for m in mentions}
+    strangers = [m for m, key in named.items() if key not in group.members and key != inst.jid]
+    if strangers:
+        raise ApiError(literals.MENTION_NOT_PARTICIPANT, f"not in {group_jid}: {strangers}")
 
 
 def send(world: World, inst: Instance, draft: Draft) -> Message:

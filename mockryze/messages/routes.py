@@ -398,7 +398,7 @@ def _instant(stamp: str) -> datetime:
 
 # --- the route table --------------------------------------------------------------------------
 SEND_ERRORS = (*ON_INSTANCE, NUMBER_REQUIRED, INVALID_NUMBER, NOT_ON_WHATSAPP, RECIPIENT_NOT_SUPPORTED,
-               GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED)
+               GROUP_NOT_FOUND, MESSAGE_NOT_FOUND, NOT_CONNECTED, literals.ADMINS_ONLY_SEND)
 SEND_PATH = "/api/message"
 
 
@@ -413,8 +413,10 @@ def send_route(kind: str, handler: Callable[[Context], Result], summary: str,
 
 
 ENDPOINTS: tuple[Endpoint, ...] = (
-    send_route("text", send_text, "Send a text message", (MESSAGE_REQUIRED, MENTIONS_GROUP_ONLY)),
-    send_route("media", send_media, "Send an image, video, audio or document", (MENTIONS_GROUP_ONLY,)),
+    send_route("text", send_text, "Send a text message", (MESSAGE_REQUIRED, MENTIONS_GROUP_ONLY,
+                                                          literals.MENTION_NOT_PARTICIPANT)),
+    send_route("media", send_media, "Send an image, video, audio or document",
+               (MENTIONS_GROUP_ONLY, literals.MENTION_NOT_PARTICIPANT)),
     send_route("sticker", send_sticker, "Send a sticker (image converted to WebP)"),
     send_route("location", send_location, "Send a location pin", (LOCATION_REQUIRED,)),
     send_route("contact", send_contact, "Send one or several contacts (vCard)"),

@@ -1,4 +1,4 @@
-"""The messages module's mock-only verbs: simulated contacts and groups, what contacts send the
+"""The messages module's mock-only verbs: simulated contacts, what contacts send the
 instance (messages, receipts, calls) and the instance's message store."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from mockryze.core.world import World
 from mockryze.http.verbs import Call, Verb, listing, ok
 from mockryze.messages import mock as simulate
 from mockryze.messages import model as messages
-from mockryze.messages.model import Contact, Group, Message, parse_recipient
+from mockryze.messages.model import Contact, Message, parse_recipient
 from mockryze.messages.pipeline import require_connected
 
 ON_NAME = (INVALID_TOKEN, INSTANCE_NOT_FOUND, literals.TOKEN_INSTANCE_MISMATCH)
@@ -36,11 +36,6 @@ def contact_view(contact: Contact) -> dict[str, Any]:
             "businessName": contact.business_name, "picture": contact.picture}
 
 
-def group_view(group: Group) -> dict[str, Any]:
-    return {"jid": group.jid, "subject": group.subject, "participants": list(group.participants),
-            "admins": list(group.admins)}
-
-
 def contact(call: Call) -> tuple[int, dict[str, Any]]:
     args = call.args
     target = call.target()
@@ -48,13 +43,6 @@ def contact(call: Call) -> tuple[int, dict[str, Any]]:
                                     args.get("onWhatsApp"), args.get("receipts"))
     chats.update_contact(target, found, args)
     return 200, ok("Contact saved", contact=contact_view(found))
-
-
-def group(call: Call) -> tuple[int, dict[str, Any]]:
-    args = call.args
-    made = messages.create_group(call.world, call.target(), args["subject"], args.get("participants", []),
-                                 args.get("jid"))
-    return 201, ok("Group created", group=group_view(made))
 
 
 def inbound(call: Call) -> tuple[int, dict[str, Any]]:
@@ -91,9 +79,6 @@ VERBS: tuple[Verb, ...] = (
     Verb("contact", "POST", "/instances/{name}/contacts", contact,
          "A simulated contact: name, on WhatsApp or not, receipt behaviour", result="contact",
          request_schema="mock/contact.request", responses={200: "mock/contact.response"},
-         errors=(*ON_NAME, INVALID_BODY, INVALID_NUMBER)),
-    Verb("group", "POST", "/instances/{name}/groups", group, "A group the instance is in", result="group",
-         request_schema="mock/group.request", responses={201: "mock/group.response"},
          errors=(*ON_NAME, INVALID_BODY, INVALID_NUMBER)),
     Verb("inbound", "POST", "/instances/{name}/inbound", inbound, "A contact sends the instance a message",
          result="data", request_schema="mock/inbound.request",

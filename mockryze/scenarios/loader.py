@@ -201,8 +201,8 @@ def _step(index: int, spec: dict[str, Any], instances: list[str], aliases: dict[
     where = f"steps/{index}/{action}"
     verb = _verbs().get(action)
     if verb is None and action not in EXTRA_ACTIONS:
-        raise ScenarioError(where, f"unknown action {action!r} (a control-plane verb such as inbound, receipt, "
-                                   "call, set_state, group, emit, add_fault, clear_faults, or connect)")
+        raise ScenarioError(where, f"unknown action {action!r} (a control-plane verb such as inbound, receipt, call, "
+                                   "set_state, create_group, group_member, emit, add_fault, clear_faults; or connect)")
     for key in CONTACT_KEYS:
         named = spec[action].get(key)
         if isinstance(named, str) and named not in aliases and not re.search(r"\d", named):

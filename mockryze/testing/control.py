@@ -221,11 +221,32 @@ class Control(ABC):
         args = _present(number=number, name=display_name, onWhatsApp=on_whatsapp, receipts=receipts, **book)
         return dict(self._result("contact", {"name": name}, args, account_token))
 
-    def group(self, name: str, subject: str, participants: list[str], *, jid: str | None = None,
-              account_token: str | None = None) -> str:
-        """A group the instance is in; returns its JID."""
-        args = _present(subject=subject, participants=participants, jid=jid)
-        return str(self._result("group", {"name": name}, args, account_token)["jid"])
+    # --- groups -----------------------------------------------------------------------------
+    def create_group(self, name: str, subject: str, participants: list[str] | None = None, *,
+                     jid: str | None = None, creator: str | None = None, member: bool | None = None,
+                     invite_code: str | None = None, ephemeral: bool | None = None,
+                     account_token: str | None = None) -> str:
+        """A group the instance is in (its super-admin), or one ``creator`` made with the instance a plain
+        member (``member=False``: not in it, known by its invite ``invite_code``); ``ephemeral``: disappearing
+        messages on. Returns its JID."""
+        args = _present(subject=subject, participants=participants or [], jid=jid, creator=creator, member=member,
+                        inviteCode=invite_code, ephemeral=ephemeral)
+        return str(self._result("create_group", {"name": name}, args, account_token)["jid"])
+
+    def groups(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """Every group the instance knows (``member`` says whether it is in it)."""
+        return list(self._result("groups", {"name": name}, {}, account_token))
+
+    def group(self, name: str, jid: str, *, account_token: str | None = None) -> Payload:
+        """One group the instance knows: participants, admins, pending requests, invite code, settings."""
+        return dict(self._result("group", {"name": name, "jid": jid}, {}, account_token))
+
+    def group_member(self, name: str, jid: str, number: str, action: str, *, author: str | None = None,
+                     account_token: str | None = None) -> Payload:
+        """A simulated contact ``join``s, ``leave``s, is ``promote``d / ``demote``d (by ``author``, default
+        the creator) or ``request``s to join (listed by GET /api/group/requests); returns the group."""
+        args = _present(number=number, action=action, author=author)
+        return dict(self._result("group_member", {"name": name, "jid": jid}, args, account_token))
 
     def inbound(self, name: str, /, *, from_: str, type: str = "text", account_token: str | None = None,
                 **fields: Any) -> Payload | None:

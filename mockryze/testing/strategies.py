@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import string
 from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
@@ -136,6 +137,9 @@ class _Generator:
         return st.lists(items, min_size=node.get("minItems", 0), max_size=min(node.get("maxItems", 5), 5))
 
     def _string(self, node: dict[str, Any], base: str) -> st.SearchStrategy[str]:
+        if node.get("format") == "date-time":  # a pattern alone would allow month 13 or hour 25
+            return st.datetimes(datetime(2000, 1, 1), datetime(2099, 12, 31), timezones=st.just(UTC)).map(
+                lambda moment: moment.isoformat(timespec="seconds").replace("+00:00", "Z"))
         if "pattern" in node:
             return st.from_regex(node["pattern"], fullmatch=True)
         low, high = node.get("minLength", 0), min(node.get("maxLength", 30), 30)
@@ -202,7 +206,7 @@ def _run_exchange(profile: str, spec: dict[str, Any]) -> dict[str, Any]:
 
     with MockRyze(seed=spec["seed"], profile=profile) as ryze:
         ryze.create_instance("bot", connected=True)
-        group = ryze.group("bot", "Grupo", [spec["from"]]) if spec["in_group"] else None
+        group = ryze.create_group("bot", "Grupo", [spec["from"]]) if spec["in_group"] else None
         if spec["outgoing"]:
             ryze.client.post("/api/message/text/bot", headers={"token": ryze.account_token},
                              json={"number": group or spec["from"], "message": spec["text"]})
@@ -274,6 +278,34 @@ def _call(profile: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.tuples(st.integers(0, 2**16), brazilian_mobiles(), st.sampled_from(statuses), st.booleans()).map(run)
 
 
+def _group_flow(profile: str) -> st.SearchStrategy[dict[str, Any]]:
+    """group.flow produced by real group actions: creation, a participant action, an update, a reset."""
+    steps = ["add", "remove", "promote", "rename", "reset", "leave"]
+
+    def run(args: tuple[int, list[str], str]) -> dict[str, Any]:
+        seed, numbers, step = args
+        from mockryze.testing.api import MockRyze
+
+        with MockRyze(seed=seed, profile=profile) as ryze:
+            ryze.create_instance("bot", connected=True)
+            headers = {"token": ryze.account_token}
+            group = ryze.client.post("/api/group/create/bot", headers=headers,
+                                     json={"name": "Grupo", "participants": numbers[:-1]}).json()["group"]["jid"]
+            if step in ("add", "remove", "promote"):
+                who = numbers[-1] if step == "add" else numbers[0]
+                ryze.client.post("/api/group/participants/bot", headers=headers,
+                                 json={"action": step, "identifier": group, "participants": [who]})
+            elif step == "rename":
+                ryze.client.put("/api/group/update/bot", headers=headers, json={"identifier": group, "name": "Novo"})
+            elif step == "reset":
+                ryze.client.post("/api/group/resetLink/bot", headers=headers, json={"identifier": group})
+            else:
+                ryze.client.request("DELETE", "/api/group/leave/bot", headers=headers, params={"identifier": group})
+            return ryze.events("bot", "group.flow")[-1]
+    people = st.lists(brazilian_mobiles(), min_size=2, max_size=4, unique=True)
+    return st.tuples(st.integers(0, 2**16), people, st.sampled_from(steps)).map(run)
+
+
 def _from_examples(event: str) -> Any:
     def build(profile: str) -> st.SearchStrategy[dict[str, Any]]:
         return st.sampled_from(_examples(event))
@@ -285,9 +317,8 @@ def _examples(event: str) -> list[dict[str, Any]]:
     return list(schemas.schema(f"events/{event}")["examples"])
 
 
-# group.flow and label.update come from the catalog's examples until the groups and labels modules
-# produce them for real.
+# label.update comes from the catalog's examples until the labels module produces it for real.
 _EVENT_STRATEGIES = {
     "message.exchange": _exchange, "message.status": _status, "instance.state": _instance_state,
-    "call.update": _call, "group.flow": _from_examples("group.flow"), "label.update": _from_examples("label.update"),
+    "call.update": _call, "group.flow": _group_flow, "label.update": _from_examples("label.update"),
 }

@@ -78,7 +78,7 @@ def test_mark_chat_read_resets_the_badge_and_unread_flags_it(ryze: MockRyze, api
 
 def test_group_messages_count_in_the_group_chat_and_need_a_sender_to_mark(ryze: MockRyze, api: CheckedClient,
                                                                           sales: str) -> None:
-    ryze.group(sales, "Equipe", [ANA, "5511900000002"], jid=GROUP)
+    ryze.create_group(sales, "Equipe", [ANA, "5511900000002"], jid=GROUP)
     received = ryze.inbound(sales, from_=ANA, group=GROUP, text="bom dia")
     assert received is not None
     assert chat_of(ryze, GROUP)["unreadCount"] == 1 and chat_of(ryze, GROUP)["type"] == "group"
@@ -110,12 +110,12 @@ def test_a_blocked_contact_is_dropped_with_no_event(ryze: MockRyze, api: Checked
     assert len(ryze.events(sales)) == before
     assert ryze.messages(sales) == []
     assert ryze.chats(sales) == []  # a dropped message makes no chat
-    ryze.group(sales, "Equipe", [ANA], jid=GROUP)
+    ryze.create_group(sales, "Equipe", [ANA], jid=GROUP)
     assert ryze.inbound(sales, from_=ANA, group=GROUP, text="no grupo") is not None  # groups still flow
     post(api, "block", {"number": ANA, "block": False})
     assert ryze.inbound(sales, from_=ANA, text="oi de novo") is not None
     assert chat_of(ryze, ANA_JID)["blocked"] is False and chat_of(ryze, ANA_JID)["unreadCount"] == 1
-    assert [e["event"] for e in ryze.events(sales)][before:] == ["message.exchange"] * 2
+    assert [e["event"] for e in ryze.events(sales)][before:] == ["group.flow"] + ["message.exchange"] * 2
 
 
 def test_a_blocked_sender_to_a_disconnected_instance_is_refused_first(ryze: MockRyze, api: CheckedClient,

@@ -118,7 +118,7 @@ def test_get_message_of_our_media_describes_the_file(api: CheckedClient, sales: 
 
 
 def test_get_message_in_a_group(api: CheckedClient, sales: MockRyze) -> None:
-    group = sales.group("sales", "Team", [ALICE, BOB])
+    group = sales.create_group("sales", "Team", [ALICE, BOB])
     stored = sales.inbound("sales", from_=BOB, text="hello team", group=group)
     assert stored is not None
     data = ok(get(api, "getMessage", stored["id"]))["data"]
@@ -286,7 +286,7 @@ def test_history_from_and_to_are_inclusive(api: CheckedClient, sales: MockRyze) 
 
 
 def test_history_of_a_group_names_each_author(api: CheckedClient, sales: MockRyze) -> None:
-    group = sales.group("sales", "Team", [ALICE, BOB])
+    group = sales.create_group("sales", "Team", [ALICE, BOB])
     for sender in (ALICE, BOB):
         sales.inbound("sales", from_=sender, text=f"from {sender}", group=group)
     page = ok(api.post("/api/chat/history/sales", json={"number": group}))
@@ -324,7 +324,7 @@ def test_history_malformed_body_carries_the_detail(api: CheckedClient, sales: Mo
 # --- poll ---------------------------------------------------------------------------------------
 def test_poll_tallies_each_voters_latest_vote(api: CheckedClient, sales: MockRyze) -> None:
     carla = "5531977776666"
-    group = sales.group("sales", "Meetup", [ALICE, BOB, carla])
+    group = sales.create_group("sales", "Meetup", [ALICE, BOB, carla])
     poll_id = send_poll(api, number=group)
     votes = [(ALICE, ["Friday"]), (BOB, ["Friday", "Saturday"]), (carla, ["Sunday"]),
              (ALICE, ["Saturday"]), (carla, [])]  # Alice changes her mind; Carla withdraws
@@ -381,7 +381,7 @@ def test_forward_sends_a_new_forwarded_copy(api: CheckedClient, sales: MockRyze,
 
 
 def test_forward_to_a_group(api: CheckedClient, sales: MockRyze) -> None:
-    group = sales.group("sales", "Team", [ALICE, BOB])
+    group = sales.create_group("sales", "Team", [ALICE, BOB])
     body = ok(api.post("/api/chat/forward/sales", json={"messageId": received_text(sales), "to": group}))
     assert body["destinationJid"] == group
 

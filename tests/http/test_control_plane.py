@@ -414,6 +414,8 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                                          {"number": "5511987654321", "onWhatsApp": "no"},
                                          {"number": "5511987654321", "pushName": 1}],
     f"{M}/instances/{{name}}/groups": [{}, {"subject": ""}, {"subject": "g", "participants": "5511987654321"}],
+    f"{M}/instances/{{name}}/groups/{{jid}}/members": [{}, {"number": "5511987654321"}, {"number": 5, "action": "join"},
+                                                      {"number": "5511987654321", "action": "kick"}],
     f"{M}/instances/{{name}}/inbound": [{}, {"from": "5511987654321"}, {"from": "5511987654321", "type": "fax"},
                                         {"from": "5511987654321", "type": "location"},
                                         {"from": "5511987654321", "type": "text", "text": 5}],

@@ -24,7 +24,7 @@ SECRET = "control-s3cret"
 NAME = "sales"
 GATED = [verb for verb in VERBS.values() if not verb.keyed]
 OWN_READS = [verb for verb in GATED if verb.own_read]
-IDS = {"id": "no-such-delivery", "key": "inbox-key", "name": NAME}
+IDS = {"id": "no-such-delivery", "key": "inbox-key", "name": NAME, "jid": "120363000000000001@g.us"}
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def ryze() -> Iterator[MockRyze]:
 
 @pytest.fixture
 def sales(ryze: MockRyze) -> str:
-    return ryze.create_instance(NAME, connected=True).token
+    token = ryze.create_instance(NAME, connected=True).token
+    ryze.create_group(NAME, "Equipe", ["5511911112222"], jid=IDS["jid"])  # what the group verbs name
+    return token
 
 
 def path_of(verb: Verb) -> str:

@@ -82,7 +82,7 @@ def observe(ryze: MockRyze) -> Observed:
 
 
 def hostile_post(ryze: MockRyze, spec: Endpoint, raw: bytes) -> httpx.Response:
-    """The raw body sent with the route's own method (DELETE routes with a JSON body included)."""
+    """The raw body sent with the route's own method (DELETE and PUT routes with a JSON body included)."""
     return ryze.client.request(spec.method, concrete(spec.path), content=raw,
                                headers={**JSON, "token": ryze.account_token})
 

@@ -38,6 +38,14 @@ ELSEWHERE = "matrix-elsewhere"  # another account's instance
 LIST = "/api/instance/list"
 
 ROUTES = [spec for spec in EMULATED if spec.auth != "none"]
+MATRIX_GROUP = "120363000000000001@g.us"
+QUERIES: dict[str, dict[str, str]] = {  # routes whose success needs a query parameter
+    "/api/group/info/:instance": {"identifier": MATRIX_GROUP},
+    "/api/group/requests/:instance": {"identifier": MATRIX_GROUP},
+    "/api/group/leave/:instance": {"identifier": MATRIX_GROUP},
+    "/api/community/listSubGroups/:instance": {"communityJid": "(seeded)"},
+}
+QUERIES_NOW: dict[str, dict[str, str]] = {}  # the query with the world's real ids, set by prepare_groups
 ROUTE_IDS = [f"{spec.method} {spec.path}" for spec in ROUTES]
 SUCCESS_KINDS = ("owner_account_token", "owner_instance_token")
 
@@ -87,16 +95,43 @@ def stored_message(matrix: TokenWorld, spec: Endpoint, number: Any) -> str:
                           else "5511987654321", text="quoted")
     assert stored is not None
     return str(stored["id"])
+def prepare_groups(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The groups and communities the example names: a group the instance administers under the
+    example's JID, a group known only by the example's invite code, a community (its JID is seeded:
+    the body and the query get the real one)."""
+    ryze = matrix.ryze
+    if not spec.path.startswith(("/api/group/", "/api/community/")):
+        return body
+    identifier = (body or {}).get("identifier") or QUERIES.get(spec.path, {}).get("identifier")
+    if isinstance(identifier, str) and identifier.endswith("@g.us"):
+        ryze.create_group(TARGET, "matrix group", ["5511911110001", "5511911110002"], jid=identifier)
+    elif isinstance(identifier, str):
+        ryze.create_group(TARGET, "matrix invite", ["5511911110001"], creator="5511911110003", member=False,
+                          invite_code=identifier.rsplit("/", 1)[-1])
+    if (body is not None and "communityJid" in body) or "communityJid" in QUERIES.get(spec.path, {}):
+        created = ryze.client.post(f"/api/community/create/{TARGET}", headers={"token": matrix.owner},
+                                   json={"name": "matrix community"})
+        community = created.json()["group"]["jid"]
+        QUERIES_NOW[spec.path] = {"communityJid": community}
+        if body is not None:
+            for group in body["groupJid"]:
+                ryze.create_group(TARGET, "matrix subgroup", ["5511911110001"], jid=group)
+                if spec.path.startswith("/api/community/unlink/"):
+                    ryze.client.post(f"/api/community/link/{TARGET}", headers={"token": matrix.owner},
+                                     json={"communityJid": community, "groupJid": [group]})
+            body = {**body, "communityJid": community}
+    return body
 
 
 def prepare(matrix: TokenWorld, spec: Endpoint, body: dict[str, Any] | None) -> dict[str, Any] | None:
     """Make the world one in which the example body can succeed on TARGET."""
+    body = prepare_groups(matrix, spec, body)
     if body is None or not spec.takes_instance:
         return body
     ryze = matrix.ryze
     number = body.get("number")
     if isinstance(number, str) and number.endswith("@g.us"):
-        ryze.group(TARGET, "matrix group", ["5511911110001", "5511911110002"], jid=number)
+        ryze.create_group(TARGET, "matrix group", ["5511911110001", "5511911110002"], jid=number)
     for key in ("messageId", "replyTo"):
         if isinstance(body.get(key), str):  # the example names a message: use one that is really stored
             body = {**body, key: stored_message(matrix, spec, number)}
@@ -165,7 +200,7 @@ def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     token = matrix.token(kind)
     headers = {"token": token} if token is not None else {}
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
-    kwargs["params"] = example_query(matrix, spec)
+    kwargs["params"] = {**example_query(matrix, spec), **QUERIES_NOW.pop(spec.path, QUERIES.get(spec.path, {}))}
     before = snapshot(matrix)
     response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
     refusal = expected(spec, kind)

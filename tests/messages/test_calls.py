@@ -134,7 +134,7 @@ def test_invalid_call_bodies_are_400(api: CheckedClient, sales: MockRyze, body: 
 
 @pytest.mark.parametrize("caller", ["abc", GROUP, "120363000000000002@newsletter", "status@broadcast"])
 def test_invalid_caller_is_400(api: CheckedClient, sales: MockRyze, caller: str) -> None:
-    sales.group("sales", "Equipe", [ALICE], jid=GROUP)
+    sales.create_group("sales", "Equipe", [ALICE], jid=GROUP)
     assert error_of(call(api, **{"from": caller})) == literals.INVALID_NUMBER
     assert sales.events("sales", "call.update") == []
 
@@ -142,7 +142,7 @@ def test_invalid_caller_is_400(api: CheckedClient, sales: MockRyze, caller: str)
 # --- group calls ------------------------------------------------------------------------------------
 
 def test_group_call(api: CheckedClient, sales: MockRyze) -> None:
-    sales.group("sales", "Equipe", [ALICE, "5511933334444"], jid=GROUP)
+    sales.create_group("sales", "Equipe", [ALICE, "5511933334444"], jid=GROUP)
     data = placed(api, group=GROUP, isVideo=True)
     assert (data["from"], data["chat"], data["isGroup"], data["isVideo"]) == (ALICE_JID, GROUP, True, True)
     assert call_events(sales) == [data]
@@ -154,7 +154,7 @@ def test_group_call_of_an_unknown_group_is_404(api: CheckedClient, sales: MockRy
 
 
 def test_python_api_group_call(sales: MockRyze) -> None:
-    group = sales.group("sales", "Equipe", [ALICE])
+    group = sales.create_group("sales", "Equipe", [ALICE])
     data = sales.call("sales", from_=ALICE, group=group, status="terminated")
     assert (data["chat"], data["isGroup"], data["status"]) == (group, True, "terminated")
     assert call_events(sales) == [data]
@@ -194,7 +194,7 @@ def test_auto_reject_sends_the_reject_message_to_the_caller(api: CheckedClient, 
 
 
 def test_auto_reject_in_a_group_call_messages_the_caller_privately(api: CheckedClient, sales: MockRyze) -> None:
-    sales.group("sales", "Equipe", [ALICE], jid=GROUP)
+    sales.create_group("sales", "Equipe", [ALICE], jid=GROUP)
     settings(api, autoRejectCalls=True, callRejectMessage="ocupado")
     placed(api, group=GROUP)
     assert [(e["status"], e["chat"]) for e in call_events(sales)] == [("offer", GROUP), ("rejected", GROUP)]

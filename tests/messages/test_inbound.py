@@ -36,7 +36,7 @@ PROFILES = [pytest.param("live", id="live"), pytest.param("docs", id="docs", mar
 @pytest.fixture
 def sales(ryze: MockRyze) -> MockRyze:
     ryze.create_instance("sales", connected=True)
-    ryze.group("sales", "Equipe", [ALICE, BOB_JID], jid=GROUP)
+    ryze.create_group("sales", "Equipe", [ALICE, BOB_JID], jid=GROUP)
     return ryze
 
 
@@ -384,6 +384,7 @@ def test_group_message_with_participant_and_mentions(api: CheckedClient, sales: 
 
 
 def test_group_message_from_a_lid_member(api: CheckedClient, sales: MockRyze) -> None:
+    sales.group_member("sales", GROUP, "204918273645510@lid", "join")  # a group message comes from a member
     received(api, **{"from": "204918273645510@lid"}, group=GROUP, text="oi")
     event = last_exchange(sales)
     assert event["sender"]["jid"] == "204918273645510@lid"

@@ -219,7 +219,7 @@ class Sales:
 @pytest.fixture
 def sales(ryze: MockRyze, api: CheckedClient) -> Sales:
     created = ryze.create_instance("sales", connected=True)
-    group = ryze.group("sales", "Team", [ALICE, BOB])
+    group = ryze.create_group("sales", "Team", [ALICE, BOB])
     quote = ryze.inbound("sales", from_=ALICE, type="text", text="Oi, time", group=group)
     assert quote is not None
     ours = api.post("/api/message/text/sales", json={"number": ALICE, "message": "Olá Alice"})

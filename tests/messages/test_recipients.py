@@ -31,8 +31,8 @@ UNKNOWN_ID = "3EB0" + "0123456789ABCDEF"
 @pytest.fixture
 def sales(ryze: MockRyze) -> MockRyze:
     ryze.create_instance("sales", connected=True)
-    ryze.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
-    ryze.group("sales", "Antigo", ["5511911112222"], jid=LEGACY_GROUP)
+    ryze.create_group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    ryze.create_group("sales", "Antigo", ["5511911112222"], jid=LEGACY_GROUP)
     return ryze
 
 
@@ -206,7 +206,7 @@ def test_unknown_group_is_404(api: CheckedClient, sales: MockRyze, number: str) 
 
 def test_group_of_another_instance_is_404(api: CheckedClient, sales: MockRyze) -> None:
     sales.create_instance("support", connected=True)
-    other = sales.group("support", "Suporte", ["5511911112222"])
+    other = sales.create_group("support", "Suporte", ["5511911112222"])
     assert error_of(send(api, other)) == literals.GROUP_NOT_FOUND
 
 
@@ -262,6 +262,8 @@ def test_mentions_outside_a_group_are_refused(api: CheckedClient, sales: MockRyz
 
 
 def test_mentions_in_a_group_are_normalised(api: CheckedClient, sales: MockRyze) -> None:
+    for member in ("+55 (11) 3333-4444", "551187654321", "204918273645510@lid"):  # mentions name members
+        sales.group_member("sales", GROUP, member, "join")
     data = sent_chat(api, GROUP, mention=["+55 (11) 3333-4444", "551187654321", "204918273645510@lid"])
     assert data["mentions"] == ["551133334444", "5511987654321", LID]
     [event] = exchanges(sales)

@@ -512,7 +512,7 @@ def test_instance_lost_during_a_delay_refuses_at_the_end(api: CheckedClient, sal
 # --- groups ---------------------------------------------------------------------------------------
 
 def test_group_send_statuses_carry_the_message_sender(api: CheckedClient, sales: MockRyze) -> None:
-    sales.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    sales.create_group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
     data = send_ok(api, GROUP)
     sales.advance(3600)
     own_jid = data["sender"]["jid"]
@@ -532,7 +532,7 @@ def test_private_send_statuses_never_carry_the_message_sender(api: CheckedClient
 
 
 def test_group_receipt_from_a_members_lid_names_its_phone(api: CheckedClient, sales: MockRyze) -> None:
-    sales.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    sales.create_group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
     lid = sales.contact("sales", "5511933334444")["lid"]
     data = send_ok(api, GROUP)
     response = api.post(RECEIPTS, json={"messageId": data["messageId"], "status": "read", "from": lid})
@@ -543,7 +543,7 @@ def test_group_receipt_from_a_members_lid_names_its_phone(api: CheckedClient, sa
 
 def test_group_receipts_ignore_member_behaviour(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", "5511911112222", receipts="offline")
-    sales.group("sales", "Equipe", ["5511911112222"], jid=GROUP)
+    sales.create_group("sales", "Equipe", ["5511911112222"], jid=GROUP)
     message_id = send_ok(api, GROUP)["messageId"]
     sales.advance(3600)
     assert statuses(sales, message_id) == ["delivered", "read"]
@@ -573,7 +573,7 @@ def test_explicit_receipt_emits_a_status(api: CheckedClient, sales: MockRyze) ->
 
 
 def test_explicit_receipt_in_a_group_names_the_member(api: CheckedClient, sales: MockRyze) -> None:
-    sales.group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
+    sales.create_group("sales", "Equipe", ["5511911112222", "5511933334444"], jid=GROUP)
     message_id = send_ok(api, GROUP)["messageId"]
     response = post_receipt(api, messageId=message_id, status="played", **{"from": "+55 11 93333-4444"})
     assert response.status_code == 200, response.text

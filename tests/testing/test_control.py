@@ -49,7 +49,7 @@ def test_local_and_remote_verbs_see_and_change_the_same_world(both: list[Control
     assert received is not None and received["content"] == "Oi!"
     assert remote.messages("sales", account_token=token) == local.messages("sales", account_token=token)
     assert [e["event"] for e in remote.events("sales", account_token=token)][-1] == "message.exchange"
-    group = remote.group("sales", "Equipe", [CONTACT], account_token=token)
+    group = remote.create_group("sales", "Equipe", [CONTACT], account_token=token)
     assert group.endswith("@g.us")
     call = remote.call("sales", from_=CONTACT, isVideo=True, account_token=token)
     assert call["isVideo"] is True and call["status"] == "offer"

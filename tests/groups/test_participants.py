@@ -1,0 +1,140 @@
+"""POST /api/group/participants: who may do what, per-item results (partial success), and one
+group.flow per call naming exactly the participants that changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockryze.core import literals
+from mockryze.testing.api import MockRyze
+from tests.conftest import CheckedClient, error_of
+from tests.groups.helpers import (
+    ALICE,
+    BOB,
+    CARLA,
+    DIEGO,
+    GHOST,
+    PARTICIPANTS,
+    act,
+    connected,
+    create,
+    flows,
+    info,
+    jid_of,
+    roles,
+)
+
+
+@pytest.fixture
+def me(ryze: MockRyze) -> str:
+    return connected(ryze)
+
+
+def test_partial_success_is_200_with_one_result_per_entry(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    before = len(flows(ryze))
+    response = act(api, "add", group["jid"], CARLA, GHOST)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True and body["message"] == "Participants updated: 1 of 2"
+    assert body["participants"] == [{"jid": jid_of(CARLA), "success": True},
+                                    {"jid": jid_of(GHOST), "success": False, "error": "not on WhatsApp"}]
+    assert [(f["type"], [p["jid"] for p in f["participants"]]) for f in flows(ryze)[before:]] == [
+        ("joined", [jid_of(CARLA)])]
+    assert jid_of(GHOST) not in roles(info(api, group["jid"]))
+
+
+def test_per_item_reasons(api: CheckedClient, me: str) -> None:
+    group = create(api)
+    results = act(api, "add", group["jid"], ALICE, "not-a-number", me).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [
+        (False, "already a member"), (False, "invalid number"),
+        (False, "cannot act on the instance itself (use leave)")]
+    assert act(api, "remove", group["jid"], CARLA).json()["participants"][0]["error"] == "not a member"
+    assert act(api, "demote", group["jid"], ALICE).json()["participants"][0]["error"] == "not an admin"
+    act(api, "promote", group["jid"], ALICE)
+    assert act(api, "promote", group["jid"], ALICE).json()["participants"][0]["error"] == "already an admin"
+
+
+def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    before = ryze.group("sales", theirs)
+    for action in ("add", "remove", "approve", "reject"):
+        refused = act(api, action, theirs, CARLA)
+        assert error_of(refused) == literals.PARTICIPANTS_NOT_ADMIN
+        assert error_of(refused) == (403, "Not authorized to manage group participants (must be admin)")
+    assert ryze.group("sales", theirs) == before
+
+
+def test_members_may_add_when_the_group_allows_it(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote")  # an admin now: may change settings
+    api.request("PUT", "/api/group/update/sales", json={"identifier": theirs,
+                                                         "groupSettings": {"membersCanAddOthers": True}})
+    ryze.group_member("sales", theirs, me, "demote", author=BOB)
+    assert ryze.group("sales", theirs)["admin"] is False
+    assert act(api, "add", theirs, CARLA).json()["participants"][0]["success"] is True
+    assert error_of(act(api, "remove", theirs, CARLA)) == literals.PARTICIPANTS_NOT_ADMIN
+
+
+def test_only_a_super_admin_promotes_or_demotes(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE, CARLA], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote")  # admin, not super-admin
+    assert ryze.group("sales", theirs)["admin"] is True and ryze.group("sales", theirs)["superAdmin"] is False
+    for action in ("promote", "demote"):
+        assert error_of(act(api, action, theirs, ALICE)) == literals.PARTICIPANTS_NOT_SUPER_ADMIN
+    assert act(api, "add", theirs, DIEGO).json()["participants"][0]["success"] is True  # admin may add
+    assert act(api, "remove", theirs, BOB).json()["participants"][0]["error"] == "cannot remove a super admin"
+
+
+def test_the_creator_stays_super_admin(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    act(api, "promote", group["jid"], ALICE)
+    assert roles(info(api, group["jid"]))[jid_of(ALICE)] == (True, False)
+    assert act(api, "demote", group["jid"], me).json()["participants"][0]["success"] is False
+    assert roles(info(api, group["jid"]))[me] == (True, True)
+
+
+def test_lids_name_the_same_person(api: CheckedClient, me: str) -> None:
+    group = create(api)
+    alice_lid = next(p["lid"] for p in info(api, group["jid"])["participants"] if p["jid"] == jid_of(ALICE))
+    assert act(api, "promote", group["jid"], alice_lid).json()["participants"] == [
+        {"jid": jid_of(ALICE), "success": True}]
+
+
+def test_bad_requests(api: CheckedClient, me: str) -> None:
+    group = create(api)
+    assert error_of(api.post(PARTICIPANTS, json={"action": "kick", "identifier": group["jid"],
+                                                 "participants": [ALICE]})) == literals.INVALID_BODY
+    assert error_of(api.post(PARTICIPANTS, json={"action": "add", "identifier": group["jid"]})) == \
+        literals.GROUP_PARTICIPANTS_REQUIRED
+    assert error_of(act(api, "add", group["jid"])) == literals.GROUP_PARTICIPANTS_REQUIRED
+    assert error_of(api.post(PARTICIPANTS, json={"action": "add", "participants": [ALICE]})) == \
+        literals.IDENTIFIER_REQUIRED
+    assert error_of(act(api, "add", "120363000000000099@g.us", ALICE)) == literals.GROUP_NOT_MEMBER
+
+
+def test_one_event_per_call_names_every_changed_participant(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    before = len(flows(ryze))
+    act(api, "add", group["jid"], CARLA, DIEGO, ALICE)  # ALICE already in: not in the event
+    act(api, "promote", group["jid"], CARLA, DIEGO)
+    act(api, "demote", group["jid"], DIEGO)
+    act(api, "remove", group["jid"], CARLA, DIEGO)
+    got = [(f["type"], [p["jid"] for p in f["participants"]], f["author"]) for f in flows(ryze)[before:]]
+    assert got == [("joined", [jid_of(CARLA), jid_of(DIEGO)], me), ("promoted", [jid_of(CARLA), jid_of(DIEGO)], me),
+                   ("demoted", [jid_of(DIEGO)], me), ("left", [jid_of(CARLA), jid_of(DIEGO)], me)]
+    act(api, "remove", group["jid"], CARLA)  # nothing changed: no event
+    assert len(flows(ryze)) == before + 4
+
+
+@pytest.mark.ryze(profile="docs")
+def test_the_docs_profile_emits_the_catalog_layout(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    act(api, "add", group["jid"], CARLA)
+    api.request("PUT", "/api/group/update/sales", json={"identifier": group["jid"], "name": "Renamed"})
+    docs = [e["data"] for e in ryze.events("sales", "group.flow")]  # validated by flows() below
+    flows(ryze)
+    assert docs[-2] == {"groupJid": group["jid"], "action": "joined", "participants": [jid_of(CARLA)],
+                        "author": me, "timestamp": docs[-2]["timestamp"]}
+    assert docs[-1]["action"] == "name" and docs[-1]["value"] == "Renamed" and docs[-1]["participants"] == []
