@@ -174,3 +174,13 @@ def test_generated_bad_documents_never_half_apply(data: st.DataObject) -> None:
             return
         assert error_of(response) == literals.INVALID_BODY
         assert snapshot(api) == before
+
+
+def test_the_readme_scenario_is_valid() -> None:
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
+    found = re.search(r"```yaml\n(name: support-desk.*?)```", readme, re.S)
+    assert found is not None
+    scenario = loader.load(loader.parse(found.group(1)))
+    assert [c.alias for c in scenario.contacts] == ["ana"] and len(scenario.faults) == 1
