@@ -99,8 +99,9 @@ def test_probability_is_seeded_and_replays() -> None:
 
 def test_timeout_and_reset_cut_the_connection_in_process_and_change_nothing(ryze: MockRyze,
                                                                             sales: CheckedClient) -> None:
-    ryze.add_fault("timeout", times=1)
-    ryze.add_fault("connection_reset", times=1)
+    ryze.add_fault("timeout", route=TEXT, times=1)
+    ryze.add_fault("connection_reset", route=TEXT, instance="sales", times=1)
+    assert sales.get("/api/instance/list").status_code == 200  # another route: out of scope
     before = state_of(ryze)
     with pytest.raises(httpx.ReadTimeout):
         send(sales)

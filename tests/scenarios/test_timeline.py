@@ -90,3 +90,12 @@ def test_expect_fails_with_what_did_arrive(ryze: MockRyze) -> None:
     text = str(failed.value)
     assert "within 5 virtual seconds" in text and "message__content='goodbye'" in text
     assert "message__content='hello'" in text  # what did arrive, field by field
+
+
+def test_a_reset_stops_every_scenario(ryze: MockRyze) -> None:
+    ryze.play(EVERY_KIND, run=False)
+    ryze.reset()
+    ryze.create_instance("desk", connected=True)
+    ryze.advance(20)
+    assert ryze.scenarios() == [] and ryze.faults() == []
+    assert ryze.events("desk", "call.update") == []  # the old timeline's steps never fire
