@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from mockryze.chat import message_routes
 from mockryze.chat import routes as chat_routes
 from mockryze.chat import verbs as chat_verbs
+from mockryze.chatwoot import routes as chatwoot_routes
+from mockryze.chatwoot import verbs as chatwoot_verbs
 from mockryze.communities import routes as communities_routes
 from mockryze.communities import verbs as communities_verbs
 from mockryze.events import routes as events_routes
@@ -25,6 +27,8 @@ from mockryze.instance import routes as instance_routes
 from mockryze.instance import verbs as instance_verbs
 from mockryze.messages import routes as messages_routes
 from mockryze.messages import verbs as messages_verbs
+from mockryze.newsletter import routes as newsletter_routes
+from mockryze.newsletter import verbs as newsletter_verbs
 from mockryze.profile import routes as profile_routes
 from mockryze.profile import verbs as profile_verbs
 from mockryze.scenarios import verbs as scenario_verbs
@@ -54,6 +58,9 @@ MODULES: tuple[Module, ...] = (
     Module("groups", "RyzeAPI groups module (/api/group/*)", groups_routes.ENDPOINTS, groups_verbs.VERBS),
     Module("communities", "RyzeAPI communities module (/api/community/*)", communities_routes.ENDPOINTS,
            communities_verbs.VERBS),
+    Module("newsletter", "RyzeAPI newsletter module (/api/newsletter/*)", newsletter_routes.ENDPOINTS,
+           newsletter_verbs.VERBS),
+    Module("chatwoot", "RyzeAPI chatwoot module (/api/chatwoot/*)", chatwoot_routes.ENDPOINTS, chatwoot_verbs.VERBS),
     # verbs only: scenarios and named faults act on the whole emulated API, so they have no route of their own
     Module("scenarios", "mockryze scenarios and named faults (control plane only)", (), scenario_verbs.VERBS),
 )

@@ -283,6 +283,70 @@ def unlinked_groups(done: int, asked: int) -> str:
 
 def subgroups_found(count: int) -> str:
     return f"{count} subgroup(s) found"
+
+# --- newsletter and chatwoot modules ------------------------------------------------------------
+NEWSLETTER_NAME_REQUIRED = ErrorLiteral(400, "The 'name' field is required")
+NEWSLETTER_IDENTIFIER_REQUIRED = ErrorLiteral(
+    400, "The 'identifier' query parameter is required (JID @newsletter or invite link/code)")
+NEWSLETTER_IDENTIFIER_FIELD_REQUIRED = ErrorLiteral(
+    400, "The 'identifier' field is required (JID @newsletter or invite link/code)")  # join: the body variant
+NEWSLETTER_INVALID_IDENTIFIER = ErrorLiteral(
+    400, "Invalid newsletter identifier (use JID @newsletter or invite link/code)")
+NEWSLETTER_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")  # the module's own code: 400
+NEWSLETTER_INFO_NOT_FOUND = ErrorLiteral(400, "newsletter not found or no metadata returned")
+NEWSLETTER_JOIN_NOT_FOUND = ErrorLiteral(400, "newsletter not found")  # the join page lists it under 400
+NEWSLETTER_NOT_FOUND = ErrorLiteral(404, "newsletter not found")  # the overview's 404: leave, not followed
+
+
+def newsletter_follow_failed(reason: str) -> ErrorLiteral:
+    """``failed to follow newsletter: <reason>`` (the documented pattern; the mock's reasons are inferred)."""
+    return ErrorLiteral(500, f"failed to follow newsletter: {reason}")
+
+
+NEWSLETTER_CREATED = "Newsletter created successfully"  # inferred (GAP)
+NEWSLETTER_INFO = "Newsletter info retrieved"
+NEWSLETTER_JOINED = "Successfully joined newsletter"  # inferred: the docs' own suggestion
+NEWSLETTER_LEFT = "Successfully left newsletter"
+
+
+def newsletters_found(count: int) -> str:
+    """``<N> newsletter(s) found`` (inferred: the docs' suggestion, printed as is)."""
+    return f"{count} newsletter(s) found"
+
+
+CHATWOOT_INSTANCE_NOT_FOUND = ErrorLiteral(404, "instance not found")  # lower-case, as the module prints it
+CHATWOOT_NOT_CONFIGURED = ErrorLiteral(404, "no chatwoot integration for this instance")
+CHATWOOT_NOTHING_TO_DELETE = ErrorLiteral(404, "no chatwoot integration to delete")
+CHATWOOT_ACTIVATED = "chatwoot integration activated"
+CHATWOOT_DEACTIVATED = "chatwoot integration deactivated"
+
+
+def chatwoot_invalid_body(detail: str) -> ErrorLiteral:
+    """``invalid body: <detail>`` (lower-case; the detail is the mock's own validator text)."""
+    return ErrorLiteral(400, f"invalid body: {detail}")
+
+
+MOCK_NEWSLETTER_EXISTS = ErrorLiteral(409, "The instance already knows a newsletter with that JID or invite code")
+MOCK_NEWSLETTER_NOT_FOLLOWED = ErrorLiteral(409, "The instance neither owns nor follows that newsletter")
+CHATWOOT_GATEWAY_OFF = ErrorLiteral(503, "integration gateway not configured")  # set, delete
+CHATWOOT_GATEWAY_OFF_HINTED = ErrorLiteral(
+    503, "integration gateway not configured (set BRIDGE_URL and BRIDGE_TOKEN)")  # list prints the hint
+
+
+def chatwoot_refused(answer: str, base_url: str, account_id: int, detail: str) -> ErrorLiteral:
+    """What ``/api/chatwoot/set`` answers when the (simulated) Chatwoot server refuses; the raw cause follows
+    ``Detail:``. The ``invalid`` text's middle part is a GAP of the docs (inferred)."""
+    return {
+        "account_not_found": ErrorLiteral(400, f"Chatwoot account or endpoint not found — verify chatwootBaseUrl "
+                                               f"({base_url}) and chatwootAccountId ({account_id}). Detail: {detail}"),
+        "invalid": ErrorLiteral(400, f"Chatwoot rejected the request as invalid. Detail: {detail}"),
+        "token_rejected": ErrorLiteral(401, "Chatwoot rejected the API token — verify chatwootApiToken. "
+                                            f"Detail: {detail}"),
+        "forbidden": ErrorLiteral(403, f"Chatwoot denied the request — verify the API token has admin scope on account "
+                                       f"{account_id}. Detail: {detail}"),
+    }[answer]
+
+
 # --- scenarios and faults (control plane; mock-only) -------------------------------------------
 MOCK_FAULT_NOT_FOUND = ErrorLiteral(404, "Fault not found")
 MOCK_FAULT_INJECTED = "Fault injected"

@@ -143,6 +143,7 @@ class Settings:
     max_body_size: int = opt(25 * MIB, "largest request body in bytes (larger: 413, refused unread)", rule=at_least(1))
     body_read_timeout: float = opt(30.0, "seconds a client has to send a request body after its headers (then 408)",
                                    rule=at_least(0.1))
+    chatwoot_gateway: bool = opt(True, "the Chatwoot bridge is configured (off: every /api/chatwoot route answers 503)")
     base_url: str = opt("http://127.0.0.1:8080", "public base URL (instanceData.baseUrl)")
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)", rule=between(1, 65535))

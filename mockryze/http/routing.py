@@ -71,6 +71,7 @@ class Context:
 
 
 Handler = Callable[[Context], Result]
+Respell = Callable[[ErrorLiteral, str | None], ErrorLiteral]  # (shared refusal, its detail) -> the route's own
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,12 @@ class Endpoint:
     query: dict[str, str] = field(default_factory=dict)  # query parameter -> description
     detailed_body_errors: bool = False  # messages module: "Invalid request body: <detail>"
     body_aliases: tuple[tuple[str, str], ...] = ()  # (alias, field): the alias fills a field the body lacks
+    respell: Respell | None = None  # a module that words shared refusals its own way (chatwoot)
+    gate: Callable[[World], None] | None = None  # refuses before the :instance lookup (chatwoot: bridge off)
+
+    def refusal(self, literal: ErrorLiteral, detail: str | None = None) -> ErrorLiteral:
+        """How this route words a refusal every route shares (most routes: as is)."""
+        return literal if self.respell is None else self.respell(literal, detail)
 
     @property
     def takes_instance(self) -> bool:
@@ -138,6 +145,8 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     result = result.then()
             status, payload = result
         except ApiError as error:
+            if spec.respell is not None:
+                error = ApiError(spec.refusal(ErrorLiteral(error.status, error.message), error.detail), error.detail)
             if error.status == literals.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
                 log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
             if journaled:
@@ -246,6 +255,8 @@ def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | Non
     caller = authenticate(world, presented_token(request.headers, request.query_params))
     if spec.auth == "account":
         require_account_token(caller)
+    if spec.gate is not None:
+        spec.gate(world)
     target = target_instance(caller, request.path_params.get("instance", "")) if spec.takes_instance else None
     return caller, target
 

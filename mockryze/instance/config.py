@@ -1,8 +1,8 @@
-"""The instance module's configuration blocks: settings, proxy, S3 (and Chatwoot, until it has a module).
+"""The instance module's configuration blocks: settings, proxy, S3 (Chatwoot's: mockryze.chatwoot.config).
 
 Each block is built from a validated request body (``from_body``) or from the inline fields of
 ``POST /api/instance/new`` (``from_inline``, after ``INLINE`` renamed them), and renders the JSON
-the routes answer (``view``). Secrets (proxy password, S3 secret key, Chatwoot API token) are kept
+the routes answer (``view``). Secrets (proxy password, S3 secret key) are kept
 but never rendered.
 """
 
@@ -124,64 +124,3 @@ class S3Config(_Switch):
     def echo(self) -> dict[str, Any]:
         """As a write answers it: no ``secretKey`` at all."""
         return {k: v for k, v in self.view().items() if k != "secretKey"}
-
-
-@dataclass(frozen=True)
-class ChatwootConfig:
-    """The Chatwoot block as requested at creation (None: not sent) and the outcome of its activation."""
-
-    enabled: bool | None = _json("enabled", None)
-    base_url: str | None = _json("baseUrl", None)
-    account_id: int | None = _json("accountId", None)
-    api_token: str | None = field(default=None, repr=False, metadata={"json": "apiToken"})
-    inbox_name: str | None = _json("inboxName", None)
-    sign_messages: bool | None = _json("signMessages", None)
-    ignore_groups: bool | None = _json("ignoreGroups", None)
-    start_as_pending: bool | None = _json("startAsPending", None)
-    reopen_resolved: bool | None = _json("reopenResolved", None)
-    status: str | None = None  # "active" | "error"; None while disabled
-    error: str | None = None
-
-    JSON: ClassVar[Mapping[str, str]]
-    INLINE: ClassVar[Mapping[str, str]] = {
-        "chatwootEnabled": "enabled", "chatwootBaseUrl": "baseUrl", "chatwootAccountId": "accountId",
-        "chatwootApiToken": "apiToken", "chatwootInboxName": "inboxName", "chatwootSignMessages": "signMessages",
-        "chatwootIgnoreGroups": "ignoreGroups", "chatwootStartAsPending": "startAsPending",
-        "chatwootReopenResolved": "reopenResolved",
-    }
-
-    @classmethod
-    def from_inline(cls, values: Mapping[str, Any]) -> ChatwootConfig:
-        status, error = _chatwoot_activation(values) if values.get("enabled") else (None, None)
-        return cls(**{attr: values[name] for name, attr in cls.JSON.items() if name in values},
-                   status=status, error=error)
-
-    @property
-    def active(self) -> bool:
-        return self.status == "active"
-
-    def view(self) -> dict[str, Any]:
-        """The fields sent (never the API token), ``enabled`` as activated, then the activation outcome."""
-        sent = {name: getattr(self, attr) for name, attr in self.JSON.items()
-                if name != "apiToken" and getattr(self, attr) is not None}
-        view = {**sent, "enabled": self.active}
-        if self.status:
-            view["status"] = self.status
-        if self.error:
-            view["error"] = self.error
-        return view
-
-
-ChatwootConfig.JSON = {f.metadata["json"]: f.name for f in fields(ChatwootConfig) if "json" in f.metadata}
-
-
-def _chatwoot_activation(values: Mapping[str, Any]) -> tuple[str, str | None]:
-    """(status, error) of an enabled Chatwoot block."""
-    missing = [name for name in ("baseUrl", "accountId", "apiToken") if values.get(name) in (None, "")]
-    if "accountId" not in missing and values["accountId"] <= 0:
-        missing.append("accountId")
-    if not missing:
-        return "active", None
-    # Inferred text: the real one comes from Chatwoot, which the mock never calls.
-    names = ", ".join(f"chatwoot{name[0].upper()}{name[1:]}" for name in missing)
-    return "error", f"chatwoot activation failed: {names} missing or invalid"

@@ -11,11 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from mockryze.chatwoot.config import ChatwootConfig
 from mockryze.core import jid, literals
 from mockryze.core.errors import ApiError
 from mockryze.core.world import Account, World
 from mockryze.events.config import DEFAULT_LABEL, Webhook, WebSocketConfig
-from mockryze.instance.config import ChatwootConfig, ProxyConfig, S3Config, Settings
+from mockryze.instance.config import ProxyConfig, S3Config, Settings
 from mockryze.instance.lifecycle import PHONE_SIDE_TRIGGERS, IllegalTransition, State, next_state
 from mockryze.profile.model import OwnProfile
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from mockryze.chat.model import ChatBook
     from mockryze.groups.model import Group
     from mockryze.messages.model import Contact, Message
+    from mockryze.newsletter.model import NewsletterChannel
 
 DISPLAY_STATUS = {
     State.DISCONNECTED: "Disconnected",
@@ -81,6 +83,7 @@ class Instance:
     # The chat module's history index: chat JID -> that chat's stored messages (id -> Message), oldest first.
     chat_messages: dict[str, dict[str, Message]] = field(default_factory=dict)
     chats: ChatBook = field(default_factory=lambda: _new_chat_book())  # the chat module's state
+    newsletters: dict[str, NewsletterChannel] = field(default_factory=dict)  # channel JID -> what it knows
 
     @property
     def jid(self) -> str | None:

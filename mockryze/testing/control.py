@@ -314,6 +314,41 @@ class Control(ABC):
             return matching
         raise AssertionError(near_miss(route, times, wanted, matching, every))
 
+    # --- newsletters and Chatwoot ------------------------------------------------------------
+    def newsletter(self, name: str, channel_name: str | None = None, *, description: str | None = None,
+                   jid: str | None = None, invite_code: str | None = None, state: str | None = None,
+                   subscribers: int | None = None, picture_url: str | None = None, following: bool | None = None,
+                   account_token: str | None = None) -> Payload:
+        """A channel someone else owns, which the instance can find by JID, link or code (and already
+        follows with ``following=True``); returns it with its ``inviteCode`` and the instance's ``role``."""
+        args = _present(name=channel_name, description=description, jid=jid, inviteCode=invite_code, state=state,
+                        subscriberCount=subscribers, pictureUrl=picture_url, following=following)
+        return dict(self._result("newsletter", {"name": name}, args, account_token))
+
+    def newsletters(self, name: str, *, account_token: str | None = None) -> list[Payload]:
+        """Every channel the instance knows (``role``: owner, subscriber, or None once left / only looked up)."""
+        return list(self._result("newsletters", {"name": name}, {}, account_token))
+
+    def newsletter_post(self, name: str, newsletter: str, text: str | None = None, *,
+                        account_token: str | None = None) -> Payload:
+        """An admin posts ``text`` in a channel the instance owns or follows (JID, link or code): an incoming
+        ``message.exchange`` with ``chat.type: newsletter``; returns the stored message."""
+        return dict(self._result("newsletter_post", {"name": name}, _present(newsletter=newsletter, text=text),
+                                 account_token))
+
+    def chatwoot_server(self, base_url: str, answer: str, *, detail: str | None = None) -> Payload:
+        """How the Chatwoot server at ``base_url`` answers ``POST /api/chatwoot/set`` from now on (every instance,
+        every account): ``ok`` (the default), ``account_not_found``, ``invalid``, ``token_rejected``, ``forbidden``;
+        ``detail`` is the raw cause after ``Detail:``."""
+        return dict(self._result("chatwoot_server", {}, _present(baseUrl=base_url, answer=answer, detail=detail)))
+
+    def chatwoot_status(self, name: str, status: str, last_error: str | None = None, *,
+                        account_token: str | None = None) -> Payload:
+        """The bridge reports the Chatwoot integration's health (``active``, ``paused``, ``error``);
+        returns the row as ``GET /api/chatwoot/list`` shows it."""
+        args = _present(status=status, lastError=last_error)
+        return dict(self._result("chatwoot_status", {"name": name}, args, account_token))
+
 
     # --- named faults and scenarios ---------------------------------------------------------
     def add_fault(self, fault: str, *, route: str | None = None, instance: str | None = None,
