@@ -132,7 +132,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     _journal(spec, world, request, raw, injected.status, injected.literal)
                 return await injected.respond(world, request)
             if injected is not None:  # `slow`: the latency first, then the handler as usual
-                await _pause(world, request, injected.fault.delay)
+                await _pause(world, request, max(injected.fault.since + injected.fault.delay - world.now(), 0.0))
                 with world.lock:
                     world.run_due()
                     _still_live(world, ctx.instance)
@@ -191,7 +191,7 @@ class _Injected:
             return error_response(self.fault.answer, headers=headers)
         blocking = BLOCKING in request.scope.get("extensions", {})
         if self.fault.drop == "timeout" and not blocking:
-            await _hold(world, request, self.fault.delay)
+            await _hold(world, request, max(self.fault.since + self.fault.delay - world.now(), 0.0))
         return _Cut(headers)
 
 

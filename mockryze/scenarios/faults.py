@@ -107,6 +107,7 @@ class Interception:
     headers: dict[str, str] = field(default_factory=dict)
     drop: Drop | None = None
     delay: float = 0.0
+    since: float = 0.0  # the virtual moment the fault fired: a delay counts from then
 
 
 @dataclass
@@ -209,9 +210,10 @@ def _interception(world: World, fault: Fault, instance: Instance | None) -> Inte
     if kind.phone and instance is not None:
         _phone_side(world, instance, kind.phone)
     if kind.delay:
-        return Interception(fault.name, delay=fault.seconds or 0.0)
+        return Interception(fault.name, delay=fault.seconds or 0.0, since=world.now())
     if kind.drop:
-        return Interception(fault.name, drop=kind.drop, delay=fault.seconds or DEFAULT_TIMEOUT_SECONDS)
+        return Interception(fault.name, drop=kind.drop, delay=fault.seconds or DEFAULT_TIMEOUT_SECONDS,
+                            since=world.now())
     headers = _rate_headers(world) if kind.answer == literals.RATE_LIMITED else {}
     return Interception(fault.name, answer=kind.answer, headers=headers)
 

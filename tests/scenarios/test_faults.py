@@ -133,7 +133,10 @@ def test_slow_adds_latency_on_the_virtual_clock(ryze: MockRyze, sales: CheckedCl
         async with ryze.async_client() as client:
             pending = asyncio.ensure_future(client.post("/api/message/text/sales", headers={"token": sales.token},
                                                         json={"number": ANA, "message": "oi"}))
-            await asyncio.sleep(0.05)
+            for _ in range(200):  # until the request reached the fault (real time, bounded)
+                if ryze.faults()[0]["hits"]:
+                    break
+                await asyncio.sleep(0.01)
             assert not pending.done() and ryze.messages("sales") == []  # waiting: nothing sent yet
             started = ryze.clock()["now"]
             ryze.advance(30)
