@@ -186,3 +186,21 @@ def test_a_reset_switches_every_fault_off(ryze: MockRyze) -> None:
     ryze.add_fault("server_error")
     ryze.reset()
     assert ryze.faults() == []
+
+
+def test_the_fault_names_are_one_list() -> None:
+    from mockryze.core import schemas
+    from mockryze.scenarios.faults import FAULT_NAMES
+
+    assert schemas.schema("mock/fault.request")["properties"]["fault"]["enum"] == list(FAULT_NAMES)
+    assert schemas.schema("scenario")["$defs"]["fault"]["properties"]["fault"]["enum"] == list(FAULT_NAMES)
+
+
+def test_an_instance_token_switches_faults_on_its_own_instance_only(ryze: MockRyze, sales: CheckedClient) -> None:
+    made = sales.post(f"{M}/faults", json={"fault": "server_error"}).json()["fault"]
+    assert made["instance"] == "sales"
+    other = ryze.world.accounts[ryze.account_token].instances["other"].token
+    assert send(sales, instance="other", token=other).status_code == 200
+    assert error_of(sales.post(f"{M}/faults", json={"fault": "slow", "instance": "other"})) == \
+        literals.TOKEN_INSTANCE_MISMATCH
+    assert [f["id"] for f in sales.get(f"{M}/faults", token=other).json()["faults"]] == []
