@@ -132,7 +132,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                     _journal(spec, world, request, raw, injected.status, injected.literal)
                 return await injected.respond(world, request)
             if injected is not None:  # `slow`: the latency first, then the handler as usual
-                await _pause(world, request, max(injected.fault.since + injected.fault.delay - world.now(), 0.0))
+                await _latency(world, request, injected.fault)
                 with world.lock:
                     world.run_due()
                     _still_live(world, ctx.instance)
@@ -207,6 +207,16 @@ class _Cut(Response):
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
         with contextlib.suppress(Exception):  # the server refuses to end a short body: it drops the connection
             await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _latency(world: World, request: Request, fault: faults.Interception) -> None:
+    """A `slow` fault: real seconds (capped), or the rest of its delay on the mock's clock."""
+    if not fault.real:
+        await _pause(world, request, max(fault.since + fault.delay - world.now(), 0.0))
+    elif BLOCKING in request.scope.get("extensions", {}):
+        time.sleep(min(fault.delay, HOLD_CAP_SECONDS))
+    else:
+        await asyncio.sleep(min(fault.delay, HOLD_CAP_SECONDS))
 
 
 async def _hold(world: World, request: Request, seconds: float) -> None:

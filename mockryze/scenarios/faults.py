@@ -69,6 +69,7 @@ class Fault:
     times: int | None
     probability: float | None
     seconds: float | None
+    real: bool  # `slow`: real seconds, not the mock's clock
     created_at: str
     rng: random.Random
     hits: int = 0
@@ -86,7 +87,7 @@ class Fault:
     def view(self) -> dict[str, Any]:
         return {"id": self.id, "fault": self.name, "route": self.route, "instance": self.instance,
                 "contact": self.contact, "times": self.times, "probability": self.probability,
-                "seconds": self.seconds, "hits": self.hits, "seen": self.seen, "active": self.active,
+                "seconds": self.seconds, "real": self.real, "hits": self.hits, "seen": self.seen, "active": self.active,
                 "createdAt": self.created_at}
 
     def fires(self) -> bool:
@@ -107,6 +108,7 @@ class Interception:
     headers: dict[str, str] = field(default_factory=dict)
     drop: Drop | None = None
     delay: float = 0.0
+    real: bool = False  # the delay in real seconds
     since: float = 0.0  # the virtual moment the fault fired: a delay counts from then
 
 
@@ -148,7 +150,7 @@ def add(world: World, account: str, args: dict[str, Any]) -> Fault:
     if seconds is None and FAULT_KINDS[name].delay:
         seconds = DEFAULT_SLOW_SECONDS
     fault = Fault(fault_id, name, args.get("route"), args.get("instance"), contact, args.get("times"),
-                  args.get("probability"), seconds, world.iso(),
+                  args.get("probability"), seconds, bool(args.get("real", False)), world.iso(),
                   random.Random(f"{world.settings.seed}:{fault_id}"))
     state.by_account.setdefault(account, {})[fault_id] = fault
     return fault
@@ -210,7 +212,7 @@ def _interception(world: World, fault: Fault, instance: Instance | None) -> Inte
     if kind.phone and instance is not None:
         _phone_side(world, instance, kind.phone)
     if kind.delay:
-        return Interception(fault.name, delay=fault.seconds or 0.0, since=world.now())
+        return Interception(fault.name, delay=fault.seconds or 0.0, real=fault.real, since=world.now())
     if kind.drop:
         return Interception(fault.name, drop=kind.drop, delay=fault.seconds or DEFAULT_TIMEOUT_SECONDS,
                             since=world.now())

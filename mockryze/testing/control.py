@@ -353,10 +353,12 @@ class Control(ABC):
     # --- named faults and scenarios ---------------------------------------------------------
     def add_fault(self, fault: str, *, route: str | None = None, instance: str | None = None,
                   contact: str | None = None, times: int | None = None, probability: float | None = None,
-                  seconds: float | None = None, account_token: str | None = None) -> Payload:
-        """Switch a named fault on (``rate_limited``, ``timeout``, ``phone_offline``…); returns it with its ``id``."""
+                  seconds: float | None = None, real: bool | None = None,
+                  account_token: str | None = None) -> Payload:
+        """Switch a named fault on (``rate_limited``, ``timeout``, ``phone_offline``…); returns it with its ``id``.
+        ``seconds``: ``slow``'s latency (``real=True``: real seconds) or how long ``timeout`` holds."""
         args = _present(fault=fault, route=route, instance=instance, contact=contact, times=times,
-                        probability=probability, seconds=seconds)
+                        probability=probability, seconds=seconds, real=real)
         return dict(self._result("add_fault", {}, args, account_token))
 
     def faults(self, *, account_token: str | None = None) -> list[Payload]:

@@ -204,3 +204,13 @@ def test_an_instance_token_switches_faults_on_its_own_instance_only(ryze: MockRy
     assert error_of(sales.post(f"{M}/faults", json={"fault": "slow", "instance": "other"})) == \
         literals.TOKEN_INSTANCE_MISMATCH
     assert [f["id"] for f in sales.get(f"{M}/faults", token=other).json()["faults"]] == []
+
+
+def test_slow_in_real_seconds(ryze: MockRyze, sales: CheckedClient) -> None:
+    import time
+
+    ryze.add_fault("slow", seconds=0.2, real=True, times=1)
+    started = time.monotonic()
+    assert send(sales).status_code == 200
+    assert time.monotonic() - started >= 0.2
+    assert ryze.faults()[0]["real"] is True
