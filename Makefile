@@ -61,6 +61,7 @@ bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured 
 	$(BIN)/python bench/scenario.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/groups.py
+	$(BIN)/python bench/dropin.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
 
 # requirements.lock pins what the package needs at run time, and setuptools to build it without

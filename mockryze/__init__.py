@@ -10,12 +10,14 @@ if TYPE_CHECKING:
     from mockryze.core.settings import Settings
     from mockryze.http.app import create_app
     from mockryze.testing.api import MockRyze, RemoteRyze
+    from mockryze.testing.intercept import mock_ryze
 
-__all__ = ["MockRyze", "RemoteRyze", "Settings", "__version__", "create_app"]
+__all__ = ["MockRyze", "RemoteRyze", "Settings", "__version__", "create_app", "mock_ryze"]
 
 _EXPORTS = {
     "MockRyze": "mockryze.testing.api", "RemoteRyze": "mockryze.testing.api",
     "Settings": "mockryze.core.settings", "create_app": "mockryze.http.app",
+    "mock_ryze": "mockryze.testing.intercept",
 }
 
 

@@ -100,7 +100,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             # comes first (the upgrade is refused) or finds the client and closes it.
             client = hub.connect(key, websocket, config)
     except ApiError as error:
-        await _deny(websocket, error)
+        await deny(websocket, error)
         return
     try:
         await websocket.accept()
@@ -109,7 +109,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         hub.disconnect(key, client)
 
 
-async def _deny(websocket: WebSocket, error: ApiError) -> None:
+async def deny(websocket: WebSocket, error: ApiError) -> None:
     """A plain HTTP error before the upgrade, as documented; a close frame where the server can't."""
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         await websocket.send_denial_response(error_response(error))

@@ -19,9 +19,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from mockryze import __version__, openapi
 from mockryze.core import literals
+from mockryze.core.errors import ApiError
 from mockryze.core.settings import Settings
 from mockryze.core.world import World
 from mockryze.events import routes as events
@@ -130,6 +132,9 @@ class IndexedRouter(Router):
             scope["route"] = partial[0]
             scope.update(partial[1])
             await partial[0].handle(scope, receive, send)
+            return
+        if scope["type"] == "websocket":  # an unknown WebSocket path: the same 404 as over HTTP, before the upgrade
+            await events.deny(WebSocket(scope, receive, send), ApiError(literals.ROUTE_NOT_FOUND))
             return
         await self.default(scope, receive, send)
 

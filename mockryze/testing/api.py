@@ -8,7 +8,7 @@ the same whether it talks to the world directly or to ``mockryze serve`` over HT
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from typing import Any
 
@@ -22,6 +22,7 @@ from mockryze.events.channels import Channels
 from mockryze.events.delivery import WebhookTransport
 from mockryze.http.app import create_app
 from mockryze.server import BackgroundServer
+from mockryze.testing import intercept as intercept_
 from mockryze.testing.control import Instance, LocalControl, RemoteControl, answer, control_headers
 from mockryze.testing.inprocess import SyncTransport
 
@@ -45,10 +46,17 @@ class MockRyze(LocalControl):
     """
 
     def __init__(self, seed: int | None = None, *, settings: Settings | None = None,
-                 webhook_transport: WebhookTransport | None = None, **options: Any) -> None:
+                 webhook_transport: WebhookTransport | None = None, intercept: bool = True,
+                 hosts: Iterable[str] | None = None, **options: Any) -> None:
         """``webhook_transport``: an async callable that takes every webhook delivery instead of the
         network (see :class:`mockryze.events.delivery.WebhookTransport`). ``quirks`` takes a mapping
-        (``quirks={"reply_field": "off"}``) or the ``NAME=VALUE,…`` text of ``--quirk``."""
+        (``quirks={"reply_field": "off"}``) or the ``NAME=VALUE,…`` text of ``--quirk``.
+        ``intercept``: while entered (``with``), calls to ``https://ryzeapi.cloud`` and to ``hosts`` (more
+        hosts or base URLs) from httpx, requests, aiohttp and websockets reach this world (see
+        mockryze.testing.intercept)."""
+        self._intercept = (intercept, hosts)
+        self._interceptions: list[intercept_.Interception] = []
+        self._gateway: intercept_.Gateway | None = None
         if isinstance(options.get("quirks"), Mapping):
             options["quirks"] = quirks.spec(options["quirks"])
         if settings is None:
@@ -63,12 +71,18 @@ class MockRyze(LocalControl):
 
     # --- context management ---------------------------------------------------------------
     def __enter__(self) -> MockRyze:
+        if self._intercept[0]:
+            self.intercept(hosts=[*intercept_.DEFAULT_HOSTS, *(self._intercept[1] or ())])
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
+        while self._interceptions:
+            self._interceptions.pop().stop()
+        if self._gateway is not None:
+            self._gateway.close()
         self.channels.delivery.close()
         if self._client is not None:
             self._client.close()
@@ -101,6 +115,19 @@ class MockRyze(LocalControl):
         # raise_app_exceptions=False: a crash answers what the app sent (the documented 500), as over a socket
         transport = httpx.ASGITransport(app=self.app, raise_app_exceptions=False)
         return httpx.AsyncClient(transport=transport, base_url=IN_PROCESS_BASE_URL)
+
+    # --- drop-in mode (mockryze.testing.intercept) -------------------------------------------
+    def intercept(self, hosts: Iterable[str] | None = None) -> intercept_.Interception:
+        """Answer calls to ``hosts`` (default ``ryzeapi.cloud``) until close(), or the end of ``with``."""
+        if self._gateway is None:
+            self._gateway = intercept_.Gateway(self)
+        interception = intercept_.Interception(self._gateway, hosts).start()
+        self._interceptions = [*(i for i in self._interceptions if i.active), interception]
+        return interception
+
+    def deliver_to(self, app: Any, path: str = "/webhook", *, base_url: str | None = None) -> str:
+        """Webhook deliveries to the returned URL are POSTed into ``app`` (ASGI or WSGI) in-process."""
+        return intercept_.deliver_to(self, app, path, base_url)
 
     def serve(self) -> str:
         """Start a live Hypercorn server on a free port (background thread); returns its base URL."""

@@ -4,6 +4,8 @@
   Options: ``@pytest.mark.ryze(seed=7, auto_scan=True, profile="docs", rate_limits=True)``;
   ``quirks={"instance_state_auth": "on"}`` sets single live-vs-docs differences over the profile;
   ``scenario="scenarios/support-desk.yaml"`` (or a dict) loads a scenario, its clock not yet moved.
+  Calls to https://ryzeapi.cloud reach it (drop-in mode, mockryze.testing.intercept):
+  ``intercept=False`` opts out, ``hosts=[...]`` adds hosts.
 - ``ryze_server``: one live server for the session; each test gets a :class:`RemoteRyze`
   bound to its own fresh account, so tests never see each other's instances (with
   ``MOCKRYZE_CONTROL_TOKEN`` set, the server requires it and the client sends it).
@@ -20,7 +22,8 @@ from mockryze.testing.api import MockRyze, RemoteRyze
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ryze(**options): settings for the `ryze` fixture"
-                                       " (seed, auto_scan, profile, quirks={...}, scenario=FILE, ...)")
+                                       " (seed, auto_scan, profile, quirks={...}, intercept=False, hosts=[...],"
+                                       " scenario=FILE, ...)")
 
 
 @pytest.fixture
