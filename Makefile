@@ -15,7 +15,7 @@ TEST_STAMP := $(VENV)/.test-$(call hash,requirements.lock requirements-test.lock
 ARGS ?=
 FUZZ_EXAMPLES ?= 300
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -35,7 +35,21 @@ $(TEST_STAMP): | $(RUNTIME_STAMP)
 serve: $(RUNTIME_STAMP)  ## run the mock server (make serve ARGS="--port 9000 --seed 7")
 	$(BIN)/mockryze serve $(ARGS)
 
-test: $(TEST_STAMP)  ## lint + type check + the whole test suite
+# The sandbox page's end-to-end tests drive Debian's chromium (Playwright's own browser download is
+# not used). Installed here when missing and root; otherwise those tests skip, loudly
+# (MOCKRYZE_REQUIRE_BROWSER=1, as .ci/run sets it, makes a missing browser a failure instead).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@if [ -x "$(CHROMIUM)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing chromium for the sandbox browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "*** $(CHROMIUM) is missing and this is not root: the sandbox browser tests will be SKIPPED"; \
+		echo "*** (install it with: sudo apt-get install -y chromium) ***"; \
+	fi
+
+test: $(TEST_STAMP) browser  ## lint + type check + the whole test suite (with the sandbox's Chromium tests)
 	$(BIN)/ruff check mockryze tests bench examples scripts
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
@@ -53,7 +67,7 @@ scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema
 	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }
 	$(BIN)/python scripts/scaffold.py $(MODULE) $(ARGS)
 
-bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured in the same run
+bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/chat_lookup.py
@@ -63,6 +77,7 @@ bench: $(TEST_STAMP)  ## benchmarks, printing ratios against baselines measured 
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dropin.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
+	$(BIN)/python bench/sandbox.py  # needs chromium (make browser)
 
 # requirements.lock pins what the package needs at run time, and setuptools to build it without
 # an isolated build environment; requirements-test.lock pins what the test extra adds, resolved

@@ -201,6 +201,7 @@ def banner(settings: Settings, account_token: str) -> str:
         f" · rate limits {'on' if settings.rate_limits else 'off'} · seed {settings.seed}"
         f" · instance limit {settings.instance_limit}",
         f"  control plane   {base}/__mock__/  (contract table: {base}/__mock__/contract)",
+        *([f"  sandbox         {base}/  (open it in a browser)"] if settings.sandbox else []),
         f"  try: curl -H 'token: {account_token}' {base}/api/instance/list",
         "  Ctrl-C to stop",
     ])

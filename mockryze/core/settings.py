@@ -148,6 +148,8 @@ class Settings:
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)", rule=between(1, 65535))
     log_level: str = opt("info", "debug, info, warning or error", rule=one_of(LOG_LEVELS, ignore_case=True))
+    sandbox: bool = opt(True, "serve the demo sandbox page at / (to browsers) and /sandbox/; off: / is the JSON"
+                              " index only")
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from mockryze import __version__, openapi
+from mockryze import __version__, openapi, sandbox
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.settings import Settings
@@ -56,6 +56,8 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
     routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
+    if world.settings.sandbox:
+        routes += sandbox.routes()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -196,7 +198,13 @@ def index() -> dict[str, Any]:
 
 
 async def _index(request: Request) -> Response:
-    return JSONResponse(index())
+    """The JSON index; a browser (``Accept: text/html``) gets the sandbox page instead, when it is on."""
+    world: World = request.app.state.world
+    if world.settings.sandbox and sandbox.wants_page(request):
+        page = await sandbox.serve_page(request)
+        page.headers["Vary"] = "Accept"
+        return page
+    return JSONResponse(index(), headers={"Vary": "Accept"})
 
 
 async def _openapi(request: Request) -> Response:

@@ -8,14 +8,15 @@ from typing import Any
 
 from starlette.routing import Route, WebSocketRoute
 
+from mockryze import sandbox
 from mockryze.core import schemas
 from mockryze.http.app import ALL_ENDPOINTS
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient
 
-# Served but not operations of the API: the document itself, the mock-only index, and the plain-GET
-# answer (426) of the WebSocket route.
-DOC_ONLY = {"/openapi.json", "/", "/ws/{instance}"}
+# Served but not operations of the API: the document itself, the mock-only index, the plain-GET
+# answer (426) of the WebSocket route, and the sandbox page with its assets.
+DOC_ONLY = {"/openapi.json", "/", "/ws/{instance}", *(route.path for route in sandbox.routes())}
 
 
 def _served_operations(ryze: MockRyze) -> set[tuple[str, str]]:
