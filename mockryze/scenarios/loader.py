@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from mockryze.core import schemas
+from mockryze.core import jid, schemas
 from mockryze.scenarios.model import ContactSpec, FaultSpec, InstanceSpec, ReplyRule, Scenario, Step
 
 if TYPE_CHECKING:
@@ -153,6 +153,10 @@ def _contact(index: int, spec: dict[str, Any], instances: list[str], rng: random
     if named is not None and named not in instances:
         raise ScenarioError(f"{where}/instance", f"no instance {named!r} in this scenario")
     _check(where, "mock/contact.request", {"number": number, **book})
+    try:
+        jid.parse(number)
+    except jid.InvalidRecipient as error:
+        raise ScenarioError(f"{where}/number", error.reason) from None
     rules = tuple(_rule(f"{where}/replies/{i}", rule) for i, rule in enumerate(spec.get("replies", [])))
     alias = spec.get("id") or book.get("name") or number
     return ContactSpec(alias, number, (named,) if named else tuple(instances), book, spec.get("readDelay"),

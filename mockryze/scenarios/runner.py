@@ -98,6 +98,12 @@ def start(world: World, channels: Channels, scenario: Scenario, account_token: s
         for index, spec in enumerate(scenario.instances):
             if spec.name in account.instances:
                 raise ScenarioError(f"instances/{index}/name", f"instance {spec.name!r} already exists")
+            if len(account.instances) + index >= account.instance_limit:
+                raise ScenarioError(f"instances/{index}", f"over the account's instance limit "
+                                                          f"({account.instance_limit})")
+            token = spec.inline.get("token")
+            if isinstance(token, str) and world.token_in_use(token):
+                raise ScenarioError(f"instances/{index}/settings/token", "token already in use")
         state = _state(world)
         player = Player(f"scn_{next(state.seq):06d}", scenario, LocalControl(world, channels), account.token,
                         world.now())

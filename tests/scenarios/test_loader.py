@@ -184,3 +184,12 @@ def test_the_readme_scenario_is_valid() -> None:
     assert found is not None
     scenario = loader.load(loader.parse(found.group(1)))
     assert [c.alias for c in scenario.contacts] == ["ana"] and len(scenario.faults) == 1
+
+
+def test_over_the_instance_limit_is_refused_before_anything(api: CheckedClient, ryze: MockRyze) -> None:
+    before = snapshot(api)
+    many = {"name": "crowd", "instances": [{"name": f"i{n}"} for n in range(ryze.settings.instance_limit + 1)]}
+    response = api.post(f"{M}/scenarios", json=many)
+    assert error_of(response) == literals.INVALID_BODY
+    assert f"instances/{ryze.settings.instance_limit}" in response.headers["x-mockryze-detail"]
+    assert snapshot(api) == before
