@@ -30,6 +30,7 @@ from mockryze.messages.model import (
     resolve_chat,
     store,
 )
+from mockryze.scenarios.faults import holds_receipts
 
 # Receipts a simulated contact sends back for our messages, in order (control plane: `receipts`).
 RECEIPT_BEHAVIOURS: dict[str, tuple[str, ...]] = {
@@ -107,6 +108,8 @@ def send(world: World, inst: Instance, draft: Draft) -> Message:
 # --- receipts ---------------------------------------------------------------------------------
 def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
     if message.chat.type in ("newsletter", "broadcast"):
+        return
+    if holds_receipts(world, inst, message.chat.jid):  # a `phone_offline` fault: the message stays `sent`
         return
     behaviour = RECEIPT_BEHAVIOURS["normal"]
     if message.chat.type == "private":
