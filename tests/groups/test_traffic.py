@@ -3,6 +3,8 @@ control plane (a participant only, a group the instance is in only), mentions ch
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mockryze.core import literals
@@ -61,3 +63,42 @@ def test_an_announcement_group_takes_sends_from_admins_only(api: CheckedClient, 
     assert api.post(TEXT, json={"number": theirs, "message": "admin"}).status_code == 200
     ryze.group_member("sales", theirs, me, "demote", author=BOB)
     assert error_of(api.post(TEXT, json={"number": theirs, "message": "no"})) == literals.ADMINS_ONLY_SEND
+
+
+def chat_of(ryze: MockRyze, jid: str) -> dict[str, Any]:
+    return next(c for c in ryze.chats("sales") if c["jid"] == jid)
+
+
+def test_group_traffic_lands_in_the_chat_list(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api, "Squad")["jid"]
+    first = ryze.inbound("sales", from_=ALICE, group=group, text="oi")
+    second = ryze.inbound("sales", from_=BOB, group=group, text="tudo?")
+    assert first is not None and second is not None
+    chat = chat_of(ryze, group)
+    assert (chat["type"], chat["unreadCount"], chat["lastMessageId"]) == ("group", 2, second["id"])
+    assert jid_of(ALICE) not in [c["jid"] for c in ryze.chats("sales")]  # a member's message is no private chat
+    read = api.post("/api/chat/markRead/sales", json={"number": group, "messageId": first["id"],
+                                                      "sender": first["sender"]})
+    assert read.status_code == 200 and chat_of(ryze, group)["unreadCount"] == 1
+    assert api.post("/api/chat/markChatRead/sales", json={"number": group, "read": True}).status_code == 200
+    assert chat_of(ryze, group)["unreadCount"] == 0
+    sent = api.post(TEXT, json={"number": group, "message": "bom dia"}).json()["data"]["messageId"]
+    assert chat_of(ryze, group)["lastMessageId"] == sent and chat_of(ryze, group)["unreadCount"] == 0
+
+
+def test_a_group_the_instance_left(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api, "Squad")["jid"]
+    received = ryze.inbound("sales", from_=ALICE, group=group, text="oi")
+    assert received is not None
+    assert api.request("DELETE", LEAVE, params={"identifier": group}).status_code == 200
+    before = (ryze.sent("sales"), ryze.events("sales", "message.exchange"))
+    assert error_of(api.post(TEXT, json={"number": group, "message": "still here?"})) == literals.GROUP_NOT_FOUND
+    assert (ryze.sent("sales"), ryze.events("sales", "message.exchange")) == before  # refused: nothing changed
+    chat = chat_of(ryze, group)  # WhatsApp keeps the chat (read-only) until it is deleted
+    assert (chat["type"], chat["unreadCount"], chat["lastMessageId"]) == ("group", 1, received["id"])
+    history = api.post("/api/chat/history/sales", json={"number": group})
+    assert history.status_code == 200 and [m["id"] for m in history.json()["messages"]] == [received["id"]]
+    assert api.post("/api/chat/archive/sales", json={"number": group, "archive": True}).status_code == 200
+    assert chat_of(ryze, group)["archived"] is True
+    assert api.request("DELETE", "/api/chat/deleteChat/sales", json={"number": group}).status_code == 200
+    assert group not in [c["jid"] for c in ryze.chats("sales")] and ryze.messages("sales") == []

@@ -283,3 +283,30 @@ def test_serve_flips_quirks_from_flags_and_the_environment() -> None:
             remote.close()
     assert seen == {**FLIPPED, "label_layout": "live", "group_flow_layout": "live"}
     assert own == ("on", "live")
+
+
+# --- label.update and group.flow follow each account's own layout, in one world --------------------
+def _label_and_group_events(ryze: MockRyze, api: CheckedClient, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    ryze.create_instance(name, connected=True, account_token=api.token)
+    assert api.post(f"/api/chat/tag/{name}", json={"name": "VIP", "color": 3}).status_code == 200
+    created = api.post(f"/api/group/create/{name}", json={"name": "Ops", "participants": [ALICE]})
+    assert created.status_code == 201, created.text
+    label = ryze.events(name, "label.update", account_token=api.token)[-1]
+    flow = ryze.events(name, "group.flow", account_token=api.token)[-1]
+    for envelope in (label, flow):
+        schemas.validate_event(envelope)
+    return label["data"], flow["data"]
+
+
+@pytest.mark.parametrize("profile", [pytest.param(p, marks=pytest.mark.ryze(profile=p), id=p)
+                                     for p in ("live", "docs")])
+def test_label_and_group_layouts_follow_each_accounts_quirks(ryze: MockRyze, profile: str) -> None:
+    other = "docs" if profile == "live" else "live"
+    token = ryze.new_account(quirks={"label_layout": other, "group_flow_layout": other})
+    shown = {profile: _label_and_group_events(ryze, CheckedClient(ryze.client, ryze.account_token), "plain"),
+             other: _label_and_group_events(ryze, CheckedClient(ryze.client, token), "flipped")}
+    live_label, live_flow = shown["live"]
+    docs_label, docs_flow = shown["docs"]
+    assert live_label["action"] == "updated" and "action" not in docs_label  # client fixtures vs catalog
+    assert live_flow["groupName"] == "Ops" and "type" in live_flow and "action" not in live_flow
+    assert "action" in docs_flow and "type" not in docs_flow and "groupName" not in docs_flow
