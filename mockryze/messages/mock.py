@@ -66,7 +66,8 @@ def inbound(world: World, inst: Instance, spec: dict[str, Any]) -> Message | Non
     if group is not None and contact_key(inst, sender_jid) not in inst.groups[group.jid].members:
         raise ApiError(literals.invalid_body_detail("`from` is not a participant of that group"))
     contact = contact_for(world, inst, sender_jid, spec.get("pushName"))
-    sender = Party(contact.jid, contact.name, contact.lid)
+    shown_as_lid = group is not None and inst.account.quirks.group_sender_jid == "lid"
+    sender = Party(contact.lid if shown_as_lid else contact.jid, contact.name, contact.lid)
     chat = group or Party(contact.jid, contact.name, contact.lid, "private")
     kind = spec["type"]
     build = BUILDERS.get(kind)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from mockryze.core import literals
+from mockryze.core import literals, schemas
 from mockryze.core.errors import ApiError
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
@@ -42,9 +42,11 @@ def test_mentions_must_be_participants(api: CheckedClient, ryze: MockRyze, me: s
 def test_inbound_group_messages_come_from_a_participant(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     group = create(api, "Squad")["jid"]
     received = ryze.inbound("sales", from_=BOB, group=group, text="oi")
-    assert received is not None and received["chat"] == group and received["sender"] == jid_of(BOB)
+    bob_lid = next(c["lid"] for c in ryze.contacts("sales") if c["jid"] == jid_of(BOB))
+    assert received is not None and received["chat"] == group and received["sender"] == bob_lid  # live: @lid
     event = ryze.events("sales", "message.exchange")[-1]["data"]
-    assert event["sender"]["lid"].endswith("@lid") and event["chat"]["type"] == "group"
+    assert event["sender"] == {"jid": bob_lid, "lid": bob_lid, "name": event["sender"]["name"]}
+    assert event["chat"]["type"] == "group"
     with pytest.raises(ApiError) as refused:
         ryze.inbound("sales", from_=CARLA, group=group, text="not a member")
     assert refused.value.status == 400
@@ -102,3 +104,34 @@ def test_a_group_the_instance_left(api: CheckedClient, ryze: MockRyze, me: str) 
     assert chat_of(ryze, group)["archived"] is True
     assert api.request("DELETE", "/api/chat/deleteChat/sales", json={"number": group}).status_code == 200
     assert group not in [c["jid"] for c in ryze.chats("sales")] and ryze.messages("sales") == []
+
+
+SENDER_FORMS = [pytest.param(value, marks=pytest.mark.ryze(quirks={"group_sender_jid": value}), id=value)
+                for value in ("lid", "phone")]
+
+
+@pytest.mark.parametrize("form", SENDER_FORMS)
+def test_the_group_sender_form_is_a_quirk(api: CheckedClient, ryze: MockRyze, me: str, form: str) -> None:
+    group = create(api, "Squad")["jid"]
+    private = ryze.inbound("sales", from_=BOB, text="direct")  # private chats always show the phone JID
+    received = ryze.inbound("sales", from_=BOB, group=group, text="oi")
+    assert private is not None and received is not None and private["sender"] == jid_of(BOB)
+    bob_lid = next(c["lid"] for c in ryze.contacts("sales") if c["jid"] == jid_of(BOB))
+    expected = bob_lid if form == "lid" else jid_of(BOB)
+    envelope = ryze.events("sales", "message.exchange")[-1]
+    schemas.validate_event(envelope)
+    sender = envelope["data"]["sender"]
+    assert sender == {"jid": expected, "lid": bob_lid, "name": sender["name"]}
+    got = api.get("/api/chat/getMessage/sales", params={"messageId": received["id"]}).json()["data"]
+    assert got["senderJid"] == expected
+    read = api.post("/api/chat/markRead/sales", json={"number": group, "messageId": received["id"],
+                                                      "sender": expected})
+    assert read.status_code == 200
+    stored = next(m for m in ryze.messages("sales") if m["id"] == received["id"])
+    assert (stored["sender"], stored["status"]) == (expected, "read")
+    # a private reply to the member lands in the one private chat with them, whatever the form
+    answer = api.post(TEXT, json={"number": group, "message": "em privado", "replyTo": received["id"],
+                                  "replyPrivate": True})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["chat"] == {"jid": jid_of(BOB)}
+    assert sorted(c["jid"] for c in ryze.chats("sales")) == sorted([group, jid_of(BOB)])
