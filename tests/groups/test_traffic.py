@@ -135,3 +135,17 @@ def test_the_group_sender_form_is_a_quirk(api: CheckedClient, ryze: MockRyze, me
     assert answer.status_code == 200, answer.text
     assert answer.json()["data"]["chat"] == {"jid": jid_of(BOB)}
     assert sorted(c["jid"] for c in ryze.chats("sales")) == sorted([group, jid_of(BOB)])
+
+
+def test_a_members_edit_and_revoke_stay_in_the_group(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api, "Squad")["jid"]
+    first = ryze.inbound("sales", from_=BOB, group=group, text="reuniao 10h")
+    second = ryze.inbound("sales", from_=BOB, group=group, text="errado")
+    assert first is not None and second is not None
+    edited = ryze.inbound("sales", from_=BOB, type="edit", messageId=first["id"], text="reunião 11h")  # no `group`
+    revoked = ryze.inbound("sales", from_=BOB, type="revoke", messageId=second["id"])
+    assert edited is not None and revoked is not None and edited["chat"] == revoked["chat"] == group
+    for envelope in ryze.events("sales", "message.exchange")[-2:]:
+        assert envelope["data"]["chat"]["jid"] == group and envelope["data"]["chat"]["type"] == "group"
+    assert [c["jid"] for c in ryze.chats("sales")] == [group]  # no private chat with the author
+    assert [m["id"] for m in ryze.messages("sales")] == [first["id"], edited["id"]]
