@@ -18,6 +18,7 @@ from mockryze.instance.lifecycle import State
 from mockryze.instance.model import Instance
 from mockryze.messages.layouts import emit_exchange, emit_status
 from mockryze.messages.model import (
+    PRIVATE_KINDS,
     STORY_KINDS,
     Draft,
     Message,
@@ -70,7 +71,7 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         quoted = find_message(inst, draft.reply_to)
         context = {"message_id": quoted.id, "text": quoted.content}
         if draft.reply_private and quoted.chat.type == "group" and quoted.direction == "incoming":
-            chat = Party(quoted.sender.jid, quoted.sender.name, quoted.sender.lid, "private")
+            chat = resolve_chat(world, inst, quoted.sender.jid, PRIVATE_KINDS)  # the author, by phone or @lid
     return chat, context
 
 

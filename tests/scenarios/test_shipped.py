@@ -98,9 +98,9 @@ def test_group_onboarding(ryze: MockRyze) -> None:
     members = ryze.invoke("group", {"name": "community", "jid": "120363000000000777@g.us"}, {})[1]["group"]
     assert {"5511911110002@s.whatsapp.net", "5511911110003@s.whatsapp.net"} <= set(members["participants"])
     hellos = incoming(ryze, "community")
-    assert [(h["chat"]["jid"], h["sender"]["jid"]) for h in hellos] == [
-        ("120363000000000777@g.us", "5511911110002@s.whatsapp.net"),
-        ("120363000000000777@g.us", "5511911110003@s.whatsapp.net")]
+    # A group member writes as its @lid (the live default of the group_sender_jid quirk).
+    assert [(h["chat"]["jid"], h["sender"]["name"], h["sender"]["jid"] == h["sender"]["lid"]) for h in hellos] == [
+        ("120363000000000777@g.us", "Fabio Reis", True), ("120363000000000777@g.us", "Gabi Nunes", True)]
     welcome = bot(ryze, "community").post("/api/message/text/community", json={
         "number": "120363000000000777@g.us", "message": "Bem-vindos, Fabio e Gabi!"})
     assert welcome.status_code == 200
