@@ -98,6 +98,7 @@ bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines m
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/chat_lookup.py
 	$(BIN)/python bench/contacts_lookup.py
+	$(BIN)/python bench/scenario.py
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dropin.py

@@ -52,7 +52,21 @@ def build_parser() -> argparse.ArgumentParser:
             type=converter(f), choices=f.metadata.get("choices"),
             help=help_text.replace("%", "%%"),  # argparse formats help with %
         )
+    serve.add_argument("--scenario", dest="scenario", action="append", default=None, metavar="FILE",
+                       help="load this scenario (YAML or JSON) at start-up; repeatable")
     commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated from schemas/)")
+    scenario = commands.add_parser("scenario", help="check a scenario file, or play it against a running server")
+    actions = scenario.add_subparsers(dest="action", required=True, parser_class=OneLineParser)
+    check = actions.add_parser("check", help="validate a scenario file (the failing field's path on refusal)")
+    check.add_argument("file", metavar="FILE")
+    run = actions.add_parser("run", help="load a scenario into a running server over its control plane")
+    run.add_argument("file", metavar="FILE")
+    run.add_argument("--against", required=True, metavar="URL", help="the server's base URL")
+    run.add_argument("--account-token", default="", metavar="TOKEN",
+                     help="act for this account (default: the server's default account)")
+    run.add_argument("--control-token", default=None, metavar="TOKEN", help="the server's --control-token")
+    run.add_argument("--no-advance", action="store_true",
+                     help="leave the timeline to the server's clock (default: advance the virtual clock through it)")
     return parser
 
 
@@ -73,8 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "openapi":
         print(json.dumps(openapi_document(), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "scenario":
+        return scenario_command(args)
     explicit: dict[str, Any] = {k: ",".join(v) if isinstance(v, list) else v  # a repeatable flag's values
-                                for k, v in vars(args).items() if k != "command" and v is not None}
+                                for k, v in vars(args).items() if k not in ("command", "scenario") and v is not None}
     try:
         settings = Settings.from_sources(**explicit)
         ensure_bindable(settings.host, settings.port)
@@ -89,10 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "base_url" not in explicit:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
     world = World(settings)
+    app = create_app(world)
+    try:
+        played = [start_scenario(world, app, path) for path in args.scenario or []]
+    except ScenarioError as error:
+        print(f"mockryze: {error.args[1] if len(error.args) > 1 else error}", file=sys.stderr)
+        return USAGE_ERROR
     if warning := open_control_plane(settings):
         print(warning, file=sys.stderr, flush=True)
     print(banner(settings, world.default_account.token), flush=True)
-    app = create_app(world)
+    for line in played:
+        print(line, flush=True)
     gc.freeze()  # what start-up built (modules, routes, settings) lives forever: full collections skip it
     try:
         asyncio.run(serve_until_signalled(app, settings.host, settings.port))
@@ -103,6 +126,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     print("mockryze: stopped", flush=True)
     return 0
+
+
+class ScenarioError(Exception):
+    """A scenario file refused at start-up: ``args`` = (the loader's error, the line to print)."""
+
+
+def start_scenario(world: World, app: Any, path: str) -> str:
+    from mockryze.scenarios import loader, runner
+
+    try:
+        player = runner.start(world, app.state.channels, loader.load(path))
+    except loader.ScenarioError as error:
+        raise ScenarioError(error, f"{path}: {error}") from None
+    view = player.view(world)
+    return f"  scenario        {view['name']} ({view['steps']} steps over {view['end']:g} virtual s) from {path}"
+
+
+def scenario_command(args: argparse.Namespace) -> int:
+    """``mockryze scenario check FILE`` / ``mockryze scenario run FILE --against URL``."""
+    from mockryze.scenarios import loader
+
+    try:
+        document = loader.read(args.file)
+        loader.load(document)
+    except loader.ScenarioError as error:
+        print(f"mockryze: {args.file}: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.action == "check":
+        print(f"{args.file}: ok")
+        return 0
+    import httpx
+
+    from mockryze.core.errors import ApiError
+    from mockryze.testing.control import RemoteControl
+
+    remote = RemoteControl(args.against, args.account_token, args.control_token)
+    try:
+        state = remote.play(document, run=not args.no_advance)
+    except ApiError as error:
+        print(f"mockryze: {args.against} refused the scenario: {error} ({error.detail})", file=sys.stderr)
+        return 1
+    except (OSError, httpx.HTTPError) as error:
+        print(f"mockryze: cannot reach {args.against}: {error}", file=sys.stderr)
+        return 1
+    finally:
+        remote.close()
+    print(json.dumps(state, indent=2, ensure_ascii=False))
+    return 1 if state["errors"] else 0
 
 
 def open_control_plane(settings: Settings) -> str | None:

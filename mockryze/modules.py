@@ -31,6 +31,7 @@ from mockryze.newsletter import routes as newsletter_routes
 from mockryze.newsletter import verbs as newsletter_verbs
 from mockryze.profile import routes as profile_routes
 from mockryze.profile import verbs as profile_verbs
+from mockryze.scenarios import verbs as scenario_verbs
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,8 @@ MODULES: tuple[Module, ...] = (
     Module("newsletter", "RyzeAPI newsletter module (/api/newsletter/*)", newsletter_routes.ENDPOINTS,
            newsletter_verbs.VERBS),
     Module("chatwoot", "RyzeAPI chatwoot module (/api/chatwoot/*)", chatwoot_routes.ENDPOINTS, chatwoot_verbs.VERBS),
+    # verbs only: scenarios and named faults act on the whole emulated API, so they have no route of their own
+    Module("scenarios", "mockryze scenarios and named faults (control plane only)", (), scenario_verbs.VERBS),
 )
 MOCK_TAG = ("mock", "mockryze control plane: what only a mock does (no token needed)")
 

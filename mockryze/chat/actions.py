@@ -189,6 +189,12 @@ def _newest_first(inst: Instance, chat: str) -> Iterator[Message]:
 
 
 # --- polls ------------------------------------------------------------------------------------
+def _voter_number(inst: Instance, sender: str) -> str:
+    """A voter as ``voteDetails`` prints it: the number without a domain, also when the vote's author shows
+    as an @lid (a known contact's LID resolves to its phone)."""
+    return jid.parse(contact_key(inst, jid.parse(sender))).user
+
+
 def poll_result(world: World, inst: Instance, message_id: str) -> dict[str, Any]:
     """Votes on a poll this instance sent: each voter's latest choice (a new vote replaces the last)."""
     poll = inst.messages.get(message_id)
@@ -208,7 +214,7 @@ def poll_result(world: World, inst: Instance, message_id: str) -> dict[str, Any]
         for chosen in vote.blocks["pollUpdate"]["selectedOptions"]:
             counts[chosen["name"]] = counts.get(chosen["name"], 0) + 1
             details.append({"optionHash": chosen["hash"], "optionName": chosen["name"],
-                            "senderJid": jid.parse(vote.sender.jid).user, "voteMessageId": vote.id,
+                            "senderJid": _voter_number(inst, vote.sender.jid), "voteMessageId": vote.id,
                             "createdAt": world.iso(vote.timestamp)})
     return {"messageId": poll.id, "name": poll.blocks["poll"]["title"],
             "votes": [{"optionName": name, "optionVoteCount": n} for name, n in counts.items()],

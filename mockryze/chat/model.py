@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from mockryze.core import jid, literals, quirks
 from mockryze.core.errors import ApiError
 from mockryze.core.world import World
-from mockryze.messages.model import Contact, Message, contact_key, parse_recipient
+from mockryze.messages.model import Contact, Message, contact_key, forget, parse_recipient
 
 if TYPE_CHECKING:
     from mockryze.instance.model import Instance
@@ -169,14 +169,16 @@ def set_presence(world: World, chat: Chat, state: str, duration: int) -> None:
     world.schedule(duration, pause)
 
 
-def delete_chat(inst: Instance, key: str, delete_media: bool) -> None:
-    """The chat leaves the instance (its state, labels included); ``delete_media`` also drops the media
-    bytes stored for its messages. The messages themselves stay in the store."""
+def delete_chat(inst: Instance, key: str, delete_media: bool) -> int:
+    """The chat leaves the instance: its state (labels included) and its stored messages, so ``history``,
+    ``getMessage``, ``status`` and ``base64`` no longer find them (O(messages of that chat)). ``delete_media``
+    only changes the success message: the media bytes go with their messages. Returns how many went."""
     inst.chats.chats.pop(key, None)
-    if delete_media:
-        for message in inst.messages.values():
-            if message.chat.jid == key and message.media is not None:
-                message.media.pop("base64", None)
+    gone = list(inst.chat_messages.get(key, {}))
+    for message_id in gone:
+        forget(inst, message_id)
+        inst.chats.favorite_messages.discard(message_id)
+    return len(gone)
 
 
 # --- blocking ---------------------------------------------------------------------------------

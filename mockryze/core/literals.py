@@ -346,3 +346,10 @@ def chatwoot_refused(answer: str, base_url: str, account_id: int, detail: str) -
                                        f"{account_id}. Detail: {detail}"),
     }[answer]
 
+
+# --- scenarios and faults (control plane; mock-only) -------------------------------------------
+MOCK_FAULT_NOT_FOUND = ErrorLiteral(404, "Fault not found")
+MOCK_FAULT_INJECTED = "Fault injected"
+MOCK_FAULT_REMOVED = "Fault removed"
+MOCK_FAULTS_CLEARED = "Faults cleared"
+MOCK_SCENARIO_LOADED = "Scenario loaded"

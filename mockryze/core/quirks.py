@@ -90,6 +90,11 @@ QUIRKS: tuple[Quirk, ...] = (
           _layout("client-expects", "`type` + participant objects `{jid, lid, name}` + `groupName`",
                   "as the vendor's event catalog prints it"),
           live="live", docs="docs"),
+    Quirk("group_sender_jid", "the `sender.jid` of a group member's message (`message.exchange`, the message store)",
+          (Choice("lid", "observed-live", "the member's `@lid` (`sender.lid` the same), as the live service shows "
+                  "group authors"),
+           Choice("phone", "documented", "the member's phone JID, its `@lid` in `sender.lid`")),
+          live="lid", docs="phone"),
 )
 BY_NAME: dict[str, Quirk] = {quirk.name: quirk for quirk in QUIRKS}
 
@@ -106,6 +111,7 @@ class Quirks:
     reply_field: str
     label_layout: str
     group_flow_layout: str
+    group_sender_jid: str
 
     def changed(self, overrides: Mapping[str, str]) -> Quirks:
         return dataclasses.replace(self, **overrides) if overrides else self

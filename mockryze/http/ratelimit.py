@@ -112,8 +112,10 @@ def with_headers(send: Send, headers: list[tuple[bytes, bytes]]) -> Send:
     """``send`` with ``headers`` appended to the response's start."""
 
     async def send_with_headers(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            message = {**message, "headers": list(message.get("headers", [])) + headers}
+        if message["type"] == "http.response.start":  # a header the app set itself (a fault's 429) wins
+            present = {name.lower() for name, _ in message.get("headers", [])}
+            message = {**message, "headers": list(message.get("headers", []))
+                       + [(name, value) for name, value in headers if name not in present]}
         await send(message)
 
     return send_with_headers

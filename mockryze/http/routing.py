@@ -7,7 +7,10 @@ and turns the handler's result or :class:`ApiError` into a response.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -26,6 +29,7 @@ from mockryze.http.auth import presented_token
 from mockryze.http.body import parse_body, read_body
 from mockryze.http.envelope import error_response
 from mockryze.instance.model import Instance
+from mockryze.scenarios import faults
 
 log = logging.getLogger("mockryze")
 
@@ -121,7 +125,18 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
             with world.lock:
                 world.run_due()
                 ctx = _context(spec, world, request, raw)
-                result = spec.handler(ctx)
+                injected = _intercepted(spec, ctx) if journaled else None
+                result = spec.handler(ctx) if injected is None else injected.result
+            if injected is not None and not injected.delay_only:
+                if journaled:
+                    _journal(spec, world, request, raw, injected.status, injected.literal)
+                return await injected.respond(world, request)
+            if injected is not None:  # `slow`: the latency first, then the handler as usual
+                await _latency(world, request, injected.fault)
+                with world.lock:
+                    world.run_due()
+                    _still_live(world, ctx.instance)
+                    result = spec.handler(ctx)
             if isinstance(result, Deferred):
                 await _pause(world, request, result.delay)
                 with world.lock:
@@ -143,6 +158,84 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
         return JSONResponse(payload, status_code=status)
 
     return endpoint
+
+
+HOLD_CAP_SECONDS = 120.0  # a `timeout` fault never holds a connection longer than this (real time)
+
+
+@dataclass(frozen=True)
+class _Injected:
+    """A fault's answer to one request (see :mod:`mockryze.scenarios.faults`)."""
+
+    fault: faults.Interception
+
+    @property
+    def delay_only(self) -> bool:
+        return self.fault.answer is None and self.fault.drop is None
+
+    @property
+    def result(self) -> Result:
+        return 0, {}  # never used: the handler does not run
+
+    @property
+    def status(self) -> int:
+        return self.fault.answer.status if self.fault.answer else 500  # a cut connection: no status reached the client
+
+    @property
+    def literal(self) -> str | None:
+        return self.fault.answer.message if self.fault.answer else None
+
+    async def respond(self, world: World, request: Request) -> Response:
+        headers = {**self.fault.headers, faults.FAULT_HEADER: self.fault.fault}
+        if self.fault.answer is not None:
+            return error_response(self.fault.answer, headers=headers)
+        blocking = BLOCKING in request.scope.get("extensions", {})
+        if self.fault.drop == "timeout" and not blocking:
+            await _hold(world, request, max(self.fault.since + self.fault.delay - world.now(), 0.0))
+        return _Cut(headers)
+
+
+class _Cut(Response):
+    """A response that promises a body and never sends it: the client sees the connection cut.
+
+    In-process (no socket), the transport turns the fault header into the error a socket gives."""
+
+    def __init__(self, headers: dict[str, str]) -> None:
+        super().__init__(status_code=500, headers={**headers, "content-length": "64"})
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        with contextlib.suppress(Exception):  # the server refuses to end a short body: it drops the connection
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+
+async def _latency(world: World, request: Request, fault: faults.Interception) -> None:
+    """A `slow` fault: real seconds (capped), or the rest of its delay on the mock's clock."""
+    if not fault.real:
+        await _pause(world, request, max(fault.since + fault.delay - world.now(), 0.0))
+    elif BLOCKING in request.scope.get("extensions", {}):
+        time.sleep(min(fault.delay, HOLD_CAP_SECONDS))
+    else:
+        await asyncio.sleep(min(fault.delay, HOLD_CAP_SECONDS))
+
+
+async def _hold(world: World, request: Request, seconds: float) -> None:
+    """Hold the request until the client gives up, ``seconds`` pass on the mock's clock, or the cap."""
+    deadline = time.monotonic() + HOLD_CAP_SECONDS
+    sleeper = asyncio.ensure_future(world.sleep(seconds))
+    try:
+        while not sleeper.done() and time.monotonic() < deadline and not await request.is_disconnected():
+            await asyncio.wait({sleeper}, timeout=0.05)
+    finally:
+        sleeper.cancel()
+
+
+def _intercepted(spec: Endpoint, ctx: Context) -> _Injected | None:
+    if ctx.caller is None:
+        return None
+    found = faults.intercept(ctx.world, ctx.caller.account.token, f"{spec.method} {spec.path}", ctx.instance,
+                             ctx.body, ctx.query)
+    return None if found is None else _Injected(found)
 
 
 def _still_live(world: World, instance: Instance | None) -> None:

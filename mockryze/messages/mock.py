@@ -62,11 +62,12 @@ def inbound(world: World, inst: Instance, spec: dict[str, Any]) -> Message | Non
     sender_jid = parse_recipient(spec["from"])
     if sender_jid.kind not in SENDER_KINDS:
         raise ApiError(literals.INVALID_NUMBER, "`from` must be a phone number or an @lid JID")
-    group = resolve_chat(world, inst, spec["group"], GROUP_KINDS) if spec.get("group") else None
+    group = resolve_chat(world, inst, spec["group"], GROUP_KINDS) if spec.get("group") else _edited_group(inst, spec)
     if group is not None and contact_key(inst, sender_jid) not in inst.groups[group.jid].members:
         raise ApiError(literals.invalid_body_detail("`from` is not a participant of that group"))
     contact = contact_for(world, inst, sender_jid, spec.get("pushName"))
-    sender = Party(contact.jid, contact.name, contact.lid)
+    shown_as_lid = group is not None and inst.account.quirks.group_sender_jid == "lid"
+    sender = Party(contact.lid if shown_as_lid else contact.jid, contact.name, contact.lid)
     chat = group or Party(contact.jid, contact.name, contact.lid, "private")
     kind = spec["type"]
     build = BUILDERS.get(kind)
@@ -76,6 +77,14 @@ def inbound(world: World, inst: Instance, spec: dict[str, Any]) -> Message | Non
     return pipeline.receive(world, inst, sender=sender, chat=chat, forwarded=bool(spec.get("forwarded")),
                             mentions=[str(contact_for(world, inst, parse_recipient(m)).jid)
                                       for m in spec.get("mentions", [])], **fields)
+
+
+def _edited_group(inst: Instance, spec: dict[str, Any]) -> Party | None:
+    """An edit or revoke of a group message happens in that group, also when ``group`` is not given."""
+    original = inst.messages.get(spec.get("messageId") or "") if spec["type"] in ("edit", "revoke") else None
+    if original is None or original.chat.type != "group" or original.chat.jid not in inst.groups:
+        return None
+    return original.chat if inst.groups[original.chat.jid].member else None
 
 
 def _text(world: World, inst: Instance, spec: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ SEND_KINDS: frozenset[str] = frozenset({"user", "lid", "group", "newsletter"})
 REACTION_KINDS: frozenset[str] = frozenset({"user", "lid", "group"})  # the reaction, pix and event routes
 STORY_KINDS: frozenset[str] = frozenset({"broadcast"})
 GROUP_KINDS: frozenset[str] = frozenset({"group"})
+PRIVATE_KINDS: frozenset[str] = frozenset({"user", "lid"})  # a person, by phone or hidden id
 
 CDN = "https://mmg.whatsapp.net/v/t62.7118-24/"
 MIME_BY_MEDIA: dict[str, str] = {  # when the sender does not say

@@ -18,6 +18,7 @@ from mockryze.instance.lifecycle import State
 from mockryze.instance.model import Instance
 from mockryze.messages.layouts import emit_exchange, emit_status
 from mockryze.messages.model import (
+    PRIVATE_KINDS,
     STORY_KINDS,
     Draft,
     Message,
@@ -30,6 +31,7 @@ from mockryze.messages.model import (
     resolve_chat,
     store,
 )
+from mockryze.scenarios.faults import holds_receipts
 
 # Receipts a simulated contact sends back for our messages, in order (control plane: `receipts`).
 RECEIPT_BEHAVIOURS: dict[str, tuple[str, ...]] = {
@@ -69,7 +71,7 @@ def prepare(world: World, inst: Instance, draft: Draft) -> tuple[Party, dict[str
         quoted = find_message(inst, draft.reply_to)
         context = {"message_id": quoted.id, "text": quoted.content}
         if draft.reply_private and quoted.chat.type == "group" and quoted.direction == "incoming":
-            chat = Party(quoted.sender.jid, quoted.sender.name, quoted.sender.lid, "private")
+            chat = resolve_chat(world, inst, quoted.sender.jid, PRIVATE_KINDS)  # the author, by phone or @lid
     return chat, context
 
 
@@ -107,6 +109,8 @@ def send(world: World, inst: Instance, draft: Draft) -> Message:
 # --- receipts ---------------------------------------------------------------------------------
 def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
     if message.chat.type in ("newsletter", "broadcast"):
+        return
+    if holds_receipts(world, inst, message.chat.jid):  # a `phone_offline` fault: the message stays `sent`
         return
     behaviour = RECEIPT_BEHAVIOURS["normal"]
     if message.chat.type == "private":

@@ -18,7 +18,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.world import World
 from mockryze.instance.lifecycle import State
 from mockryze.instance.model import Instance
-from mockryze.messages.model import contact_for, contact_key, parse_recipient
+from mockryze.messages.model import Contact, contact_for, contact_key, parse_recipient
 from mockryze.profile import model
 
 PERSON_KINDS = ("user", "lid")  # a profile belongs to a person: a phone JID or a LID, not a group or channel
@@ -68,7 +68,15 @@ def read_account(world: World, inst: Instance, number: str | None) -> Person:
     if not contact.on_whatsapp:
         raise ApiError(literals.NOT_ON_WHATSAPP, f"{contact.jid} is not on WhatsApp")
     phone = contact.phone
-    return Person(None, contact.name or None, None, phone, contact.jid if phone else None, contact.lid or None)
+    return Person(contact.picture, shown_name(contact), None, phone, contact.jid if phone else None,
+                  contact.lid or None)
+
+
+def shown_name(contact: Contact) -> str | None:
+    """``profileName`` of a contact: a business account's business name, else its push name (the address
+    book's name when no push name was set); None (left out) when empty."""
+    push = contact.name if contact.push_name is None else contact.push_name
+    return contact.business_name or push or None
 
 
 def update_account(world: World, inst: Instance, body: Mapping[str, Any]) -> list[str]:

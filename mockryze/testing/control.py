@@ -9,9 +9,12 @@ this process (the same code, and the same validation, as the ``/__mock__`` route
 
 from __future__ import annotations
 
+import contextlib
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Literal, NamedTuple
 from urllib.parse import quote
 
@@ -25,6 +28,7 @@ from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.events.channels import Channels
 from mockryze.http.auth import CONTROL_TOKEN_HEADER
+from mockryze.http.envelope import DETAIL_HEADER
 from mockryze.http.verbs import MOCK_PREFIX, Call
 
 Payload = dict[str, Any]
@@ -346,6 +350,87 @@ class Control(ABC):
         return dict(self._result("chatwoot_status", {"name": name}, args, account_token))
 
 
+    # --- named faults and scenarios ---------------------------------------------------------
+    def add_fault(self, fault: str, *, route: str | None = None, instance: str | None = None,
+                  contact: str | None = None, times: int | None = None, probability: float | None = None,
+                  seconds: float | None = None, real: bool | None = None,
+                  account_token: str | None = None) -> Payload:
+        """Switch a named fault on (``rate_limited``, ``timeout``, ``phone_offline``…); returns it with its ``id``.
+        ``seconds``: ``slow``'s latency (``real=True``: real seconds) or how long ``timeout`` holds."""
+        args = _present(fault=fault, route=route, instance=instance, contact=contact, times=times,
+                        probability=probability, seconds=seconds, real=real)
+        return dict(self._result("add_fault", {}, args, account_token))
+
+    def faults(self, *, account_token: str | None = None) -> list[Payload]:
+        """The faults switched on, with ``hits`` (times fired) and ``seen`` (requests in scope)."""
+        return list(self._result("faults", {}, {}, account_token))
+
+    def remove_fault(self, fault_id: str, *, account_token: str | None = None) -> None:
+        self.invoke("remove_fault", {"id": fault_id}, {}, account_token)
+
+    def clear_faults(self, *, account_token: str | None = None) -> None:
+        self.invoke("clear_faults", {}, {}, account_token)
+
+    @contextmanager
+    def fault(self, fault: str, *, account_token: str | None = None, **scope: Any) -> Iterator[ActiveFault]:
+        """``with ryze.fault("rate_limited", route="POST /api/message/text/:instance", times=3) as f:`` — on
+        inside the block, off after it; ``f.hits`` reads its hit count."""
+        made = self.add_fault(fault, account_token=account_token, **scope)
+        try:
+            yield ActiveFault(self, str(made["id"]), account_token)
+        finally:
+            with contextlib.suppress(ApiError):
+                self.remove_fault(str(made["id"]), account_token=account_token)
+
+    def load_scenario(self, document: Payload, *, account_token: str | None = None) -> Payload:
+        """Load a scenario document (``POST /__mock__/scenarios``): its world is set up, its timeline starts."""
+        return dict(self._result("load_scenario", {}, document, account_token))
+
+    def scenarios(self, *, account_token: str | None = None) -> list[Payload]:
+        """The loaded scenarios: steps done, the next step's time, errors, replies sent."""
+        return list(self._result("scenarios", {}, {}, account_token))
+
+    def play(self, source: str | Path | Payload, *, run: bool = True, account_token: str | None = None) -> Payload:
+        """Load a scenario (a YAML / JSON file, or a dict) and, with ``run``, advance the virtual clock to
+        the end of its timeline. Returns the scenario's state (``GET /__mock__/scenarios``)."""
+        from mockryze.scenarios import loader
+
+        loaded = self.load_scenario(loader.read(source), account_token=account_token)
+        if run:
+            self.advance(float(loaded["end"]))
+        return next(s for s in self.scenarios(account_token=account_token) if s["id"] == loaded["id"])
+
+    def expect(self, event: str, *, within: float = 30.0, step: float = 1.0, instance: str | None = None,
+               only_new: bool = False, account_token: str | None = None, **fields: Any) -> Payload:
+        """The first recorded event of this type whose ``data`` has ``fields`` (``a__b`` = nested key),
+        advancing the virtual clock ``step`` seconds at a time for at most ``within`` seconds; fails with
+        what did arrive. ``only_new``: ignore the events recorded before the call."""
+        spent, skip = 0.0, len(self.events(instance, event, account_token=account_token)) if only_new else 0
+        while True:
+            for envelope in self.events(instance, event, account_token=account_token)[skip:]:
+                if all(lookup(envelope["data"], k) == v for k, v in fields.items()):
+                    return envelope
+            if spent >= within:
+                raise AssertionError(f"within {within:g} virtual seconds: "
+                                     + _no_match(event, instance, fields, self.events(account_token=account_token)))
+            move = min(step, within - spent)
+            self.advance(move)
+            spent += move
+
+
+class ActiveFault(NamedTuple):
+    """A fault switched on by ``with ryze.fault(...)``."""
+
+    control: Control
+    id: str
+    account_token: str | None
+
+    @property
+    def hits(self) -> int:
+        found = [f for f in self.control.faults(account_token=self.account_token) if f["id"] == self.id]
+        return int(found[0]["hits"]) if found else 0
+
+
 class LocalControl(Control):
     """The verbs on a world in this process: each runs its row's code under the world lock."""
 
@@ -467,8 +552,10 @@ def answer(response: httpx.Response) -> tuple[int, Payload]:
         except (ValueError, KeyError, TypeError):
             message = response.text
         request = response.request
+        why = response.headers.get(DETAIL_HEADER)
         raise ControlRefused(ErrorLiteral(response.status_code, message),
-                             f"{request.method} {request.url.path} -> {response.status_code}: {response.text}")
+                             f"{request.method} {request.url.path} -> {response.status_code}: {response.text}"
+                             + (f" ({DETAIL_HEADER}: {why})" if why else ""))
     payload: Payload = response.json()
     return response.status_code, payload
 

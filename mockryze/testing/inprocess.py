@@ -16,6 +16,7 @@ import httpx
 from starlette.types import ASGIApp, Message, Scope
 
 from mockryze.http.routing import BLOCKING
+from mockryze.scenarios.faults import FAULT_HEADER
 
 CLIENT_ADDRESS = ("127.0.0.1", 123)
 
@@ -82,5 +83,14 @@ class SyncTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         exchange = _Exchange(request, request.read())
         _run_here(exchange.run(self.app))
+        dropped = dict(exchange.headers).get(FAULT_HEADER.lower().encode())
+        if dropped in DROPPED:  # a `timeout` / `connection_reset` fault: what a socket would raise
+            raise DROPPED[dropped](f"injected fault: {dropped.decode()}", request=request)
         return exchange.response(request)
+
+
+# The faults that cut the connection, and what httpx raises for them over a real socket.
+DROPPED: dict[bytes, type[httpx.TransportError]] = {
+    b"timeout": httpx.ReadTimeout, b"connection_reset": httpx.RemoteProtocolError,
+}
 

@@ -306,20 +306,28 @@ def test_typing_pauses_by_itself_after_its_duration(ryze: MockRyze, api: Checked
     assert ryze.chats(sales)[0]["presence"] == "typing"  # the first one's pause is stale
 
 
-def test_delete_chat_drops_its_state_and_optionally_its_media(ryze: MockRyze, api: CheckedClient,
-                                                               sales: str) -> None:
+def test_delete_chat_drops_its_state_and_its_messages(ryze: MockRyze, api: CheckedClient, sales: str) -> None:
     received = ryze.inbound(sales, from_=ANA, type="image", caption="foto")
-    assert received is not None and received["media"]["base64"]
+    other = ryze.inbound(sales, from_="5531977776666", text="fica")  # another chat: untouched
+    assert received is not None and other is not None and received["media"]["base64"]
+    sent = api.post("/api/message/text/sales", json={"number": ANA, "message": "oi"}).json()["data"]["messageId"]
     tag = ok(call(api, "POST", "tag", {"name": "VIP"}))["tag"]["id"]
     ok(call(api, "POST", "assignTag", {"number": ANA, "tagId": tag}))
-    kept = ok(call(api, "DELETE", "deleteChat", {"number": ANA}))
-    assert kept == {"success": True, "message": literals.CHAT_DELETED[False], "chat_jid": ANA_JID,
+    gone = ok(call(api, "DELETE", "deleteChat", {"number": ANA}))
+    assert gone == {"success": True, "message": literals.CHAT_DELETED[False], "chat_jid": ANA_JID,
                     "delete_media": False}
-    assert ryze.chats(sales) == []
-    assert ryze.messages(sales)[0]["media"]["base64"] == received["media"]["base64"]
-    gone = ok(call(api, "DELETE", "deleteChat", {"number": ANA, "deleteMedia": True}))
-    assert gone["message"] == literals.CHAT_DELETED[True] and gone["delete_media"] is True
-    assert "base64" not in ryze.messages(sales)[0]["media"]
+    assert [c["jid"] for c in ryze.chats(sales)] == ["5531977776666@s.whatsapp.net"]
+    assert [m["id"] for m in ryze.messages(sales)] == [other["id"]]
+    history = api.post(f"{CHAT}/history/sales", json={"number": ANA})
+    assert history.status_code == 200 and history.json()["messages"] == []
+    for route, message_id, refusal in (("getMessage", received["id"], literals.MESSAGE_NOT_FOUND),
+                                       ("status", sent, literals.MESSAGE_NOT_FOUND),
+                                       ("base64", received["id"], literals.NO_MEDIA)):
+        assert error_of(api.get(f"{CHAT}/{route}/sales", params={"messageId": message_id})) == refusal
+    ryze.advance(60)  # the deleted message's receipts find nothing to change
+    assert [m["id"] for m in ryze.messages(sales)] == [other["id"]]
+    again = ok(call(api, "DELETE", "deleteChat", {"number": ANA, "deleteMedia": True}))  # nothing left: still 200
+    assert again["message"] == literals.CHAT_DELETED[True] and again["delete_media"] is True
     assert error_of(call(api, "DELETE", "deleteChat", {})) == literals.NUMBER_REQUIRED
     assert error_of(call(api, "DELETE", "deleteChat", {"number": "status@broadcast"})) == literals.INVALID_NUMBER
 

@@ -435,6 +435,10 @@ WRONG_TYPES: dict[str, list[dict[str, Any]]] = {
                               {"baseUrl": "https://c.example", "answer": "timeout"}, {"answer": "ok", "detail": 5}],
     f"{M}/instances/{{name}}/chatwoot": [{}, {"status": "paused!"}, {"status": "active", "lastError": 5},
                                          {"status": "error", "other": 1}],
+    f"{M}/faults": [{}, {"fault": "gremlins"}, {"fault": "slow", "times": 0}, {"fault": "slow", "probability": 2},
+                    {"fault": "slow", "route": 5}, {"fault": "slow", "extra": 1}],
+    f"{M}/scenarios": [{}, {"name": 5}, {"name": "x", "steps": [{"at": -1, "inbound": {}}]},
+                       {"name": "x", "instances": [{"name": "sales"}]}, {"name": "x", "extra": 1}],
 }
 
 BODY_ROUTES = [s for s in CONTROL_ENDPOINTS if s.request_schema]

@@ -95,6 +95,24 @@ def _unconfigured_websocket(ryze: Control, api: CheckedClient) -> str:
     return "not_found"
 
 
+def _group_sender_jid(ryze: Control, api: CheckedClient) -> str:
+    """A group member's inbound message: is its `sender.jid` the member's @lid or its phone JID?"""
+    name = _name(api, "sender")
+    ryze.create_instance(name, connected=True, account_token=api.token)
+    group = api.post(f"/api/group/create/{name}", json={"name": "Ops", "participants": [ALICE]})
+    assert group.status_code == 201, group.text
+    received = ryze.inbound(name, from_=ALICE, group=group.json()["group"]["jid"], text="oi", account_token=api.token)
+    envelope = ryze.events(name, "message.exchange", account_token=api.token)[-1]
+    schemas.validate_event(envelope)
+    data = envelope["data"]
+    sender = (data if "sender" in data else data["message"])["sender"]
+    assert received is not None and received["sender"] == sender["jid"] and sender["lid"].endswith("@lid")
+    if sender["jid"] == sender["lid"]:
+        return "lid"
+    assert sender["jid"] == f"{ALICE}@s.whatsapp.net"
+    return "phone"
+
+
 def _listed(ryze: Control, api: CheckedClient, quirk: str) -> str:
     """label.update and group.flow builders live in their own modules; here: the value they are given."""
     return str(ryze.quirks(account_token=api.token)[quirk]["value"])
@@ -106,6 +124,7 @@ OBSERVE: dict[str, Observe] = {
     "unconfigured_websocket": _unconfigured_websocket, "reply_field": _reply_field,
     "label_layout": lambda ryze, api: _listed(ryze, api, "label_layout"),
     "group_flow_layout": lambda ryze, api: _listed(ryze, api, "group_flow_layout"),
+    "group_sender_jid": _group_sender_jid,
 }
 
 
@@ -281,5 +300,32 @@ def test_serve_flips_quirks_from_flags_and_the_environment() -> None:
                     other.close()
         finally:
             remote.close()
-    assert seen == {**FLIPPED, "label_layout": "live", "group_flow_layout": "live"}
+    assert seen == {**FLIPPED, "label_layout": "live", "group_flow_layout": "live", "group_sender_jid": "lid"}
     assert own == ("on", "live")
+
+
+# --- label.update and group.flow follow each account's own layout, in one world --------------------
+def _label_and_group_events(ryze: MockRyze, api: CheckedClient, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    ryze.create_instance(name, connected=True, account_token=api.token)
+    assert api.post(f"/api/chat/tag/{name}", json={"name": "VIP", "color": 3}).status_code == 200
+    created = api.post(f"/api/group/create/{name}", json={"name": "Ops", "participants": [ALICE]})
+    assert created.status_code == 201, created.text
+    label = ryze.events(name, "label.update", account_token=api.token)[-1]
+    flow = ryze.events(name, "group.flow", account_token=api.token)[-1]
+    for envelope in (label, flow):
+        schemas.validate_event(envelope)
+    return label["data"], flow["data"]
+
+
+@pytest.mark.parametrize("profile", [pytest.param(p, marks=pytest.mark.ryze(profile=p), id=p)
+                                     for p in ("live", "docs")])
+def test_label_and_group_layouts_follow_each_accounts_quirks(ryze: MockRyze, profile: str) -> None:
+    other = "docs" if profile == "live" else "live"
+    token = ryze.new_account(quirks={"label_layout": other, "group_flow_layout": other})
+    shown = {profile: _label_and_group_events(ryze, CheckedClient(ryze.client, ryze.account_token), "plain"),
+             other: _label_and_group_events(ryze, CheckedClient(ryze.client, token), "flipped")}
+    live_label, live_flow = shown["live"]
+    docs_label, docs_flow = shown["docs"]
+    assert live_label["action"] == "updated" and "action" not in docs_label  # client fixtures vs catalog
+    assert live_flow["groupName"] == "Ops" and "type" in live_flow and "action" not in live_flow
+    assert "action" in docs_flow and "type" not in docs_flow and "groupName" not in docs_flow

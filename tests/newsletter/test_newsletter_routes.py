@@ -374,6 +374,19 @@ def test_a_post_of_a_followed_channel_arrives_as_a_newsletter_chat(sales: MockRy
     assert data["sender"]["jid"].endswith("@lid") and data["message"]["content"] == "Version 2.0 is out"
 
 
+def test_posts_land_in_the_chat_list_as_a_newsletter_chat(api: CheckedClient, sales: MockRyze) -> None:
+    first = post_arrives(sales)
+    second = sales.newsletter_post("sales", CHANNEL, "2.0.1 too")
+    [chat] = sales.chats("sales")
+    assert (chat["jid"], chat["type"], chat["unreadCount"], chat["lastMessageId"]) == (
+        CHANNEL, "newsletter", 2, second["id"])
+    assert first["id"] != second["id"]
+    read = api.post("/api/chat/markChatRead/sales", json={"number": CHANNEL, "read": True})
+    assert read.status_code == 200 and sales.chats("sales")[0]["unreadCount"] == 0
+    history = api.post("/api/chat/history/sales", json={"number": CHANNEL})
+    assert [m["id"] for m in history.json()["messages"]] == [second["id"], first["id"]]
+
+
 @pytest.mark.ryze(profile="docs")
 def test_a_post_in_the_docs_layout(sales: MockRyze) -> None:
     data = post_arrives(sales)

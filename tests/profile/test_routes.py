@@ -106,6 +106,26 @@ def test_a_contact_by_its_lid_is_the_same_person(api: CheckedClient, sales: Mock
     assert profile_of(api, alice["lid"]) == profile_of(api, ALICE)
 
 
+def test_a_contact_shows_what_the_address_book_knows(api: CheckedClient, sales: MockRyze) -> None:
+    picture = "https://pps.whatsapp.net/v/alice.jpg"
+    sales.contact("sales", ALICE, display_name="Alice Souza", pushName="Lice", picture=picture)
+    assert profile_of(api, ALICE)["profileName"] == "Lice"  # the push name, not the address-book name
+    assert profile_of(api, ALICE)["profilePicture"] == picture
+    sales.contact("sales", ALICE, businessName="Doces da Alice")  # a business account shows its business name
+    assert profile_of(api, ALICE)["profileName"] == "Doces da Alice"
+    cleared = sales.client.post("/__mock__/instances/sales/contacts",
+                                json={"number": ALICE, "businessName": "", "pushName": "", "picture": None})
+    assert cleared.status_code == 200, cleared.text
+    assert profile_of(api, ALICE) == profile_of(api, sales.contacts("sales")[0]["lid"])
+    assert "profileName" not in profile_of(api, ALICE) and profile_of(api, ALICE)["profilePicture"] is None
+
+
+def test_a_contact_picture_must_be_an_https_url(sales: MockRyze) -> None:
+    response = sales.client.post("/__mock__/instances/sales/contacts",
+                                 json={"number": ALICE, "picture": "ftp://x/alice.jpg"})
+    assert response.status_code == 400 and sales.contacts("sales") == []
+
+
 def test_a_number_never_seen_becomes_one_stable_contact(api: CheckedClient, sales: MockRyze) -> None:
     first = profile_of(api, "5521977776666")
     assert first["profileName"] and first["lid"].endswith("@lid") and first["profilePicture"] is None
