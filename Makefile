@@ -17,7 +17,12 @@ FUZZ_EXAMPLES ?= 300
 # make test MUTATION_SAMPLE=off skips the mutation sample (scripts/mutate.py --sample --strict)
 MUTATION_SAMPLE ?= on
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser mutate
+# npm tools some tests drive (Prism, Spectral), installed once per machine into .tools/ (gitignored),
+# marked by a stamp named after the pinned versions. Without npm the tests that need them skip loudly.
+NPM_TOOLS := @stoplight/prism-cli@5.16.0 @stoplight/spectral-cli@6.16.3
+TOOLS_STAMP := .tools/.stamp-$(shell echo '$(NPM_TOOLS)' | cksum | cut -d' ' -f1)
+
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser mutate tools examples
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -53,7 +58,20 @@ browser:
 		echo "*** (install it with: sudo apt-get install -y chromium) ***"; \
 	fi
 
-test: $(TEST_STAMP) browser  ## lint, type check, the whole suite (with the sandbox's Chromium tests), the mutation sample
+$(TOOLS_STAMP):
+	@if command -v npm >/dev/null 2>&1; then \
+		rm -rf .tools && npm install --prefix .tools --no-audit --no-fund --loglevel=error $(NPM_TOOLS) \
+		&& touch $@ || echo "*** npm install failed: the Prism / Spectral tests will SKIP ***"; \
+	else \
+		echo "*** npm not found: the Prism / Spectral tests (tests/http/test_prism.py, test_openapi_lint.py) will SKIP; install Node.js 20 ***"; \
+	fi
+
+tools: $(TOOLS_STAMP)  ## the npm tools (Prism, Spectral) into .tools/
+
+examples: $(RUNTIME_STAMP) $(TEST_STAMP)  ## write the missing response examples into schemas/ from mockryze's own answers
+	$(BIN)/python scripts/schema_examples.py
+
+test: $(TEST_STAMP) browser $(TOOLS_STAMP)  ## lint, type check, the whole suite (with the sandbox's Chromium tests and the npm tools' contract checks), the mutation sample
 	$(BIN)/ruff check mockryze tests bench examples scripts mutmut_config.py
 	$(BIN)/mypy mockryze
 	$(BIN)/python -m pytest -q $(ARGS)
@@ -101,4 +119,4 @@ lock:  ## re-resolve both locks from pyproject.toml
 	rm -rf .lockvenv
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .hypothesis build *.egg-info  # .tools (npm tools) stays: installed once per machine

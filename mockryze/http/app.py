@@ -21,7 +21,7 @@ from starlette.routing import BaseRoute, Match, Route, Router, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 
-from mockryze import __version__, openapi, sandbox
+from mockryze import __version__, docs, openapi, sandbox
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.settings import Settings
@@ -56,6 +56,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     routes += events.WEBSOCKET_ROUTES
     routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
     routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
+    routes += docs.routes(OPENAPI_PATH)
     if world.settings.sandbox:
         routes += sandbox.routes()
 
@@ -191,7 +192,7 @@ def index() -> dict[str, Any]:
         "version": __version__,
         "mockOnly": True,
         "description": "A local, stateful mock of RyzeAPI. This index is the mock's own, not a RyzeAPI route.",
-        "links": {"openapi": OPENAPI_PATH, "contract": f"{MOCK_PREFIX}/contract"},
+        "links": {"openapi": OPENAPI_PATH, "contract": f"{MOCK_PREFIX}/contract", "docs": docs.DOCS_PATH},
         "modules": [asdict(module) for module in modules(ALL_ENDPOINTS)],
         "websocket": events.WEBSOCKET_PATH,
     }

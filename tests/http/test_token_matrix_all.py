@@ -58,6 +58,11 @@ SUCCESS_KINDS = ("owner_account_token", "owner_instance_token")
 
 @pytest.fixture
 def matrix(ryze: MockRyze) -> TokenWorld:
+    return build_world(ryze)
+
+
+def build_world(ryze: MockRyze) -> TokenWorld:
+    """The matrix's world (tests/http/test_prism.py builds it through Prism, scripts/schema_examples.py too)."""
     target = ryze.create_instance(TARGET, connected=True,  # connected: sends and reconnect can succeed
                                   **CHATWOOT)  # the Chatwoot routes read and delete its integration row
     sibling = ryze.create_instance(SIBLING)
@@ -163,6 +168,11 @@ def example_query(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
     return {name: values[name]() for name in spec.query if name in values and spec.takes_instance}
 
 
+def request_params(matrix: TokenWorld, spec: Endpoint) -> dict[str, str]:
+    """The query a request of the route sends after ``prepare`` (the values it made, then the fixed ones)."""
+    return {**example_query(matrix, spec), **QUERIES_NOW.pop(spec.path, QUERIES.get(spec.path, {}))}
+
+
 def path_of(spec: Endpoint, name: str = TARGET) -> str:
     return spec.path.replace(":instance", name)
 
@@ -208,7 +218,7 @@ def test_token_matrix(matrix: TokenWorld, spec: Endpoint, kind: str) -> None:
     token = matrix.token(kind)
     headers = {"token": token} if token is not None else {}
     kwargs: dict[str, Any] = {"json": body} if body is not None else {}
-    kwargs["params"] = {**example_query(matrix, spec), **QUERIES_NOW.pop(spec.path, QUERIES.get(spec.path, {}))}
+    kwargs["params"] = request_params(matrix, spec)
     before = snapshot(matrix)
     response: httpx.Response = client.request(spec.method, path_of(spec), headers=headers, **kwargs)
     refusal = expected(spec, kind)
