@@ -8,7 +8,7 @@ from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INVALID_BODY
 from mockryze.http.verbs import Call, Verb, listing, ok
-from mockryze.scenarios import faults, loader, runner
+from mockryze.scenarios import faults, loader, runner, shipped
 
 
 def add_fault(call: Call) -> tuple[int, dict[str, Any]]:
@@ -52,6 +52,10 @@ def list_scenarios(call: Call) -> tuple[int, dict[str, Any]]:
     return 200, listing("scenarios", [p.view(call.world) for p in runner.listed(call.world, call.account.token)])
 
 
+def shipped_scenarios(call: Call) -> tuple[int, dict[str, Any]]:
+    return 200, listing("scenarios", [s.view() for s in shipped.shipped()])
+
+
 FAULT_ERRORS = (INVALID_BODY, literals.INVALID_NUMBER, literals.TOKEN_INSTANCE_MISMATCH)
 VERBS: tuple[Verb, ...] = (
     Verb("add_fault", "POST", "/faults", add_fault, "Switch a named fault on (scope, times, probability)",
@@ -69,4 +73,7 @@ VERBS: tuple[Verb, ...] = (
          errors=(INVALID_BODY,)),
     Verb("scenarios", "GET", "/scenarios", list_scenarios, "The loaded scenarios: which step each is at",
          result="scenarios", responses={200: "mock/scenarios.response"}),
+    Verb("shipped_scenarios", "GET", "/scenarios/shipped", shipped_scenarios,
+         "The scenarios shipped with mockryze, by name, each with the document that loads it",
+         result="scenarios", responses={200: "mock/shipped-scenarios.response"}),
 )

@@ -390,6 +390,10 @@ class Control(ABC):
         """The loaded scenarios: steps done, the next step's time, errors, replies sent."""
         return list(self._result("scenarios", {}, {}, account_token))
 
+    def shipped_scenarios(self) -> list[Payload]:
+        """The scenarios shipped with mockryze (name, description, steps, end, instances, ``document``)."""
+        return list(self._result("shipped_scenarios", {}, {}, None))
+
     def play(self, source: str | Path | Payload, *, run: bool = True, account_token: str | None = None) -> Payload:
         """Load a scenario (a YAML / JSON file, or a dict) and, with ``run``, advance the virtual clock to
         the end of its timeline. Returns the scenario's state (``GET /__mock__/scenarios``)."""

@@ -37,7 +37,8 @@ const state = {
   known: new Map(), // id -> the last stored copy seen: a revoked message leaves the store, its bubble stays
   revoked: new Set(), // ids revoked (message_revoke over the WebSocket)
   edited: new Set(), // ids edited (message_edit)
-  rendered: { instances: "", chats: "", messages: "", deliveries: "" },
+  shipped: null, // the scenarios shipped with mockryze (GET /__mock__/scenarios/shipped)
+  rendered: { instances: "", chats: "", messages: "", deliveries: "", scenarios: "", faults: "" },
 };
 
 // --- HTTP -------------------------------------------------------------------------------------
@@ -658,6 +659,46 @@ async function replyFromBubble(event) {
   await refreshChats();
 }
 
+// --- scenarios and faults ---------------------------------------------------------------------
+async function loadShipped() {
+  state.shipped = (await call("GET", "/__mock__/scenarios/shipped")).scenarios;
+  $("#scenario-pick").innerHTML = state.shipped.map((s) => `<option value="${esc(s.name)}">${esc(s.name)}</option>`).join("");
+  describeScenario();
+}
+
+function describeScenario() {
+  const chosen = (state.shipped || []).find((s) => s.name === $("#scenario-pick").value);
+  $("#scenario-about").textContent = chosen
+    ? `${chosen.description} (${chosen.steps} steps over ${chosen.end} s on the virtual clock; instance ${chosen.instances.join(", ")}.)`
+    : "";
+}
+
+async function playScenario(event) {
+  event.preventDefault();
+  const chosen = (state.shipped || []).find((s) => s.name === $("#scenario-pick").value);
+  if (!chosen) return;
+  const loaded = (await call("POST", "/__mock__/scenarios", chosen.document)).scenario;
+  await refreshInstances();
+  if (loaded.instances.length) selectInstance(loaded.instances[0]);
+  say(`Playing ${loaded.name}: advance the clock to watch it unfold.`);
+  await refreshScenarios();
+}
+
+async function refreshScenarios() {
+  const [loaded, faults] = await Promise.all([call("GET", "/__mock__/scenarios"), call("GET", "/__mock__/faults")]);
+  setHtml($("#scenario-progress"), "scenarios", loaded.scenarios.map((p) => {
+    const next = p.next === null ? "" : ` · next step at ${p.next} s`;
+    const errors = p.errors.length ? ` · ${p.errors.length} error(s)` : "";
+    return `<li data-scenario="${esc(p.id)}"><strong>${esc(p.name)}</strong> ${esc(p.status)}: ${p.done}/${p.steps} steps${next} · ${p.replies} replies${errors}</li>`;
+  }).join("") || `<li class="muted">No scenario loaded.</li>`);
+  setHtml($("#fault-list"), "faults", faults.faults.filter((f) => f.active).map((f) => {
+    const scope = [f.route, f.instance, f.contact].filter(Boolean).join(" · ");
+    const odds = f.probability === null ? "" : ` · probability ${f.probability}`;
+    const times = f.times === null ? "" : ` · ${f.times} time(s)`;
+    return `<li><strong>${esc(f.fault)}</strong>${scope ? ` on ${esc(scope)}` : ""}${odds}${times} · ${f.hits} hit(s)</li>`;
+  }).join("") || `<li class="muted">No fault in effect.</li>`);
+}
+
 // --- the loop ---------------------------------------------------------------------------------
 let ticking = false;
 async function tick() {
@@ -676,6 +717,8 @@ async function tick() {
       if (state.ticks % 3 === 0) state.chatsDirty = true;
       await refreshChats();
       await refreshDeliveries();
+      if (!state.shipped) await loadShipped();
+      await refreshScenarios();
     }
     renderConnect();
     state.ticks += 1;
@@ -725,6 +768,8 @@ async function start() {
   $("#event-filter").addEventListener("change", (event) => { state.filter = event.target.value; renderEvents(); });
   $("#event-log").addEventListener("click", guarded(copyEvent));
   $("#deliveries").addEventListener("click", guarded(redeliver));
+  $("#scenario-pick").addEventListener("change", describeScenario);
+  $("#play").addEventListener("submit", guarded(playScenario));
   if (!state.token && state.config.defaultAccountToken) say("Pick an account: “Use default account” is one click.");
   renderEvents();
   await tick();
