@@ -119,16 +119,18 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                 _admit(spec, world, request)  # from the headers alone: a refused caller's body is never read
             raw = await read_body(request, world.settings.max_body_size, _read_timeout(world, request))
             with world.lock:
-                world.run_due()
+                world.run_due(save=False)
                 ctx = _context(spec, world, request, raw)
                 result = spec.handler(ctx)
             if isinstance(result, Deferred):
                 await _pause(world, request, result.delay)
                 with world.lock:
-                    world.run_due()
+                    world.run_due(save=False)
                     _still_live(world, ctx.instance)
                     result = result.then()
             status, payload = result
+            if world.store is not None:
+                _save(spec, world, ctx)
         except ApiError as error:
             if spec.respell is not None:
                 error = ApiError(spec.refusal(ErrorLiteral(error.status, error.message), error.detail), error.detail)
@@ -143,6 +145,15 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
         return JSONResponse(payload, status_code=status)
 
     return endpoint
+
+
+def _save(spec: Endpoint, world: World, ctx: Context) -> None:
+    """An answered request is on disk before its answer leaves (``--state``): the instance it targeted,
+    or everything (an account call, a control-plane verb)."""
+    if spec.tag != "mock" and ctx.instance is not None:
+        world.checkpoint(ctx.instance)
+    else:
+        world.checkpoint()
 
 
 def _still_live(world: World, instance: Instance | None) -> None:
