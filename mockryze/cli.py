@@ -14,6 +14,7 @@ from dataclasses import Field
 from typing import Any, NoReturn
 
 from mockryze import __version__
+from mockryze.core.persist import StateFileError
 from mockryze.core.settings import (
     ENV_PREFIX,
     SettingError,
@@ -88,7 +89,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if "base_url" not in explicit:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
-    world = World(settings)
+    try:
+        world = World(settings)
+    except StateFileError as exc:
+        print(f"mockryze: --state: {exc}", file=sys.stderr)
+        return 1
     if warning := open_control_plane(settings):
         print(warning, file=sys.stderr, flush=True)
     print(banner(settings, world.default_account.token), flush=True)

@@ -389,6 +389,8 @@ class Store:
             _OPEN.remove(self)
             if not _OPEN:
                 _track(False)
+        if self.world.store is self:
+            self.world.store = None
         self.conn.close()
 
 
