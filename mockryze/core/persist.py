@@ -17,23 +17,28 @@ the in-memory world pays nothing.
 from __future__ import annotations
 
 import array
+import contextlib
 import dataclasses
 import enum
 import importlib
 import json
 import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mockryze.core.world import Account, World
+    from mockryze.events.delivery import Delivery
     from mockryze.instance.model import Instance
     from mockryze.messages.model import Message
 
 SCHEMA_VERSION = 1
 APPLICATION = "mockryze-state"
 SPLIT_FIELDS = ("messages", "chat_messages")  # kept in the messages table / rebuilt from it
+# Caches not worth a byte on disk (they are rebuilt; the decoder gives them their default).
+TRANSIENT = {"mockryze.events.delivery:Delivery": ("body",)}
 # Migration steps: MIGRATIONS[n] turns a version-n file into version n + 1 (inside the opening transaction).
 MIGRATIONS: dict[int, Any] = {}
 
@@ -45,6 +50,7 @@ CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, account TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS messages (instance TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
                                      blob TEXT NOT NULL, PRIMARY KEY (instance, id));
 CREATE INDEX IF NOT EXISTS messages_order ON messages (instance, pos);
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, blob TEXT NOT NULL);
 """
 
 
@@ -84,7 +90,9 @@ def _shape(cls: type) -> tuple[str, str, tuple[str, ...]]:
         elif cls is Account:
             shape = ("account", "", ())
         elif dataclasses.is_dataclass(cls):
-            shape = ("dataclass", _class_name(cls), tuple(f.name for f in dataclasses.fields(cls)))
+            transient = TRANSIENT.get(_class_name(cls), ())
+            shape = ("dataclass", _class_name(cls),
+                     tuple(f.name for f in dataclasses.fields(cls) if f.name not in transient))
         elif issubclass(cls, (str, int, float)):
             shape = ("plain", "", ())
         else:
@@ -220,6 +228,8 @@ class Store:
         self._rows: dict[str, tuple[str, str, int, str]] = {}  # instance id -> its row as last written
         self._saved: dict[int, dict[str, Message]] = {}  # instance object id -> messages on disk, in order
         self._pos = 0
+        self._journaled: dict[str, Delivery] = {}  # webhook deliveries journaled since the last flush
+        self.lock = threading.Lock()  # the connection: request flushes and the delivery loop's writes
         self.conn = _open(path)
 
     # --- marking --------------------------------------------------------------------------------
@@ -232,7 +242,32 @@ class Store:
 
     @property
     def pending(self) -> bool:
-        return bool(self._all_dirty or self._dirty or self._accounts_dirty)
+        return bool(self._all_dirty or self._dirty or self._accounts_dirty or self._journaled)
+
+    # --- webhook deliveries ---------------------------------------------------------------------
+    def journaled(self, deliveries: Iterable[Delivery]) -> None:
+        """New journal entries: written with the request (or timer firing) whose events they carry."""
+        for delivery in deliveries:
+            self._journaled[delivery.id] = delivery
+
+    def finished(self, delivery: Delivery) -> None:
+        """A delivery was delivered or dead-lettered: its journal entry is rewritten at once (the
+        delivery loop's thread), so a restart never sends it again."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
+            self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?)",
+                              (delivery.id, _delivery_pos(delivery.id), dumps(delivery)))
+
+    def deliveries(self, keep: int) -> list[Delivery]:
+        """The journal as saved (the newest ``keep`` finished ones and every pending one), oldest first."""
+        with self.lock:
+            rows = self.conn.execute("SELECT blob FROM deliveries ORDER BY pos").fetchall()
+        loaded: list[Delivery] = [Decoder(self.world.accounts).decode(json.loads(blob)) for (blob,) in rows]
+        finished = [d for d in loaded if d.status != "pending"]
+        dropped = {d.id for d in finished[:max(len(finished) - keep, 0)]}
+        if dropped:
+            with self.lock, self.conn:
+                self.conn.executemany("DELETE FROM deliveries WHERE id = ?", [(i,) for i in dropped])
+        return [d for d in loaded if d.id not in dropped]
 
     def wiped(self) -> None:
         """The world was reset: the file is rewritten from scratch at the next flush."""
@@ -245,11 +280,12 @@ class Store:
         world = self.world
         live = {id(i): i for a in world.accounts.values() for i in a.instances.values()}
         dirty = dict(live) if self._all_dirty else self._dirty
-        with self.conn:
+        with self.lock, self.conn:
             if self._wipe:
                 self._rows = {}
                 self.conn.execute("DELETE FROM instances")
                 self.conn.execute("DELETE FROM messages")
+                self.conn.execute("DELETE FROM deliveries")
                 self._saved = {}
             if self._accounts_dirty:
                 self._write_accounts()
@@ -260,6 +296,7 @@ class Store:
                     self._write_instance(inst)
                 else:
                     self._delete_instance(inst)
+            self._write_deliveries()
             self._write_meta()
         # A changed message whose instance was not written waits for the next flush, which then writes
         # every instance; after such a full flush what is left belongs to no instance.
@@ -270,6 +307,12 @@ class Store:
         self._accounts_dirty = self._wipe = False
         self._written = set()
         self.changed_messages = leftover
+
+    def _write_deliveries(self) -> None:
+        rows = [(d.id, _delivery_pos(d.id), dumps(d)) for d in self._journaled.values()]
+        self._journaled = {}
+        # A delivery the loop already finished was written by ``finished``: never overwrite it with older news.
+        self.conn.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)", rows)
 
     def _write_meta(self) -> None:
         version, internal, gauss = self.world.ids._rng.getstate()
@@ -391,7 +434,12 @@ class Store:
                 _track(False)
         if self.world.store is self:
             self.world.store = None
-        self.conn.close()
+        with self.lock:
+            self.conn.close()
+
+
+def _delivery_pos(delivery_id: str) -> int:
+    return int(delivery_id.rpartition("_")[2])
 
 
 def _open(path: str) -> sqlite3.Connection:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -11,8 +12,10 @@ import pytest
 
 from mockryze.core import schemas
 from mockryze.core.persist import SCHEMA_VERSION, StateFileError
+from mockryze.events.delivery import WebhookRequest
 from mockryze.modules import EMULATED
 from mockryze.testing.api import MockRyze
+from tests.events.receivers import call_data, inject
 
 NUMBER = "5511987654321"
 SKIPPED = {"/api/instance/delete/:instance", "/api/instance/logout/:instance"}  # keep the instance to compare
@@ -142,3 +145,34 @@ def test_a_file_from_a_newer_mockryze_is_refused_and_left_untouched(tmp_path: Pa
     _untouched(path, newer)
     with pytest.raises(StateFileError, match="newer mockryze"):
         MockRyze(seed=1, state=str(path))
+
+
+def test_webhook_deliveries_resume_after_a_restart_and_none_is_sent_twice(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    first: list[str] = []
+
+    async def down_after_one(request: WebhookRequest, /) -> int:
+        first.append(json.loads(request.body)["data"]["id"])
+        return 204 if len(first) == 1 else 503
+
+    with MockRyze(seed=1, state=path, webhook_transport=down_after_one, webhook_retry_delays="60") as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        inject(ryze.client, "sales", "call.update", call_data(1))
+        ryze.settle_deliveries()
+        inject(ryze.client, "sales", "call.update", call_data(2))
+        ryze.settle_deliveries()
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending"]
+    second: list[str] = []
+
+    async def up(request: WebhookRequest, /) -> int:
+        second.append(json.loads(request.body)["data"]["id"])
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
+        ryze.settle_deliveries()
+        journal = ryze.deliveries()
+        assert [(d["id"], d["status"]) for d in journal] == [("dlv_000001", "delivered"), ("dlv_000002", "delivered")]
+        inject(ryze.client, "sales", "call.update", call_data(3))
+        ryze.settle_deliveries()
+        assert [d["id"] for d in ryze.deliveries()][-1] == "dlv_000003"  # ids go on
+    assert first == [call_data(1)["id"], call_data(2)["id"]] and second == [call_data(2)["id"], call_data(3)["id"]]
