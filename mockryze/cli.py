@@ -54,7 +54,34 @@ def build_parser() -> argparse.ArgumentParser:
             help=help_text.replace("%", "%%"),  # argparse formats help with %
         )
     commands.add_parser("openapi", help="print the OpenAPI 3.1 document (generated from schemas/)")
+    verify = commands.add_parser("verify", help="measure drift: play a fixed read-only probe set against a RyzeAPI"
+                                                " URL and a fresh mock side by side (exit 0: no drift)")
+    verify.add_argument("--base-url", required=True, help="the RyzeAPI (or any) URL to probe")
+    verify.add_argument("--account-token", required=True, help="a TokenAccount on that URL")
+    verify.add_argument("--instance", required=True, help="an instance of that account to probe")
+    verify.add_argument("--allow-sends", metavar="NUMBER", default=None,
+                        help="also send one text message to NUMBER (never without this flag)")
+    verify.add_argument("--json", action="store_true", help="the report as JSON (for CI)")
+    verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     return parser
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    import httpx  # here: `serve` does not pay for it at start-up
+
+    from mockryze import verify
+
+    try:
+        with httpx.Client(base_url=args.base_url, timeout=args.timeout) as client:
+            outcomes = verify.run(client, args.account_token, args.instance, args.allow_sends)
+    except httpx.HTTPError as exc:
+        print(f"mockryze: verify: cannot reach {args.base_url}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.json:
+        print(json.dumps(verify.report_json(outcomes, args.base_url, args.instance), indent=1, ensure_ascii=False))
+    else:
+        print(verify.report_table(outcomes))
+    return 1 if any(o.drift for o in outcomes) else 0
 
 
 def converter(f: Field[Any]) -> Callable[[str], Any]:
@@ -74,6 +101,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "openapi":
         print(json.dumps(openapi_document(), indent=2, ensure_ascii=False))
         return 0
+    if args.command == "verify":
+        return verify_command(args)
     explicit: dict[str, Any] = {k: ",".join(v) if isinstance(v, list) else v  # a repeatable flag's values
                                 for k, v in vars(args).items() if k != "command" and v is not None}
     try:
