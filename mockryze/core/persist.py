@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 APPLICATION = "mockryze-state"
 SPLIT_FIELDS = ("messages", "chat_messages")  # kept in the messages table / rebuilt from it
+TRIM_EVERY = 500  # finished deliveries between two trims of the journal on disk
 # Caches not worth a byte on disk (they are rebuilt; the decoder gives them their default).
 TRANSIENT = {"mockryze.events.delivery:Delivery": ("body",)}
 # Migration steps: MIGRATIONS[n] turns a version-n file into version n + 1 (inside the opening transaction).
@@ -50,7 +51,9 @@ CREATE TABLE IF NOT EXISTS instances (id TEXT PRIMARY KEY, account TEXT NOT NULL
 CREATE TABLE IF NOT EXISTS messages (instance TEXT NOT NULL, id TEXT NOT NULL, pos INTEGER NOT NULL,
                                      blob TEXT NOT NULL, PRIMARY KEY (instance, id));
 CREATE INDEX IF NOT EXISTS messages_order ON messages (instance, pos);
-CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, blob TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, account TEXT NOT NULL,
+                                       done INTEGER NOT NULL, blob TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_finished ON deliveries (account, done, pos);
 """
 
 
@@ -229,6 +232,7 @@ class Store:
         self._saved: dict[int, dict[str, Message]] = {}  # instance object id -> messages on disk, in order
         self._pos = 0
         self._journaled: dict[str, Delivery] = {}  # webhook deliveries journaled since the last flush
+        self._finishes = 0
         self.lock = threading.Lock()  # the connection: request flushes and the delivery loop's writes
         self.conn = _open(path)
 
@@ -254,20 +258,25 @@ class Store:
         """A delivery was delivered or dead-lettered: its journal entry is rewritten at once (the
         delivery loop's thread), so a restart never sends it again."""
         with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
-            self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?)",
-                              (delivery.id, _delivery_pos(delivery.id), dumps(delivery)))
+            self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
+            self._finishes += 1
+            if self._finishes % TRIM_EVERY == 0:
+                self._trim(self.world.settings.delivery_journal_limit)
+
+    def _trim(self, keep: int) -> None:
+        """Each account keeps its newest ``keep`` finished deliveries on disk too (pending ones stay)."""
+        accounts = [row[0] for row in self.conn.execute("SELECT DISTINCT account FROM deliveries")]
+        for account in accounts:
+            self.conn.execute(
+                "DELETE FROM deliveries WHERE account = ? AND done = 1 AND pos NOT IN (SELECT pos FROM deliveries"
+                " WHERE account = ? AND done = 1 ORDER BY pos DESC LIMIT ?)", (account, account, keep))
 
     def deliveries(self, keep: int) -> list[Delivery]:
-        """The journal as saved (the newest ``keep`` finished ones and every pending one), oldest first."""
-        with self.lock:
+        """The journal as saved (each account's newest ``keep`` finished ones, every pending one), oldest first."""
+        with self.lock, self.conn:
+            self._trim(keep)
             rows = self.conn.execute("SELECT blob FROM deliveries ORDER BY pos").fetchall()
-        loaded: list[Delivery] = [Decoder(self.world.accounts).decode(json.loads(blob)) for (blob,) in rows]
-        finished = [d for d in loaded if d.status != "pending"]
-        dropped = {d.id for d in finished[:max(len(finished) - keep, 0)]}
-        if dropped:
-            with self.lock, self.conn:
-                self.conn.executemany("DELETE FROM deliveries WHERE id = ?", [(i,) for i in dropped])
-        return [d for d in loaded if d.id not in dropped]
+        return [Decoder(self.world.accounts).decode(json.loads(blob)) for (blob,) in rows]
 
     def wiped(self) -> None:
         """The world was reset: the file is rewritten from scratch at the next flush."""
@@ -309,10 +318,10 @@ class Store:
         self.changed_messages = leftover
 
     def _write_deliveries(self) -> None:
-        rows = [(d.id, _delivery_pos(d.id), dumps(d)) for d in self._journaled.values()]
+        rows = [_delivery_row(d) for d in self._journaled.values()]
         self._journaled = {}
         # A delivery the loop already finished was written by ``finished``: never overwrite it with older news.
-        self.conn.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?)", rows)
+        self.conn.executemany("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?)", rows)
 
     def _write_meta(self) -> None:
         version, internal, gauss = self.world.ids._rng.getstate()
@@ -438,8 +447,9 @@ class Store:
             self.conn.close()
 
 
-def _delivery_pos(delivery_id: str) -> int:
-    return int(delivery_id.rpartition("_")[2])
+def _delivery_row(delivery: Delivery) -> tuple[str, int, str, int, str]:
+    position = int(delivery.id.rpartition("_")[2])
+    return (delivery.id, position, delivery.account_token, int(delivery.status != "pending"), dumps(delivery))
 
 
 def _open(path: str) -> sqlite3.Connection:

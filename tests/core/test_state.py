@@ -176,3 +176,20 @@ def test_webhook_deliveries_resume_after_a_restart_and_none_is_sent_twice(tmp_pa
         ryze.settle_deliveries()
         assert [d["id"] for d in ryze.deliveries()][-1] == "dlv_000003"  # ids go on
     assert first == [call_data(1)["id"], call_data(2)["id"]] and second == [call_data(2)["id"], call_data(3)["id"]]
+
+
+def test_the_delivery_journal_limit_holds_across_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+
+    async def ok(request: WebhookRequest, /) -> int:
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        for n in range(4):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        kept = [d["id"] for d in ryze.deliveries()]
+    assert kept == ["dlv_000003", "dlv_000004"]
+    with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
+        assert [d["id"] for d in ryze.deliveries()] == kept
