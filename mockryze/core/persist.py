@@ -434,6 +434,10 @@ class Store:
         world.ids._rng.setstate((version, tuple(array.array("Q", meta["ids_state"])), gauss))
         world.clock.restore(json.loads(meta["clock"]))
         self._pos = max(self._pos, int(meta.get("pos", "0")))
+        from mockryze.instance.model import resume
+
+        for inst in by_id.values():
+            resume(world, inst)  # a connect attempt in flight: its QR rotation and expiry, from now
         return True
 
     def close(self) -> None:

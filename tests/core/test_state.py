@@ -193,3 +193,15 @@ def test_the_delivery_journal_limit_holds_across_a_restart(tmp_path: Path) -> No
     assert kept == ["dlv_000003", "dlv_000004"]
     with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
         assert [d["id"] for d in ryze.deliveries()] == kept
+
+
+def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path) as ryze:
+        ryze.create_instance("sales")
+        ryze.connect("sales")
+        waiting = ryze.instance("sales")["status"]
+    with MockRyze(seed=1, state=path) as ryze:
+        assert ryze.instance("sales")["status"] == waiting != "disconnected"
+        ryze.advance(ryze.settings.qr_timeout_seconds)
+        assert ryze.instance("sales")["status"] == "disconnected"
