@@ -337,15 +337,16 @@ class Store:
         self.conn.executemany("INSERT INTO accounts VALUES (?, ?, ?)", rows)
 
     def _drop_gone(self, live: dict[int, Instance]) -> None:
-        ids = [(i.id,) for i in live.values()]
-        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS keep (id TEXT PRIMARY KEY)")
-        self.conn.execute("DELETE FROM keep")
-        self.conn.executemany("INSERT OR IGNORE INTO keep VALUES (?)", ids)
-        self.conn.execute("DELETE FROM instances WHERE id NOT IN (SELECT id FROM keep)")
-        self.conn.execute("DELETE FROM messages WHERE instance NOT IN (SELECT id FROM keep)")
-        self._saved = {k: v for k, v in self._saved.items() if k in live}
+        """Delete the rows of instances no longer in the world (by key: no scan of the messages table)."""
         kept = {i.id for i in live.values()}
+        gone = [(iid,) for iid in self._on_disk() - kept]
+        self.conn.executemany("DELETE FROM instances WHERE id = ?", gone)
+        self.conn.executemany("DELETE FROM messages WHERE instance = ?", gone)
+        self._saved = {k: v for k, v in self._saved.items() if k in live}
         self._rows = {k: v for k, v in self._rows.items() if k in kept}
+
+    def _on_disk(self) -> set[str]:
+        return {row[0] for row in self.conn.execute("SELECT id FROM instances")}
 
     def _delete_instance(self, inst: Instance) -> None:
         self.conn.execute("DELETE FROM instances WHERE id = ?", (inst.id,))
