@@ -165,6 +165,7 @@ def banner(settings: Settings, account_token: str) -> str:
         f" · instance limit {settings.instance_limit}",
         f"  control plane   {base}/__mock__/  (contract table: {base}/__mock__/contract)",
         *([f"  sandbox         {base}/  (open it in a browser)"] if settings.sandbox else []),
+        *([f"  state           {settings.state}  (the world is kept there across restarts)"] if settings.state else []),
         f"  try: curl -H 'token: {account_token}' {base}/api/instance/list",
         "  Ctrl-C to stop",
     ])

@@ -32,7 +32,7 @@ def test_every_answered_send_survives_a_kill_9(tmp_path: Path) -> None:
     base = f"http://127.0.0.1:{port}"
     answered: list[str] = []
     with spawned(*_serve(state, port)) as server:
-        start_server(server, port)
+        assert f"state           {state}" in start_server(server, port)
         headers = {"token": TOKEN}
         created = httpx.post(f"{base}/api/instance/new", json={"name": "load"}, headers=headers).json()
         instance_token = created["instance"]["token"]
