@@ -62,8 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--allow-sends", metavar="NUMBER", default=None,
                         help="also send one text message to NUMBER (never without this flag)")
     verify.add_argument("--json", action="store_true", help="the report as JSON (for CI)")
+    verify.add_argument("--webhook-receiver", metavar="URL", default=None,
+                        help="also compare event payloads: a URL the service can reach that ends up at"
+                             " --webhook-listen (a webhook labelled mockryze-verify is set, then disabled)")
+    verify.add_argument("--webhook-listen", metavar="HOST:PORT", default=None,
+                        help="where this command receives those events (default: the receiver URL's host and port)")
     verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     return parser
+
+
+def _listen_address(listen: str | None, receiver: str | None) -> tuple[str, int] | None:
+    from urllib.parse import urlsplit
+
+    if receiver is None:
+        return None
+    if listen:
+        host, _, port = listen.rpartition(":")
+        return host or "0.0.0.0", int(port)
+    parts = urlsplit(receiver)
+    return parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
 
 
 def verify_command(args: argparse.Namespace) -> int:
@@ -73,7 +90,9 @@ def verify_command(args: argparse.Namespace) -> int:
 
     try:
         with httpx.Client(base_url=args.base_url, timeout=args.timeout) as client:
-            outcomes = verify.run(client, args.account_token, args.instance, args.allow_sends)
+            outcomes = verify.run(client, args.account_token, args.instance, args.allow_sends,
+                                  webhook_receiver=args.webhook_receiver,
+                                  webhook_listen=_listen_address(args.webhook_listen, args.webhook_receiver))
     except httpx.HTTPError as exc:
         print(f"mockryze: verify: cannot reach {args.base_url}: {exc}", file=sys.stderr)
         return USAGE_ERROR

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +26,7 @@ from typing import Any
 import httpx
 
 VERIFY_TEXT = "mockryze verify probe"
+WEBHOOK_LABEL = "mockryze-verify"
 NO_SUCH_INSTANCE = "mockryze-verify-no-such-instance"
 INVALID_TOKEN = "mockryze-verify-invalid-token"
 LITERAL_KEYS = ("message", "status")  # top-level strings compared as literals (error.message too)
@@ -208,24 +211,102 @@ def instance_status(client: httpx.Client, account_token: str, instance: str) -> 
     return None
 
 
+class Receiver:
+    """A local webhook receiver for ``--webhook-receiver``: every JSON body POSTed to it, in order."""
+
+    def __init__(self, host: str, port: int) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        bodies: list[Any] = []
+        self.bodies = bodies
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                try:
+                    bodies.append(json.loads(raw))
+                except ValueError:
+                    bodies.append(raw.decode("utf-8", "replace"))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def by_event(bodies: list[Any]) -> dict[str, Any]:
+    """The first envelope of each event type."""
+    found: dict[str, Any] = {}
+    for body in bodies:
+        if isinstance(body, dict) and isinstance(body.get("event"), str):
+            found.setdefault(body["event"], body)
+    return found
+
+
+EVENTS_PROBE = Probe("webhook events", "POST", "/api/events/webhook/{name}", "/api/events/webhook/:instance",
+                     why="payload shapes of the events the probes caused, per event type")
+
+
 def run(live: httpx.Client, account_token: str, instance: str, allow_sends: str | None = None,
-        mock_options: dict[str, Any] | None = None) -> list[Outcome]:
-    """Play every probe on ``live`` and on a fresh mock whose instance mirrors the live one's state."""
+        mock_options: dict[str, Any] | None = None, webhook_receiver: str | None = None,
+        webhook_listen: tuple[str, int] | None = None, event_wait: float = 10.0) -> list[Outcome]:
+    """Play every probe on ``live`` and on a fresh mock whose instance mirrors the live one's state.
+    With ``webhook_receiver`` (a URL the live service reaches, served by this process on
+    ``webhook_listen``), a webhook labelled ``mockryze-verify`` is set on both sides before the probes
+    that cause events, and disabled after them; the events' shapes are compared too."""
     from mockryze.testing.api import MockRyze
 
     status = instance_status(live, account_token, instance)
-    with MockRyze(seed=0, intercept=False, **(mock_options or {})) as ryze:
-        ryze.create_instance(instance, connected=status == "connected")
-        mock_send = http_sender(ryze.client, ryze.account_token, instance, allow_sends)
-        live_send = http_sender(live, account_token, instance, allow_sends)
-        outcomes = []
-        for probe in PROBES:
-            if probe.sends and not allow_sends:
-                continue
-            live_answer = live_send(probe, account_token)
-            mock_answer = mock_send(probe, ryze.account_token)
-            outcomes.append(Outcome(probe, live_answer, mock_answer, compare(live_answer, mock_answer)))
+    captured: list[Any] = []
+
+    async def capture(request: Any, /) -> int:
+        captured.append(json.loads(request.body))
+        return 200
+
+    receiver = Receiver(*webhook_listen) if webhook_receiver and webhook_listen else None
+    options = {**(mock_options or {}), **({"webhook_transport": capture} if webhook_receiver else {})}
+    try:
+        with MockRyze(seed=0, intercept=False, **options) as ryze:
+            ryze.create_instance(instance, connected=status == "connected")
+            mock_send = http_sender(ryze.client, ryze.account_token, instance, allow_sends)
+            live_send = http_sender(live, account_token, instance, allow_sends)
+            outcomes = []
+            for probe in PROBES:
+                if probe.sends and not allow_sends:
+                    continue
+                if probe.name == "connect" and webhook_receiver:
+                    _webhook(live, account_token, instance, webhook_receiver, True)
+                    _webhook(ryze.client, ryze.account_token, instance, "http://verify.test/hook", True)
+                live_answer = live_send(probe, account_token)
+                mock_answer = mock_send(probe, ryze.account_token)
+                outcomes.append(Outcome(probe, live_answer, mock_answer, compare(live_answer, mock_answer)))
+            if webhook_receiver:
+                ryze.settle_deliveries()
+                wanted = set(by_event(captured))
+                deadline = time.monotonic() + event_wait
+                while receiver is not None and time.monotonic() < deadline and not wanted <= set(
+                        by_event(receiver.bodies)):
+                    time.sleep(0.05)
+                _webhook(live, account_token, instance, webhook_receiver, False)
+                live_events = Answer(200, by_event(receiver.bodies if receiver else []))
+                mock_events = Answer(200, by_event(captured))
+                outcomes.append(Outcome(EVENTS_PROBE, live_events, mock_events, compare(live_events, mock_events)))
+    finally:
+        if receiver is not None:
+            receiver.close()
     return outcomes
+
+
+def _webhook(client: httpx.Client, token: str, instance: str, url: str, enabled: bool) -> None:
+    client.post(f"/api/events/webhook/{instance}", headers={"token": token},
+                json={"label": WEBHOOK_LABEL, "enabled": enabled, "url": url})
 
 
 # --- reporting ----------------------------------------------------------------------------------------

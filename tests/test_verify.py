@@ -74,3 +74,29 @@ def test_a_message_is_sent_only_when_allowed() -> None:
     assert [m["content"] for m in sent] == [verify.VERIFY_TEXT]
     assert [o.probe.name for o in outcomes if o.probe.sends] == ["send text"]
     assert not any(o.drift for o in outcomes)
+
+
+def _receiver() -> tuple[str, tuple[str, int]]:
+    port = free_port()
+    return f"http://127.0.0.1:{port}/verify-hook", ("127.0.0.1", port)
+
+
+def test_with_a_webhook_receiver_event_shapes_are_compared_too() -> None:
+    url, listen = _receiver()
+    with second_server() as base, httpx.Client(base_url=base) as client:
+        outcomes = verify.run(client, TOKEN, "probe", webhook_receiver=url, webhook_listen=listen)
+        webhooks = httpx.get(f"{base}/api/events/getWebhook/probe?label=mockryze-verify",
+                             headers={"token": TOKEN}).json()
+    [events] = [o for o in outcomes if o.probe is verify.EVENTS_PROBE]
+    assert "instance.state" in events.live.body and set(events.live.body) == set(events.mock.body)
+    assert not any(o.drift for o in outcomes)
+    assert webhooks["webhook"]["enabled"] is False  # the temporary webhook is left disabled
+
+
+def test_event_payload_differences_show_against_the_docs_profile() -> None:
+    url, listen = _receiver()
+    with second_server("--profile", "docs", connected=True) as base, httpx.Client(base_url=base) as client:
+        outcomes = verify.run(client, TOKEN, "probe", allow_sends=NUMBER, webhook_receiver=url, webhook_listen=listen)
+    [events] = [o for o in outcomes if o.probe is verify.EVENTS_PROBE]
+    assert "message.exchange" in events.live.body
+    assert any(d.where.startswith("$.message.exchange") for d in events.drift)  # message_layout: docs vs live
