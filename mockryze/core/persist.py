@@ -282,6 +282,7 @@ class Store:
         """The world was reset: the file is rewritten from scratch at the next flush."""
         self.everything()
         self._wipe = True
+        self._journaled = {}  # the old world's deliveries go with it
 
     # --- writing --------------------------------------------------------------------------------
     def flush(self) -> None:
