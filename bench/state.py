@@ -38,12 +38,16 @@ def start(port: int, state: str | None) -> subprocess.Popen[bytes]:
          "--rate-limits", "off", "--log-level", "warning"],
         cwd=HERE.parent, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    sendbench.wait_listening(port)
-    base = f"http://127.0.0.1:{port}"
-    headers = {"token": sendbench.TOKEN}
-    httpx.post(f"{base}/api/instance/new", json={"name": "bench"}, headers=headers, timeout=10).raise_for_status()
-    httpx.get(f"{base}/api/instance/connect/bench", headers=headers, timeout=10).raise_for_status()
-    httpx.post(f"{base}/__mock__/instances/bench/scan", json={}, timeout=10).raise_for_status()
+    try:
+        sendbench.wait_listening(port)
+        base = f"http://127.0.0.1:{port}"
+        headers = {"token": sendbench.TOKEN}
+        httpx.post(f"{base}/api/instance/new", json={"name": "bench"}, headers=headers, timeout=10).raise_for_status()
+        httpx.get(f"{base}/api/instance/connect/bench", headers=headers, timeout=10).raise_for_status()
+        httpx.post(f"{base}/__mock__/instances/bench/scan", json={}, timeout=10).raise_for_status()
+    except BaseException:
+        sendbench.stop_all([process])  # a failed set-up leaves no server behind
+        raise
     return process
 
 
@@ -73,10 +77,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         ports = {"memory": sendbench.free_port(), "state": sendbench.free_port()}
-        processes = []
+        processes: list[subprocess.Popen[bytes]] = []
         results: dict[str, list[float]] = {"memory": [], "state": []}
         try:
-            processes = [start(ports["memory"], None), start(ports["state"], os.path.join(folder, "bench.sqlite"))]
+            for name, state in (("memory", None), ("state", os.path.join(folder, "bench.sqlite"))):
+                processes.append(start(ports[name], state))  # one by one: a failed start leaves none behind
             for _ in range(args.rounds):
                 for name in ("memory", "state"):
                     rps, _ = asyncio.run(sendbench.load(ports[name], args.requests, args.concurrency))
