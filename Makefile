@@ -104,6 +104,7 @@ bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines m
 	$(BIN)/python bench/dropin.py
 	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
 	$(BIN)/python bench/sandbox.py  # needs chromium (make browser)
+	$(BIN)/python bench/state.py
 
 # requirements.lock pins what the package needs at run time, and setuptools to build it without
 # an isolated build environment; requirements-test.lock pins what the test extra adds, resolved

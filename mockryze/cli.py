@@ -14,6 +14,7 @@ from dataclasses import Field
 from typing import Any, NoReturn
 
 from mockryze import __version__
+from mockryze.core.persist import StateFileError
 from mockryze.core.settings import (
     ENV_PREFIX,
     SettingError,
@@ -67,7 +68,53 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--control-token", default=None, metavar="TOKEN", help="the server's --control-token")
     run.add_argument("--no-advance", action="store_true",
                      help="leave the timeline to the server's clock (default: advance the virtual clock through it)")
+    verify = commands.add_parser("verify", help="measure drift: play a fixed read-only probe set against a RyzeAPI"
+                                                " URL and a fresh mock side by side (exit 0: no drift)")
+    verify.add_argument("--base-url", required=True, help="the RyzeAPI (or any) URL to probe")
+    verify.add_argument("--account-token", required=True, help="a TokenAccount on that URL")
+    verify.add_argument("--instance", required=True, help="an instance of that account to probe")
+    verify.add_argument("--allow-sends", metavar="NUMBER", default=None,
+                        help="also send one text message to NUMBER (never without this flag)")
+    verify.add_argument("--json", action="store_true", help="the report as JSON (for CI)")
+    verify.add_argument("--webhook-receiver", metavar="URL", default=None,
+                        help="also compare event payloads: a URL the service can reach that ends up at"
+                             " --webhook-listen (a webhook labelled mockryze-verify is set, then disabled)")
+    verify.add_argument("--webhook-listen", metavar="HOST:PORT", default=None,
+                        help="where this command receives those events (default: the receiver URL's host and port)")
+    verify.add_argument("--timeout", type=float, default=15.0, help="seconds per request (default 15)")
     return parser
+
+
+def _listen_address(listen: str | None, receiver: str | None) -> tuple[str, int] | None:
+    from urllib.parse import urlsplit
+
+    if receiver is None:
+        return None
+    if listen:
+        host, _, port = listen.rpartition(":")
+        return host or "0.0.0.0", int(port)
+    parts = urlsplit(receiver)
+    return parts.hostname or "127.0.0.1", parts.port or (443 if parts.scheme == "https" else 80)
+
+
+def verify_command(args: argparse.Namespace) -> int:
+    import httpx  # here: `serve` does not pay for it at start-up
+
+    from mockryze import verify
+
+    try:
+        with httpx.Client(base_url=args.base_url, timeout=args.timeout) as client:
+            outcomes = verify.run(client, args.account_token, args.instance, args.allow_sends,
+                                  webhook_receiver=args.webhook_receiver,
+                                  webhook_listen=_listen_address(args.webhook_listen, args.webhook_receiver))
+    except httpx.HTTPError as exc:
+        print(f"mockryze: verify: cannot reach {args.base_url}: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.json:
+        print(json.dumps(verify.report_json(outcomes, args.base_url, args.instance), indent=1, ensure_ascii=False))
+    else:
+        print(verify.report_table(outcomes))
+    return 1 if any(o.drift for o in outcomes) else 0
 
 
 def converter(f: Field[Any]) -> Callable[[str], Any]:
@@ -89,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "scenario":
         return scenario_command(args)
+    if args.command == "verify":
+        return verify_command(args)
     explicit: dict[str, Any] = {k: ",".join(v) if isinstance(v, list) else v  # a repeatable flag's values
                                 for k, v in vars(args).items() if k not in ("command", "scenario") and v is not None}
     try:
@@ -104,7 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if "base_url" not in explicit:
         settings = settings.replace(base_url=f"http://{settings.host}:{settings.port}")
-    world = World(settings)
+    try:
+        world = World(settings)
+    except StateFileError as exc:
+        print(f"mockryze: --state: {exc}", file=sys.stderr)
+        return 1
     app = create_app(world)
     try:
         played = [start_scenario(world, app, path) for path in args.scenario or []]
@@ -202,6 +255,7 @@ def banner(settings: Settings, account_token: str) -> str:
         f" · instance limit {settings.instance_limit}",
         f"  control plane   {base}/__mock__/  (contract table: {base}/__mock__/contract)",
         *([f"  sandbox         {base}/  (open it in a browser)"] if settings.sandbox else []),
+        *([f"  state           {settings.state}  (the world is kept there across restarts)"] if settings.state else []),
         f"  try: curl -H 'token: {account_token}' {base}/api/instance/list",
         "  Ctrl-C to stop",
     ])

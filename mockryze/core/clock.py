@@ -49,5 +49,13 @@ class Clock:
         for listener in list(self._listeners):
             listener()
 
+    def state(self) -> dict[str, float | None]:
+        """What ``restore`` needs to bring this clock back after a restart (``--state``)."""
+        return {"offset": self._offset, "frozen_at": self._frozen_at}
+
+    def restore(self, state: dict[str, float | None]) -> None:
+        self._offset = float(state["offset"] or 0.0)
+        self._frozen_at = state["frozen_at"]
+
     def on_advance(self, listener: Callable[[], None]) -> None:
         self._listeners.append(listener)

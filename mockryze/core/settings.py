@@ -148,6 +148,7 @@ class Settings:
     host: str = opt("127.0.0.1", "address to listen on (serve)")
     port: int = opt(8080, "port to listen on (serve)", rule=between(1, 65535))
     log_level: str = opt("info", "debug, info, warning or error", rule=one_of(LOG_LEVELS, ignore_case=True))
+    state: str | None = opt(None, "SQLite file the world is kept in and reloaded from at start (off: in memory)")
     sandbox: bool = opt(True, "serve the demo sandbox page at / (to browsers) and /sandbox/; off: / is the JSON"
                               " index only")
 

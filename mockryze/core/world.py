@@ -28,6 +28,7 @@ from mockryze.core.settings import Settings, zone
 if TYPE_CHECKING:
     from faker import Faker
 
+    from mockryze.core.persist import Store
     from mockryze.instance.model import Instance
 
 
@@ -63,7 +64,12 @@ class World:
         self._timer_seq = itertools.count()
         self._timers: list[_Timer] = []
         self._iso_cache: tuple[float, str] = (math.inf, "")
+        self.store: Store | None = None  # the --state file, when there is one
         self.reset()
+        if self.settings.state:
+            from mockryze.core.persist import attach
+
+            attach(self, self.settings.state)
 
     # --- accounts ---------------------------------------------------------------------------
     def reset(self) -> None:
@@ -147,20 +153,39 @@ class World:
         with self.lock:
             heapq.heappush(self._timers, _Timer(due, next(self._timer_seq), action, survives_reset))
 
-    def run_due(self) -> None:
+    def run_due(self, save: bool = True) -> None:
         """Fire every timer whose virtual time has come, in due order.
 
         Each timer runs at the moment it was due: what it schedules and stamps counts from then, so
         one big clock jump fires a repeating timer (QR rotation) as often as small steps would.
+        With ``--state`` what the timers changed is written (``save``) or left to the caller's own write.
         """
         with self.lock:
+            fired = False
             while self._timers and self._timers[0].due <= self.clock.now():
                 timer = heapq.heappop(self._timers)
                 outer, self._firing_at = self._firing_at, timer.due
+                fired = fired or not timer.survives_reset  # world timers, not wake-ups and retry sleeps
                 try:
                     timer.action()
                 finally:
                     self._firing_at = outer
+            if self.store is not None and self._firing_at is None:
+                if fired:
+                    self.store.everything()
+                if save and self.store.pending:  # a request saves what its timers did with its own changes
+                    self.store.flush()
+
+    def checkpoint(self, *instances: Instance) -> None:
+        """Write what changed to the --state file: ``instances`` only, or everything when none are named."""
+        if self.store is None:
+            return
+        with self.lock:
+            if instances:
+                self.store.touched(instances)
+            else:
+                self.store.everything()
+            self.store.flush()
 
     async def sleep(self, seconds: float) -> None:
         """Sleep on the mock's clock: a frozen clock waits for someone to advance it."""

@@ -244,6 +244,20 @@ class Dispatcher:
         self._journal_lock = threading.Lock()
         self._submitted_lock = threading.Lock()
         self._unsettled_lock = threading.Lock()
+        if world.store is not None:  # --state: the saved journal comes back; pending deliveries resume
+            self._resume(world.store.deliveries(world.settings.delivery_journal_limit))
+
+    def _resume(self, deliveries: list[Delivery]) -> None:
+        epoch = self._epoch
+        if deliveries:
+            epoch.ids = itertools.count(max(int(d.id.rpartition("_")[2]) for d in deliveries) + 1)
+        self._record(epoch, deliveries)
+        for delivery in deliveries:
+            if delivery.status != "pending":
+                epoch.ledgers[delivery.account_token].finished.append(delivery)
+        pending = [d for d in deliveries if d.status == "pending"]
+        if pending:
+            self._submit(epoch, pending)
 
     # --- wiring -----------------------------------------------------------------------------
     def route_locally(self, base_url: str, app: ASGIApp) -> None:
@@ -322,6 +336,8 @@ class Dispatcher:
                     ledger = epoch.ledgers[delivery.account_token] = _Ledger()
                 ledger.entries[delivery.id] = delivery
                 ledger.trim(limit, epoch.journal)
+        if self.world.store is not None:
+            self.world.store.journaled(deliveries)
 
     # --- journal ----------------------------------------------------------------------------
     def journal(self, *, account_token: str | None = None, instance: str | None = None,
@@ -529,6 +545,8 @@ class Dispatcher:
 
     def _finish(self, epoch: _Epoch, delivery: Delivery, status: str) -> None:
         delivery.status = status
+        if self.world.store is not None and epoch is self._epoch:
+            self.world.store.finished(delivery)
         ledger = epoch.ledgers.get(delivery.account_token)
         if ledger is not None:
             ledger.finished.append(delivery)

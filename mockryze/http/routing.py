@@ -123,7 +123,7 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
                 _admit(spec, world, request)  # from the headers alone: a refused caller's body is never read
             raw = await read_body(request, world.settings.max_body_size, _read_timeout(world, request))
             with world.lock:
-                world.run_due()
+                world.run_due(save=False)
                 ctx = _context(spec, world, request, raw)
                 injected = _intercepted(spec, ctx) if journaled else None
                 result = spec.handler(ctx) if injected is None else injected.result
@@ -140,10 +140,12 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
             if isinstance(result, Deferred):
                 await _pause(world, request, result.delay)
                 with world.lock:
-                    world.run_due()
+                    world.run_due(save=False)
                     _still_live(world, ctx.instance)
                     result = result.then()
             status, payload = result
+            if world.store is not None:
+                _save(spec, world, ctx)
         except ApiError as error:
             if spec.respell is not None:
                 error = ApiError(spec.refusal(ErrorLiteral(error.status, error.message), error.detail), error.detail)
@@ -236,6 +238,13 @@ def _intercepted(spec: Endpoint, ctx: Context) -> _Injected | None:
     found = faults.intercept(ctx.world, ctx.caller.account.token, f"{spec.method} {spec.path}", ctx.instance,
                              ctx.body, ctx.query)
     return None if found is None else _Injected(found)
+def _save(spec: Endpoint, world: World, ctx: Context) -> None:
+    """An answered request is on disk before its answer leaves (``--state``): the instance it targeted,
+    or everything (an account call, a control-plane verb)."""
+    if spec.tag != "mock" and ctx.instance is not None:
+        world.checkpoint(ctx.instance)
+    else:
+        world.checkpoint()
 
 
 def _still_live(world: World, instance: Instance | None) -> None:

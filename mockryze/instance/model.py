@@ -310,6 +310,10 @@ def reconnect(world: World, instance: Instance) -> None:
     except IllegalTransition as exc:
         raise ApiError(literals.NO_SAVED_SESSION, str(exc)) from None
     _transition(world, instance, "reconnect")
+    _schedule_reconnected(world, instance)
+
+
+def _schedule_reconnected(world: World, instance: Instance) -> None:
     attempt = instance.attempt
 
     def done() -> None:
@@ -317,6 +321,14 @@ def reconnect(world: World, instance: Instance) -> None:
             _transition(world, instance, "reconnected")
 
     world.schedule(world.settings.reconnect_delay, done)
+
+
+def resume(world: World, instance: Instance) -> None:
+    """After a restart (``--state``): an attempt that was in flight gets its timers again, from now."""
+    if instance.state is State.WAITING:
+        _schedule_attempt_timers(world, instance)
+    elif instance.state is State.CONNECTING:
+        _schedule_reconnected(world, instance)
 
 
 def logout(world: World, instance: Instance, trigger: str = "logout") -> None:

@@ -84,6 +84,8 @@ class MockRyze(LocalControl):
         if self._gateway is not None:
             self._gateway.close()
         self.channels.delivery.close()
+        if self.world.store is not None:  # --state: the file is complete (each answer was written); let go of it
+            self.world.store.close()
         if self._client is not None:
             self._client.close()
             self._client = None

@@ -458,7 +458,9 @@ class LocalControl(Control):
         with self.world.lock:
             if row.request_schema:
                 schemas.check_request(row.request_schema, args)
-            return row.run(Call(self.world, self.channels, row.caller(self.world, account_token), params, args))
+            answer = row.run(Call(self.world, self.channels, row.caller(self.world, account_token), params, args))
+            self.world.checkpoint()  # --state: on disk before the verb returns
+            return answer
 
     def _wait(self, signal: Signal, predicate: Callable[[], bool], timeout: float) -> bool:
         condition = self.world.bus.published if signal == "events" else self.channels.delivery.changed
@@ -477,6 +479,7 @@ class LocalControl(Control):
             if connected:
                 instances.connect(self.world, created)
                 instances.scan(self.world, created, number)
+            self.world.checkpoint()
         return Instance(created.name, created.token)
 
     def connect(self, name: str, number: str | None = None, *, account_token: str | None = None) -> str:
@@ -485,6 +488,7 @@ class LocalControl(Control):
         with self.world.lock:
             target = target_instance(caller_for(self.world, account_token), name)
             pending = instances.connect(self.world, target, number)
+            self.world.checkpoint(target)
             return pending.code if pending else ""
 
 

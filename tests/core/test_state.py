@@ -1,0 +1,207 @@
+"""``--state FILE``: the world survives a restart, seen only through the API (issue 18)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockryze.core import schemas
+from mockryze.core.persist import SCHEMA_VERSION, StateFileError
+from mockryze.events.delivery import WebhookRequest
+from mockryze.modules import EMULATED
+from mockryze.testing.api import MockRyze
+from tests.events.receivers import call_data, inject
+
+NUMBER = "5511987654321"
+SKIPPED = {"/api/instance/delete/:instance", "/api/instance/logout/:instance"}  # keep the instance to compare
+
+
+def _url(path: str, name: str) -> str:
+    return path.replace(":instance", name)
+
+
+def build(ryze: MockRyze) -> dict[str, str]:
+    """A world touching every module: the control plane's helpers, then every write route's example."""
+    sales = ryze.create_instance("sales", connected=True, number="5511900000001")
+    ryze.create_instance("support")
+    ryze.contact("sales", NUMBER, display_name="Ana")
+    ryze.inbound("sales", from_=NUMBER, text="Oi!")
+    ryze.create_group("sales", "Equipe", [NUMBER])
+    ryze.newsletter("sales", "Novidades")
+    client = ryze.client
+    headers = {"token": sales.token}
+    assert client.post("/api/message/text/sales", json={"number": NUMBER, "message": "Olá"},
+                       headers=headers).status_code == 200
+    for spec in EMULATED:
+        if spec.method == "GET" or not spec.takes_instance or spec.path in SKIPPED or not spec.request_schema:
+            continue
+        example = schemas.schema(spec.request_schema).get("examples", [{}])[0]
+        client.request(spec.method, _url(spec.path, "sales"), json=example, headers=headers)
+    ryze.advance(30)  # receipts, presence pauses…
+    return {"sales": sales.token}
+
+
+def observe(ryze: MockRyze, token: str) -> dict[str, Any]:
+    """Every GET route of the emulated API for the instance, and the control plane's views of it."""
+    seen: dict[str, Any] = {}
+    for spec in EMULATED:
+        if spec.method != "GET":
+            continue
+        response = ryze.client.get(_url(spec.path, "sales"), headers={"token": token})
+        seen[spec.path] = (response.status_code, response.json())
+    seen["list"] = ryze.client.get("/api/instance/list", headers={"token": ryze.account_token}).json()
+    for view in ("messages", "chats", "labels", "contacts", "groups", "newsletters"):
+        seen[view] = getattr(ryze, view)("sales")
+    seen["clock"] = ryze.clock()
+    return seen
+
+
+def test_a_world_built_through_every_module_is_the_same_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=3, state=path) as ryze:
+        tokens = build(ryze)
+        before = observe(ryze, tokens["sales"])
+    assert len(before["messages"]) > 2 and before["groups"] and before["labels"]
+    with MockRyze(seed=3, state=path) as again:
+        after = observe(again, tokens["sales"])
+    assert after == before
+
+
+def test_ids_and_tokens_never_repeat_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=5, state=path) as ryze:
+        first = ryze.create_instance("a", connected=True)
+        sent = ryze.client.post("/api/message/text/a", json={"number": NUMBER, "message": "1"},
+                                headers={"token": first.token}).json()["data"]["messageId"]
+    with MockRyze(seed=5, state=path) as ryze:
+        second = ryze.create_instance("b", connected=True)
+        again = ryze.client.post("/api/message/text/b", json={"number": NUMBER, "message": "1"},
+                                 headers={"token": second.token}).json()["data"]["messageId"]
+        assert ryze.instance("a")["status"] == "connected"  # the saved session: still connected
+    assert second.token != first.token and again != sent
+
+
+def test_a_deleted_instance_stays_deleted_and_a_reset_empties_the_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path) as ryze:
+        ryze.create_instance("gone")
+        ryze.create_instance("kept")
+        assert ryze.client.delete("/api/instance/delete/gone",
+                                  headers={"token": ryze.account_token}).status_code == 200
+    with MockRyze(seed=1, state=path) as ryze:
+        names = [i["name"] for i in ryze.client.get("/api/instance/list",
+                                                     headers={"token": ryze.account_token}).json()["instances"]]
+        assert names == ["kept"]
+        ryze.reset()
+    with MockRyze(seed=1, state=path) as ryze:
+        listed = ryze.client.get("/api/instance/list", headers={"token": ryze.account_token}).json()
+        assert listed.get("instances", []) == []
+
+
+def test_the_message_store_cap_holds_on_disk(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path, message_store_limit=3) as ryze:
+        sales = ryze.create_instance("sales", connected=True)
+        for n in range(5):
+            ryze.client.post("/api/message/text/sales", json={"number": NUMBER, "message": f"m{n}"},
+                             headers={"token": sales.token})
+        kept = ryze.messages("sales")
+    with MockRyze(seed=1, state=path, message_store_limit=3) as ryze:
+        assert ryze.messages("sales") == kept
+        assert [m["content"] for m in kept] == ["m2", "m3", "m4"]
+
+
+def _untouched(path: Path, make: Any) -> None:
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(StateFileError) as refused:
+        MockRyze(seed=1, state=str(path))
+    assert path.read_bytes() == before
+    assert "left untouched" in str(refused.value)
+
+
+def test_a_corrupt_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    _untouched(tmp_path / "corrupt.sqlite", lambda p: p.write_bytes(b"SQLite format 3\x00" + os.urandom(4000)))
+    _untouched(tmp_path / "text.sqlite", lambda p: p.write_text("not a database at all\n" * 50))
+
+
+def test_a_file_from_a_newer_mockryze_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.sqlite"
+    with MockRyze(seed=1, state=str(path)) as ryze:
+        ryze.create_instance("sales")
+
+    def newer(p: Path) -> None:
+        conn = sqlite3.connect(p)
+        with conn:
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),))
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+
+    _untouched(path, newer)
+    with pytest.raises(StateFileError, match="newer mockryze"):
+        MockRyze(seed=1, state=str(path))
+
+
+def test_webhook_deliveries_resume_after_a_restart_and_none_is_sent_twice(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    first: list[str] = []
+
+    async def down_after_one(request: WebhookRequest, /) -> int:
+        first.append(json.loads(request.body)["data"]["id"])
+        return 204 if len(first) == 1 else 503
+
+    with MockRyze(seed=1, state=path, webhook_transport=down_after_one, webhook_retry_delays="60") as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        inject(ryze.client, "sales", "call.update", call_data(1))
+        ryze.settle_deliveries()
+        inject(ryze.client, "sales", "call.update", call_data(2))
+        ryze.settle_deliveries()
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending"]
+    second: list[str] = []
+
+    async def up(request: WebhookRequest, /) -> int:
+        second.append(json.loads(request.body)["data"]["id"])
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
+        ryze.settle_deliveries()
+        journal = ryze.deliveries()
+        assert [(d["id"], d["status"]) for d in journal] == [("dlv_000001", "delivered"), ("dlv_000002", "delivered")]
+        inject(ryze.client, "sales", "call.update", call_data(3))
+        ryze.settle_deliveries()
+        assert [d["id"] for d in ryze.deliveries()][-1] == "dlv_000003"  # ids go on
+    assert first == [call_data(1)["id"], call_data(2)["id"]] and second == [call_data(2)["id"], call_data(3)["id"]]
+
+
+def test_the_delivery_journal_limit_holds_across_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+
+    async def ok(request: WebhookRequest, /) -> int:
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        for n in range(4):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        kept = [d["id"] for d in ryze.deliveries()]
+    assert kept == ["dlv_000003", "dlv_000004"]
+    with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
+        assert [d["id"] for d in ryze.deliveries()] == kept
+
+
+def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path) as ryze:
+        ryze.create_instance("sales")
+        ryze.connect("sales")
+        waiting = ryze.instance("sales")["status"]
+    with MockRyze(seed=1, state=path) as ryze:
+        assert ryze.instance("sales")["status"] == waiting != "disconnected"
+        ryze.advance(ryze.settings.qr_timeout_seconds)
+        assert ryze.instance("sales")["status"] == "disconnected"
