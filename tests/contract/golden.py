@@ -84,7 +84,7 @@ def sent_text(stage: Stage) -> None:
 
 def group(stage: Stage) -> None:
     """``sales`` is in the group ``120363000000000001@g.us`` with ALICE."""
-    stage.ryze.group("sales", "Team", [ALICE], jid="120363000000000001@g.us")
+    stage.ryze.create_group("sales", "Team", [ALICE], jid="120363000000000001@g.us")
 
 
 def not_on_whatsapp(stage: Stage) -> None:
