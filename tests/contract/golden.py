@@ -87,6 +87,42 @@ def group(stage: Stage) -> None:
     stage.ryze.create_group("sales", "Team", [ALICE], jid="120363000000000001@g.us")
 
 
+def received(stage: Stage) -> None:
+    """ALICE sent ``sales`` a text; its id fills ``{IN}``."""
+    stage.saved["IN"] = str(stage.ryze.inbound("sales", from_=ALICE, text="hello")["id"])  # type: ignore[index]
+
+
+def sent(kind: str, body: dict[str, Any], key: str) -> Step:
+    """``sales`` sent a ``kind`` message to ALICE; its id fills ``{key}``."""
+    def step(stage: Stage) -> None:
+        response = stage.call("POST", f"/api/message/{kind}/sales", json={"number": ALICE, **body})
+        assert response.status_code == 200, response.text
+        stage.saved[key] = response.json()["data"]["messageId"]
+    return step
+
+
+def tagged(stage: Stage) -> None:
+    """``sales`` has the label ``VIP``; its id fills ``{TAG}``."""
+    response = stage.call("POST", "/api/chat/tag/sales", json={"name": "VIP"})
+    assert response.status_code == 200, response.text
+    stage.saved["TAG"] = str(response.json()["tag"]["id"])
+
+
+def call(request: str, body: Any = None, status: int = 200) -> Step:
+    """A request made first (placeholders filled), which must get ``status``."""
+    def step(stage: Stage) -> None:
+        method, path = request.split(" ", 1)
+        response = stage.call(method, _filled(path, stage.saved), json=_filled(body, stage.saved))
+        assert response.status_code == status, response.text
+    return step
+
+
+def advance(seconds: float) -> Step:
+    def step(stage: Stage) -> None:
+        stage.ryze.advance(seconds)
+    return step
+
+
 def not_on_whatsapp(stage: Stage) -> None:
     stage.ryze.contact("sales", "5511900000000", on_whatsapp=False)
 
@@ -154,9 +190,16 @@ class Golden:
         return f"{self.literal}:{self.request}" + (f":{self.note}" if self.note else "")
 
 
+class _Lenient(dict[str, str]):
+    """Placeholders no step saved stay as they are (a request refused before it reads its body)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _filled(body: Any, saved: dict[str, str]) -> Any:
     if isinstance(body, str):
-        return body.format(**saved) if "{" in body else body
+        return body.format_map(_Lenient(saved)) if "{" in body else body
     if isinstance(body, dict):
         return {k: _filled(v, saved) for k, v in body.items()}
     if isinstance(body, list):
@@ -176,6 +219,7 @@ def stage_for(row: Golden) -> tuple[MockRyze, Stage]:
 def answer(row: Golden, stage: Stage) -> tuple[int, Any, dict[str, str]]:
     """Send the row's request; the status, the JSON body and the headers that came back."""
     method, target = row.request.split(" ", 1)
+    target = _filled(target, stage.saved)
     headers = dict(row.headers)
     if row.token is not None:
         headers["token"] = stage.tokens[row.token]
@@ -229,6 +273,6 @@ def on_instance(request: str, body: Any = None, given: tuple[Step, ...] = (creat
         Golden("TOKEN_INSTANCE_MISMATCH", 403, "Instance token does not match this instance", request, body,
                (*given, other_instance), token="other", source="inferred"),
         Golden("RATE_LIMITED", 429, "Rate limit exceeded. Try again later.", request, body,
-               (*given, spend(1, request.split("?")[0], "account")),
+               (given[0], spend(1, request.split("?")[0], "account")),
                settings={"rate_limits": True, "rate_limit_global": 1}),
     ]
