@@ -88,7 +88,8 @@ def test_the_catalog_holds_the_golden_texts() -> None:
         if isinstance(value, tuple):
             if (value[0], value[1]) != (row.status, row.text):
                 wrong.append(f"{row.literal} = {tuple(value)!r}, golden {row.status} {row.text!r}")
-        elif isinstance(value, str) and value != row.text:
+        elif isinstance(value, str) and value != row.text and not (row.text or "").startswith(f"{value}: "):
+            # a text the route extends with counts (``Participants updated: 1 of 1``) pins its head
             wrong.append(f"{row.literal} = {value!r}, golden {row.text!r}")
     for name, (pair, _why) in BY_VALUE.items():
         if tuple(catalog()[name]) != pair:
