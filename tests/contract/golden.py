@@ -256,7 +256,8 @@ def found(body: Any, path: str) -> tuple[bool, Any]:
 
 # --- refusals every `:instance` route shares ------------------------------------------------------
 def on_instance(request: str, body: Any = None, given: tuple[Step, ...] = (created,),
-                account_only: bool = False) -> list[Golden]:
+                account_only: bool = False,
+                not_found: tuple[str, str] = ("INSTANCE_NOT_FOUND", "Instance not found")) -> list[Golden]:
     """The guide's refusals of a route with ``:instance`` in its path, spelled ``…/sales``: no token,
     a wrong token, an empty or unknown name, another instance's token (401 on TokenAccount-only
     routes), over the per-token limit."""
@@ -266,7 +267,7 @@ def on_instance(request: str, body: Any = None, given: tuple[Step, ...] = (creat
     return [
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, given, token="bad"),
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, given, token=None, note="no token"),
-        Golden("INSTANCE_NOT_FOUND", 404, "Instance not found", f"{method} {head}ghost", body, given),
+        Golden(not_found[0], 404, not_found[1], f"{method} {head}ghost", body, given),
         Golden("INSTANCE_NAME_REQUIRED", 400, "Instance name is required", f"{method} {head}", body, given),
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, (*given, other_instance), token="other",
                note="TokenAccount only") if account_only else
