@@ -95,7 +95,8 @@ def received(stage: Stage) -> None:
 def sent(kind: str, body: dict[str, Any], key: str) -> Step:
     """``sales`` sent a ``kind`` message to ALICE; its id fills ``{key}``."""
     def step(stage: Stage) -> None:
-        response = stage.call("POST", f"/api/message/{kind}/sales", json={"number": ALICE, **body})
+        body_now = _filled({"number": ALICE, **body}, stage.saved)
+        response = stage.call("POST", f"/api/message/{kind}/sales", json=body_now)
         assert response.status_code == 200, response.text
         stage.saved[key] = response.json()["data"]["messageId"]
     return step

@@ -11,6 +11,7 @@ from tests.contract.golden import (
     ALICE,
     UNKNOWN_MESSAGE,
     Golden,
+    Stage,
     advance,
     call,
     connected,
@@ -28,6 +29,15 @@ LIVE = (connected,)
 POLL = sent("poll", {"question": "When?", "options": ["Fri", "Sat"]}, "POLL")
 MEDIA = sent("media", {"mediaType": "image", "mediaBase64": "aGVsbG8="}, "MEDIA")
 ALL = (connected, sent_text, received, tagged, POLL, MEDIA)  # every placeholder a route's body may name
+
+
+def other_sent(stage: Stage) -> None:
+    """A second connected instance ``other`` sent a text; its id fills {THEIRS}."""
+    other = stage.ryze.create_instance("other", connected=True)
+    response = stage.ryze.client.post("/api/message/text/other", headers={"token": other.token},
+                                      json={"number": ALICE, "message": "theirs"})
+    assert response.status_code == 200, response.text
+    stage.saved["THEIRS"] = response.json()["data"]["messageId"]
 
 
 def chat(route: str, query: str = "") -> str:
@@ -65,7 +75,8 @@ ROUTES: dict[str, tuple[Any, tuple[Any, ...]]] = {
 }
 SUCCESS: dict[str, tuple[str, str]] = {  # route -> (literal, text)
     chat("GET contacts"): ("CONTACTS_RETRIEVED", "Contacts retrieved successfully"),  # inferred
-    chat("GET contactsByLabel", "?refresh=true"): ("CHATS_BY_LABEL_RETRIEVED", "Chats retrieved successfully"),  # inferred
+    chat("GET contactsByLabel", "?refresh=true"): ("CHATS_BY_LABEL_RETRIEVED",
+                                                   "Chats retrieved successfully"),  # inferred
     chat("GET tag"): ("TAGS_RETRIEVED", "Tags retrieved successfully"),
     chat("POST tag"): ("TAG_CREATED", "Tag created successfully"),
     chat("DELETE tag", "?tagId={TAG}"): ("TAG_DELETED", "Tag deleted successfully"),
@@ -238,6 +249,16 @@ ROWS: list[Golden] = [
            {"messageId": "{IN}", "to": "120363000000000999@g.us"}, ALL),
     Golden("unsupported_forward", 500, "unsupported message type for forwarding: poll", chat("POST forward"),
            {"messageId": "{POLL}", "to": ALICE}, ALL),
+    Golden("unsupported_forward", 500, "unsupported message type for forwarding: reaction", chat("POST forward"),
+           {"messageId": "{REACT}", "to": ALICE},
+           (*ALL, sent("reaction", {"messageId": "{OURS}", "reaction": "👍", "fromMe": True}, "REACT")),
+           note="reaction"),
+    Golden("unsupported_forward", 500, "unsupported message type for forwarding: interactive", chat("POST forward"),
+           {"messageId": "{BUTTON}", "to": ALICE},
+           (*ALL, sent("button", {"contentText": "Help?", "buttons": [{"id": "s", "displayText": "S"}]}, "BUTTON")),
+           note="interactive"),
+    Golden("MESSAGE_OTHER_INSTANCE", 404, "Message does not belong to this instance",
+           chat("GET status", "?messageId={THEIRS}"), given=(*ALL, other_sent)),  # inferred
     Golden("INVALID_BODY", 400, "Invalid request body", chat("POST edit"), b"[", ALL),
     Golden("MESSAGE_ID_REQUIRED", 400, "messageId is required", chat("POST edit"), {"content": "x"}, ALL),
     Golden("CONTENT_REQUIRED", 400, "content is required", chat("POST edit"), {"messageId": "{OURS}"}, ALL),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.contract.golden import ALICE, Golden, Stage, call, connected, created, on_instance
+from tests.contract.golden_messages import BODIES, NUMBERED
 
 GROUP = "120363000000000001@g.us"  # the instance created it: its super-admin
 THEIRS = "120363000000000002@g.us"  # someone else's: the instance is a plain member
@@ -28,6 +29,12 @@ def their_group(stage: Stage) -> None:
 
 def invited(stage: Stage) -> None:
     stage.ryze.create_group("sales", "Invite", [ALICE], creator=BOB, member=False, invite_code=CODE)
+
+
+def full(stage: Stage) -> None:
+    """The group of the invite CODE has 1,024 members."""
+    members = [f"55119{n:08d}" for n in range(1024)]
+    stage.ryze.create_group("sales", "Full", members, creator=BOB, member=False, invite_code=CODE)
 
 
 def community(stage: Stage) -> None:
@@ -58,6 +65,8 @@ def demoted(setting: str) -> Any:
     def step(stage: Stage) -> None:
         own = str(stage.ryze.instance("sales")["numberJid"]).split("@")[0]
         stage.ryze.group_member("sales", THEIRS, own, "promote", author=BOB)
+        said = stage.call("POST", "/api/message/text/sales", json={"number": THEIRS, "message": "hi"})
+        stage.saved["SAID"] = said.json()["data"]["messageId"]  # a message of ours in the group
         update = {"identifier": THEIRS, "groupSettings": {setting: False}}
         assert stage.call("PUT", "/api/group/update/sales", json=update).status_code == 200
         stage.ryze.group_member("sales", THEIRS, own, "demote", author=BOB)
@@ -171,7 +180,8 @@ ROWS: list[Golden] = [
            group("POST group/resetLink"), {"identifier": THEIRS}, LIVE),
     Golden("REQUESTS_NOT_ADMIN", 403, "Not authorized to view group requests (must be admin)",
            group("GET group/requests", f"?identifier={THEIRS}"), given=LIVE),
-    Golden("LEAVE_NOT_ALLOWED", 403, "Not allowed to leave this group", group("DELETE group/leave", "?identifier={ANNOUNCE}"),
+    Golden("LEAVE_NOT_ALLOWED", 403, "Not allowed to leave this group",
+           group("DELETE group/leave", "?identifier={ANNOUNCE}"),
            given=HUB),
     # --- communities ------------------------------------------------------------------------------
     Golden("COMMUNITY_NAME_REQUIRED", 400, "Community name is required", group("POST community/create"), {},
@@ -194,11 +204,14 @@ ROWS: list[Golden] = [
     Golden("invalid_community_jid", 400, f"invalid community JID: {UNPARSABLE}",
            group("GET community/listSubGroups", "?communityJid=nope"), given=HUB),
     # --- sending to a group -----------------------------------------------------------------------
-    Golden("ADMINS_ONLY_SEND", 403, "Only admins can send messages to this group", "POST /api/message/text/sales",
-           {"number": "{DEMOTED}", "message": "hi"}, (*LIVE, demoted("membersCanSendMessages"))),  # inferred
-    Golden("ADMINS_ONLY_SEND", 403, "Only admins can send messages to this group", "POST /api/message/event/sales",
-           {"number": "{DEMOTED}", "name": "Opening", "startAt": "2026-01-10T19:00:00-03:00"},
-           (*LIVE, demoted("membersCanSendMessages"))),  # inferred
+    *[Golden("ADMINS_ONLY_SEND", 403, "Only admins can send messages to this group", f"POST /api/message/{kind}/sales",
+             {**BODIES[kind], "number": "{DEMOTED}", **({"messageId": "{SAID}"} if kind == "reaction" else {})},
+             (*LIVE, demoted("membersCanSendMessages"))) for kind in NUMBERED],  # inferred
+    Golden("MENTION_NOT_PARTICIPANT", 400, "Mentioned number is not a participant of this group",
+           "POST /api/message/media/sales", {**BODIES["media"], "number": GROUP, "mention": ["5511900000077"]},
+           LIVE),  # inferred
+    Golden("JOIN_NOT_ALLOWED", 403, "Not allowed to join this group", group("POST group/join"), {"identifier": CODE},
+           (connected, full)),  # the group is full: 1,024 members (inferred)
     Golden("MENTION_NOT_PARTICIPANT", 400, "Mentioned number is not a participant of this group",
            "POST /api/message/text/sales", {"number": GROUP, "message": "hi @5511900000077",
                                             "mention": ["5511900000077"]}, LIVE),  # inferred

@@ -66,7 +66,8 @@ ROWS: list[Golden] = [
     Golden("INVALID_BODY", 400, "Invalid request body", "POST /api/newsletter/join/sales", b"{", LIVE),
     Golden(*QUERY_REQUIRED, "DELETE /api/newsletter/leave/sales", given=LIVE),
     Golden(*INVALID, "DELETE /api/newsletter/leave/sales?identifier=nope nope", given=LIVE),
-    Golden("NEWSLETTER_NOT_FOUND", 404, "newsletter not found", f"DELETE /api/newsletter/leave/sales?identifier={OTHER}",
+    Golden("NEWSLETTER_NOT_FOUND", 404, "newsletter not found",
+           f"DELETE /api/newsletter/leave/sales?identifier={OTHER}",
            given=LIVE),
     # --- the control plane (mock-only) ---------------------------------------------------------------
     Golden("MOCK_NEWSLETTER_EXISTS", 409, "The instance already knows a newsletter with that JID or invite code",

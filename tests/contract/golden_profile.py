@@ -19,7 +19,8 @@ ROUTES: dict[str, tuple[Any, str, str]] = {  # route -> (valid body, success lit
     "GET /api/profile/getAccount/sales": (None, "PROFILE_RETRIEVED", "Profile retrieved successfully"),  # inferred
     "GET /api/profile/getPrivacy/sales": (None, "PRIVACY_RETRIEVED", "Privacy settings retrieved successfully"),
     "GET /api/profile/privacy/sales": (None, "PRIVACY_RETRIEVED", "Privacy settings retrieved successfully"),
-    "POST /api/profile/privacy/sales": (PRIVACY, "PRIVACY_UPDATED", "Privacy settings updated successfully"),  # inferred
+    "POST /api/profile/privacy/sales": (PRIVACY, "PRIVACY_UPDATED",
+                                        "Privacy settings updated successfully"),  # inferred
 }
 
 ROWS: list[Golden] = [
@@ -30,7 +31,8 @@ ROWS: list[Golden] = [
            "At least one of profilePicture, profileName or profileStatus is required",  # inferred
            "POST /api/profile/account/sales", {}, LIVE),
     Golden("INVALID_BODY", 400, "Invalid request body", "POST /api/profile/account/sales", b"{", LIVE),
-    Golden("PROFILE_RETRIEVED", 200, "Profile retrieved successfully", f"GET /api/profile/getAccount/sales?number={ALICE}",
+    Golden("PROFILE_RETRIEVED", 200, "Profile retrieved successfully",
+           f"GET /api/profile/getAccount/sales?number={ALICE}",
            given=LIVE, note="a contact's"),  # inferred
     Golden("INVALID_NUMBER", 400, "Invalid number format", "GET /api/profile/getAccount/sales?number=55ab", given=LIVE),
     Golden("NOT_ON_WHATSAPP", 400, "Number not registered on WhatsApp",
