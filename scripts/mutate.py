@@ -51,6 +51,12 @@ TARGETS: dict[str, Target] = {
                                              "tests/contract/test_defaults.py")),
     "mockryze/instance/model.py": Target(("tests/contract/test_golden.py", "tests/instance")),
     "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py")),
+    "mockryze/chat/actions.py": Target(("tests/contract/test_golden.py", "tests/chat/test_state_routes.py",
+                                        "tests/chat/test_message_routes.py")),
+    "mockryze/groups/model.py": Target(("tests/contract/test_golden.py", "tests/groups/test_routes.py",
+                                        "tests/groups/test_participants.py", "tests/groups/test_membership_state.py")),
+    "mockryze/core/quirks.py": Target(("tests/http/test_quirks.py", "tests/contract/test_settings.py",
+                                       "tests/contract/test_golden.py")),
 }
 
 STATUSES = {"ok_killed": "killed", "bad_survived": "survived", "bad_timeout": "timeout",
