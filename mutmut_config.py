@@ -58,6 +58,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "CONNECTING is reached only by reconnect, which needs the session; nothing wipes it before"),
     Equivalent(LIFECYCLE, "self.trigger = trigger", "", "no caller reads IllegalTransition.trigger"),
     Equivalent(LIFECYCLE, "self.state = state", "", "no caller reads IllegalTransition.state"),
+    Equivalent("mockryze/core/quirks.py", "", r'"XX[^"]* [^"]*XX"',
+               "a quirk's `changes` / `means` prose documents it (README, the listing), not contract: the values, "
+               "profiles and sources are pinned by tests/contract/test_quirks_golden.py"),
 )
 
 

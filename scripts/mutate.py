@@ -55,8 +55,9 @@ TARGETS: dict[str, Target] = {
                                         "tests/chat/test_message_routes.py")),
     "mockryze/groups/model.py": Target(("tests/contract/test_golden.py", "tests/groups/test_routes.py",
                                         "tests/groups/test_participants.py", "tests/groups/test_membership_state.py")),
-    "mockryze/core/quirks.py": Target(("tests/http/test_quirks.py", "tests/contract/test_settings.py",
-                                       "tests/contract/test_golden.py")),
+    "mockryze/core/quirks.py": Target(("tests/contract/test_quirks_golden.py", "tests/http/test_quirks.py",
+                                       "tests/chat/test_labels_e2e.py", "tests/groups/test_participants.py",
+                                       "tests/contract/test_settings.py", "tests/contract/test_golden.py")),
 }
 
 STATUSES = {"ok_killed": "killed", "bad_survived": "survived", "bad_timeout": "timeout",
