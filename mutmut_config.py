@@ -58,9 +58,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "CONNECTING is reached only by reconnect, which needs the session; nothing wipes it before"),
     Equivalent(LIFECYCLE, "self.trigger = trigger", "", "no caller reads IllegalTransition.trigger"),
     Equivalent(LIFECYCLE, "self.state = state", "", "no caller reads IllegalTransition.state"),
-    Equivalent("mockryze/core/quirks.py", "", r'"XX[^"]* [^"]*XX"',
+    Equivalent("mockryze/core/quirks.py", "", r'"XX.* .*XX"',
                "a quirk's `changes` / `means` prose documents it (README, the listing), not contract: the values, "
                "profiles and sources are pinned by tests/contract/test_quirks_golden.py"),
+    Equivalent("mockryze/core/quirks.py", "@dataclass(frozen=True",
+               r"^@dataclass\(frozen=(False|True), slots=False|^@dataclass\(frozen=False",
+               f"Choice, Quirk, Quirks: {GUARD}; slots only save memory"),
+    Equivalent("mockryze/core/quirks.py", "Layout = Literal[", "", "a type alias for mypy, never read at run time"),
 )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mockryze.testing.api import MockRyze
+from tests.chat.test_labels_e2e import ANA, LabelWire, expected, wire  # noqa: F401 (wire: the fixture)
 
 # quirk -> (live profile, docs profile, {value: source})
 QUIRKS: dict[str, tuple[str, str, dict[str, str]]] = {
@@ -45,7 +46,29 @@ def test_each_profile_is_the_golden_bundle(profile: str) -> None:
 
 
 def test_a_server_quirk_is_listed_as_set_by_the_server() -> None:
-    body = listing(quirks="label_layout=docs,connect_status=qr")
+    body = listing(quirks="label_layout=docs,,connect_status=qr")  # an empty pair is skipped, not the end
     values = {q["name"]: (q["value"], q["setBy"]) for q in body["quirks"]}
     assert values["label_layout"] == ("docs", "server") and values["connect_status"] == ("qr", "server")
     assert values["message_layout"] == ("live", "profile")
+
+
+def label_frames(wire: LabelWire) -> tuple[str, list[Any]]:  # noqa: F811
+    tag = wire.post("/api/chat/tag/sales", {"name": "Atacado", "color": 3})["tag"]["id"]
+    wire.post("/api/chat/assignTag/sales", {"number": ANA, "tagId": tag})
+    wire.delete("/api/chat/assignTag/sales", number=ANA, tagId=tag)
+    wire.delete("/api/chat/tag/sales", tagId=tag)
+    _hooks, frames = wire.both_until(4)
+    return tag, [frame["data"] for frame in frames]
+
+
+@pytest.mark.ryze(webhook_timeout=0.5, quirks={"label_layout": "docs"})
+def test_the_label_layout_quirk_alone_turns_label_updates_to_the_catalogs_layout(wire: LabelWire) -> None:  # noqa: F811
+    assert wire.ryze.settings.profile == "live"
+    tag, data = label_frames(wire)
+    assert data == expected("docs", tag)
+
+
+@pytest.mark.ryze(webhook_timeout=0.5, profile="docs", quirks={"label_layout": "live"})
+def test_the_label_layout_quirk_alone_keeps_the_live_layout_under_the_docs_profile(wire: LabelWire) -> None:  # noqa: F811
+    tag, data = label_frames(wire)
+    assert data == expected("live", tag)
