@@ -65,6 +65,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                r"^@dataclass\(frozen=(False|True), slots=False|^@dataclass\(frozen=False",
                f"Choice, Quirk, Quirks: {GUARD}; slots only save memory"),
     Equivalent("mockryze/core/quirks.py", "Layout = Literal[", "", "a type alias for mypy, never read at run time"),
+    Equivalent("mockryze/core/quirks.py", '"message.exchange": "message_layout"', r"XXmessage",
+               "no caller asks event_layout for message.exchange: the messages module reads its quirk directly"),
+    Equivalent("mockryze/core/quirks.py", 'return "docs" if value == "docs" else "live"', r'^return "XXdocsXX"',
+               "every caller compares the layout with \"live\" only"),
 )
 
 

@@ -72,3 +72,17 @@ def test_the_label_layout_quirk_alone_turns_label_updates_to_the_catalogs_layout
 def test_the_label_layout_quirk_alone_keeps_the_live_layout_under_the_docs_profile(wire: LabelWire) -> None:  # noqa: F811
     tag, data = label_frames(wire)
     assert data == expected("live", tag)
+
+
+@pytest.mark.parametrize(("profile", "quirk"), [("live", "docs"), ("docs", "live")])
+def test_the_group_flow_layout_quirk_alone_decides_the_group_flow_layout(profile: str, quirk: str) -> None:
+    with MockRyze(profile=profile, quirks={"group_flow_layout": quirk}) as ryze:
+        ryze.create_instance("sales", connected=True)
+        made = ryze.client.post("/api/group/create/sales", headers={"token": ryze.account_token},
+                                json={"name": "Ops", "participants": ["5511987654321"]})
+        assert made.status_code == 201, made.text
+        flows = [event["data"] for event in ryze.events("sales", "group.flow")]
+    assert flows
+    # live: `type` + participant objects + `groupName`; docs (the vendor's catalog): `groupJid` + `action`
+    assert all(("type" in data, "action" in data) == ((True, False) if quirk == "live" else (False, True))
+               for data in flows), flows
