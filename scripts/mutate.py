@@ -42,8 +42,8 @@ class Target:
 
 TARGETS: dict[str, Target] = {
     "mockryze/core/literals.py": Target(("tests/contract/test_golden.py",), sample=True),
-    "mockryze/core/settings.py": Target(("tests/contract/test_settings.py", "tests/contract/test_defaults.py"),
-                                        sample=True),
+    "mockryze/core/settings.py": Target(("tests/contract/test_settings.py", "tests/contract/test_defaults.py",
+                                         "tests/http/test_quirks.py"), sample=True),  # the --quirk option
     "mockryze/instance/lifecycle.py": Target(("tests/instance/test_lifecycle.py", "tests/contract/test_golden.py"),
                                              sample=True),
     "mockryze/core/jid.py": Target(("tests/core/test_jid.py", "tests/messages/test_recipients.py")),
