@@ -155,6 +155,10 @@ ROWS: list[Golden] = [
     Golden("community_jid_unparsable", 400, f"error parse community jid: {UNPARSABLE}", group("POST group/create"),
            {"name": "Ops", "participants": [ALICE], "communityJid": "nope"}, LIVE),
     # --- update, participants, join, reset, requests, leave ----------------------------------------
+    Golden("group_updated", 200, "Group updated: name, description", group("PUT group/update"),
+           {"identifier": GROUP, "name": "Ops", "description": "Daily"}, LIVE, note="two fields"),  # inferred
+    Golden("group_updated", 200, "Group updated: nothing changed", group("PUT group/update"),
+           {"identifier": GROUP, "name": "Team"}, LIVE, note="the same name"),  # inferred
     Golden("GROUP_UPDATE_EMPTY", 400, "At least one field to update must be provided", group("PUT group/update"),
            {"identifier": GROUP}, LIVE),  # inferred
     Golden("UPDATE_NOT_ADMIN", 403, "Not authorized to update group info (must be admin)", group("PUT group/update"),
