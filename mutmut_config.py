@@ -51,6 +51,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(SETTINGS, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$",
                f"Rule and Kind: {GUARD} (Settings' own frozenness is tested)"),
     Equivalent(SETTINGS, "@cache", r"^$", "zone() is pure: @cache only saves repeated look-ups"),
+    Equivalent(SETTINGS, "explain: Callable", r'= ""', "Rule.explain is only tested for truth: \"\" is as falsy as None"),
     Equivalent(LIFECYCLE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Transition: {GUARD}"),
     Equivalent(LIFECYCLE, "needs_session: bool = False", "",
                "the field default is never used: Transition.of always passes needs_session"),
