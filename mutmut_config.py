@@ -51,6 +51,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(SETTINGS, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$",
                f"Rule and Kind: {GUARD} (Settings' own frozenness is tested)"),
     Equivalent(SETTINGS, "@cache", r"^$", "zone() is pure: @cache only saves repeated look-ups"),
+    Equivalent(SETTINGS, "explain: Callable", r'= ""',
+               "Rule.explain is only tested for truth: an empty string is as falsy as None"),
     Equivalent(LIFECYCLE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Transition: {GUARD}"),
     Equivalent(LIFECYCLE, "needs_session: bool = False", "",
                "the field default is never used: Transition.of always passes needs_session"),
@@ -58,6 +60,17 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "CONNECTING is reached only by reconnect, which needs the session; nothing wipes it before"),
     Equivalent(LIFECYCLE, "self.trigger = trigger", "", "no caller reads IllegalTransition.trigger"),
     Equivalent(LIFECYCLE, "self.state = state", "", "no caller reads IllegalTransition.state"),
+    Equivalent("mockryze/core/quirks.py", "", r'"XX.* .*XX"',
+               "a quirk's `changes` / `means` prose documents it (README, the listing), not contract: the values, "
+               "profiles and sources are pinned by tests/contract/test_quirks_golden.py"),
+    Equivalent("mockryze/core/quirks.py", "@dataclass(frozen=True",
+               r"^@dataclass\(frozen=(False|True), slots=False|^@dataclass\(frozen=False",
+               f"Choice, Quirk, Quirks: {GUARD}; slots only save memory"),
+    Equivalent("mockryze/core/quirks.py", "Layout = Literal[", "", "a type alias for mypy, never read at run time"),
+    Equivalent("mockryze/core/quirks.py", '"message.exchange": "message_layout"', r"XXmessage",
+               "no caller asks event_layout for message.exchange: the messages module reads its quirk directly"),
+    Equivalent("mockryze/core/quirks.py", 'return "docs" if value == "docs" else "live"', r'^return "XXdocsXX"',
+               "every caller compares the layout with \"live\" only"),
 )
 
 

@@ -42,8 +42,8 @@ class Target:
 
 TARGETS: dict[str, Target] = {
     "mockryze/core/literals.py": Target(("tests/contract/test_golden.py",), sample=True),
-    "mockryze/core/settings.py": Target(("tests/contract/test_settings.py", "tests/contract/test_defaults.py"),
-                                        sample=True),
+    "mockryze/core/settings.py": Target(("tests/contract/test_settings.py", "tests/contract/test_defaults.py",
+                                         "tests/http/test_quirks.py"), sample=True),  # the --quirk option
     "mockryze/instance/lifecycle.py": Target(("tests/instance/test_lifecycle.py", "tests/contract/test_golden.py"),
                                              sample=True),
     "mockryze/core/jid.py": Target(("tests/core/test_jid.py", "tests/messages/test_recipients.py")),
@@ -51,6 +51,13 @@ TARGETS: dict[str, Target] = {
                                              "tests/contract/test_defaults.py")),
     "mockryze/instance/model.py": Target(("tests/contract/test_golden.py", "tests/instance")),
     "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py")),
+    "mockryze/chat/actions.py": Target(("tests/contract/test_golden.py", "tests/chat/test_state_routes.py",
+                                        "tests/chat/test_message_routes.py")),
+    "mockryze/groups/model.py": Target(("tests/contract/test_golden.py", "tests/groups/test_routes.py",
+                                        "tests/groups/test_participants.py", "tests/groups/test_membership_state.py")),
+    "mockryze/core/quirks.py": Target(("tests/contract/test_quirks_golden.py", "tests/http/test_quirks.py",
+                                       "tests/chat/test_labels_e2e.py", "tests/groups/test_participants.py",
+                                       "tests/contract/test_settings.py", "tests/contract/test_golden.py")),
 }
 
 STATUSES = {"ok_killed": "killed", "bad_survived": "survived", "bad_timeout": "timeout",

@@ -84,7 +84,44 @@ def sent_text(stage: Stage) -> None:
 
 def group(stage: Stage) -> None:
     """``sales`` is in the group ``120363000000000001@g.us`` with ALICE."""
-    stage.ryze.group("sales", "Team", [ALICE], jid="120363000000000001@g.us")
+    stage.ryze.create_group("sales", "Team", [ALICE], jid="120363000000000001@g.us")
+
+
+def received(stage: Stage) -> None:
+    """ALICE sent ``sales`` a text; its id fills ``{IN}``."""
+    stage.saved["IN"] = str(stage.ryze.inbound("sales", from_=ALICE, text="hello")["id"])  # type: ignore[index]
+
+
+def sent(kind: str, body: dict[str, Any], key: str) -> Step:
+    """``sales`` sent a ``kind`` message to ALICE; its id fills ``{key}``."""
+    def step(stage: Stage) -> None:
+        body_now = _filled({"number": ALICE, **body}, stage.saved)
+        response = stage.call("POST", f"/api/message/{kind}/sales", json=body_now)
+        assert response.status_code == 200, response.text
+        stage.saved[key] = response.json()["data"]["messageId"]
+    return step
+
+
+def tagged(stage: Stage) -> None:
+    """``sales`` has the label ``VIP``; its id fills ``{TAG}``."""
+    response = stage.call("POST", "/api/chat/tag/sales", json={"name": "VIP"})
+    assert response.status_code == 200, response.text
+    stage.saved["TAG"] = str(response.json()["tag"]["id"])
+
+
+def call(request: str, body: Any = None, status: int = 200) -> Step:
+    """A request made first (placeholders filled), which must get ``status``."""
+    def step(stage: Stage) -> None:
+        method, path = request.split(" ", 1)
+        response = stage.call(method, _filled(path, stage.saved), json=_filled(body, stage.saved))
+        assert response.status_code == status, response.text
+    return step
+
+
+def advance(seconds: float) -> Step:
+    def step(stage: Stage) -> None:
+        stage.ryze.advance(seconds)
+    return step
 
 
 def not_on_whatsapp(stage: Stage) -> None:
@@ -154,9 +191,16 @@ class Golden:
         return f"{self.literal}:{self.request}" + (f":{self.note}" if self.note else "")
 
 
+class _Lenient(dict[str, str]):
+    """Placeholders no step saved stay as they are (a request refused before it reads its body)."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 def _filled(body: Any, saved: dict[str, str]) -> Any:
     if isinstance(body, str):
-        return body.format(**saved) if "{" in body else body
+        return body.format_map(_Lenient(saved)) if "{" in body else body
     if isinstance(body, dict):
         return {k: _filled(v, saved) for k, v in body.items()}
     if isinstance(body, list):
@@ -176,6 +220,7 @@ def stage_for(row: Golden) -> tuple[MockRyze, Stage]:
 def answer(row: Golden, stage: Stage) -> tuple[int, Any, dict[str, str]]:
     """Send the row's request; the status, the JSON body and the headers that came back."""
     method, target = row.request.split(" ", 1)
+    target = _filled(target, stage.saved)
     headers = dict(row.headers)
     if row.token is not None:
         headers["token"] = stage.tokens[row.token]
@@ -212,7 +257,8 @@ def found(body: Any, path: str) -> tuple[bool, Any]:
 
 # --- refusals every `:instance` route shares ------------------------------------------------------
 def on_instance(request: str, body: Any = None, given: tuple[Step, ...] = (created,),
-                account_only: bool = False) -> list[Golden]:
+                account_only: bool = False,
+                not_found: tuple[str, str] = ("INSTANCE_NOT_FOUND", "Instance not found")) -> list[Golden]:
     """The guide's refusals of a route with ``:instance`` in its path, spelled ``…/sales``: no token,
     a wrong token, an empty or unknown name, another instance's token (401 on TokenAccount-only
     routes), over the per-token limit."""
@@ -222,13 +268,13 @@ def on_instance(request: str, body: Any = None, given: tuple[Step, ...] = (creat
     return [
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, given, token="bad"),
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, given, token=None, note="no token"),
-        Golden("INSTANCE_NOT_FOUND", 404, "Instance not found", f"{method} {head}ghost", body, given),
+        Golden(not_found[0], 404, not_found[1], f"{method} {head}ghost", body, given),
         Golden("INSTANCE_NAME_REQUIRED", 400, "Instance name is required", f"{method} {head}", body, given),
         Golden("INVALID_TOKEN", 401, "Invalid token", request, body, (*given, other_instance), token="other",
                note="TokenAccount only") if account_only else
         Golden("TOKEN_INSTANCE_MISMATCH", 403, "Instance token does not match this instance", request, body,
                (*given, other_instance), token="other", source="inferred"),
         Golden("RATE_LIMITED", 429, "Rate limit exceeded. Try again later.", request, body,
-               (*given, spend(1, request.split("?")[0], "account")),
+               (given[0], spend(1, request.split("?")[0], "account")),
                settings={"rate_limits": True, "rate_limit_global": 1}),
     ]

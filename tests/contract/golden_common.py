@@ -28,4 +28,8 @@ ROWS: list[Golden] = [
            {"token": "{ACCOUNT}"}, source="inferred"),
     Golden("MOCK_DELIVERY_NOT_FOUND", 404, "Delivery not found", "POST /__mock__/deliveries/dlv_999999/redeliver",
            source="inferred"),
+    Golden("MOCK_ACCOUNT_NOT_FOUND", 404, "Account not found", "GET /__mock__/quirks?account=nobody",
+           source="inferred"),
+    Golden("MOCK_UNKNOWN_QUIRK", 400, "Unknown quirk or quirk value (GET /__mock__/quirks lists them)",
+           "POST /__mock__/accounts", {"quirks": {"no_such_quirk": "on"}}, source="inferred"),
 ]

@@ -57,6 +57,9 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "host": ("127.0.0.1", "mock-only"),
     "port": (8080, "mock-only"),
     "log_level": ("info", "mock-only"),
+    "quirks": ("", "mock-only: no quirk set over the profile"),
+    "chatwoot_gateway": (True, "inferred: the Chatwoot bridge is configured"),
+    "sandbox": (True, "mock-only: the demo page is served at /"),
 }
 
 WEBHOOK_LIMIT = 3  # enabled webhooks per instance (events overview: "up to 3 enabled webhooks")

@@ -39,6 +39,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "form": {"number": ALICE, "message": "Where to deliver?", "formType": "contact_details"},
     "pix": {"number": ALICE, "merchantName": "Acme Ltda", "pixKey": "12345678909", "pixKeyType": "CPF"},
     "status": {"type": "text", "message": "Open on the holiday!"},
+    "event": {"number": ALICE, "name": "Store opening", "startAt": "2026-01-10T19:00:00-03:00"},
 }
 NUMBERED = [kind for kind in BODIES if kind != "status"]
 CONNECTED = (connected, sent_text)  # every send route's world: connected, one message of ours stored

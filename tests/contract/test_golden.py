@@ -47,7 +47,18 @@ def catalog() -> dict[str, Any]:
 
 
 def literal_name(error: Any) -> str:
-    return next(name for name, value in catalog().items() if value is error)
+    """The catalog name of a declared refusal; a text built by a catalog function (``unsupported_forward``)
+    is declared with ``<placeholders>`` and named by the fixed text before the first one."""
+    name = next((name for name, value in catalog().items() if value is error), None)
+    return name if name is not None else f"{error[0]} {error[1].split('<')[0]}"
+
+
+def _row_names(row: Golden) -> set[str]:
+    """What a row pins: its literal's name, and (for built texts) its status and the text's fixed head."""
+    names = {row.literal}
+    if row.text is not None:
+        names |= {f"{row.status} {row.text[:n]}" for n in range(len(row.text) + 1)}
+    return names
 
 
 def test_golden_rows_are_distinct() -> None:
@@ -77,7 +88,8 @@ def test_the_catalog_holds_the_golden_texts() -> None:
         if isinstance(value, tuple):
             if (value[0], value[1]) != (row.status, row.text):
                 wrong.append(f"{row.literal} = {tuple(value)!r}, golden {row.status} {row.text!r}")
-        elif isinstance(value, str) and value != row.text:
+        elif isinstance(value, str) and value != row.text and not (row.text or "").startswith(f"{value}: "):
+            # a text the route extends with counts (``Participants updated: 1 of 1``) pins its head
             wrong.append(f"{row.literal} = {value!r}, golden {row.text!r}")
     for name, (pair, _why) in BY_VALUE.items():
         if tuple(catalog()[name]) != pair:
@@ -106,7 +118,7 @@ def test_every_route_has_a_golden_success_row() -> None:
 
 
 def test_every_refusal_a_route_declares_has_a_golden_row() -> None:
-    pinned = {(_row_route(row), row.literal) for row in ROWS}
+    pinned = {(_row_route(row), name) for row in ROWS for name in _row_names(row)}
     missing = sorted(f"{_route_key(s.method, s.path)}: {literal_name(error)} {tuple(error)!r}"
                      for s in API_ROUTES for error in s.errors
                      if (_route_key(s.method, s.path), literal_name(error)) not in pinned | set(UNREACHABLE))

@@ -188,7 +188,9 @@ def test_flags_metavars_and_shown_values() -> None:
 def test_every_option_has_its_help_and_rule_in_its_metadata() -> None:
     for f in options.option_fields():
         assert f.metadata["help"], f.name
-        assert set(f.metadata) == {"help", "choices", "rule"}, f.name
+        # the list option (``quirks``) also says its flag, that it repeats and its metavar
+        assert {"help", "choices", "rule"} <= set(f.metadata) <= {"help", "choices", "rule", "flag", "repeatable",
+                                                                   "metavar"}, f.name
     assert field("profile").metadata["choices"] == ("live", "docs")
     assert field("profile").metadata["rule"].expected == "one of live, docs"
     assert field("seed").metadata["rule"] is None
