@@ -6,7 +6,15 @@ here all the same, since test suites written against the mock branch on them.
 
 from __future__ import annotations
 
-from tests.contract.golden import Golden, created
+from tests.contract.golden import Golden, Stage, created
+
+
+def faulted(stage: Stage) -> None:
+    """A ``rate_limited`` fault is on; its id fills ``{FAULT}``."""
+    response = stage.call("POST", "/__mock__/faults", json={"fault": "rate_limited"})
+    assert response.status_code == 201, response.text
+    stage.saved["FAULT"] = str(response.json()["fault"]["id"])
+
 
 ROWS: list[Golden] = [
     Golden("ROUTE_NOT_FOUND", 404, "Route not found", "GET /api/nothing/here", source="inferred"),
@@ -32,4 +40,15 @@ ROWS: list[Golden] = [
            source="inferred"),
     Golden("MOCK_UNKNOWN_QUIRK", 400, "Unknown quirk or quirk value (GET /__mock__/quirks lists them)",
            "POST /__mock__/accounts", {"quirks": {"no_such_quirk": "on"}}, source="inferred"),
+    # --- faults and scenarios (mock-only) -------------------------------------------------------------
+    Golden("MOCK_FAULT_INJECTED", 201, "Fault injected", "POST /__mock__/faults",
+           {"fault": "rate_limited", "route": "POST /api/message/text/:instance"}, source="inferred"),
+    Golden("MOCK_FAULT_REMOVED", 200, "Fault removed", "DELETE /__mock__/faults/{FAULT}", given=(created, faulted),
+           source="inferred"),
+    Golden("MOCK_FAULT_NOT_FOUND", 404, "Fault not found", "DELETE /__mock__/faults/flt_999999", source="inferred"),
+    Golden("MOCK_FAULTS_CLEARED", 200, "Faults cleared", "DELETE /__mock__/faults", given=(created, faulted),
+           source="inferred"),
+    Golden("MOCK_SCENARIO_LOADED", 201, "Scenario loaded", "POST /__mock__/scenarios",
+           {"name": "golden", "instances": [{"name": "golden-desk", "connected": True}]}, source="inferred"),
 ]
+

@@ -60,6 +60,7 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
     "quirks": ("", "mock-only: no quirk set over the profile"),
     "chatwoot_gateway": (True, "inferred: the Chatwoot bridge is configured"),
     "sandbox": (True, "mock-only: the demo page is served at /"),
+    "state": (None, "mock-only: the world lives in memory only (no --state file)"),
 }
 
 WEBHOOK_LIMIT = 3  # enabled webhooks per instance (events overview: "up to 3 enabled webhooks")

@@ -24,6 +24,7 @@ QUIRKS: dict[str, tuple[str, str, dict[str, str]]] = {
     "reply_field": ("on", "off", {"on": "client-expects", "off": "documented"}),
     "label_layout": ("live", "docs", {"live": "client-expects", "docs": "documented"}),
     "group_flow_layout": ("live", "docs", {"live": "client-expects", "docs": "documented"}),
+    "group_sender_jid": ("lid", "phone", {"lid": "observed-live", "phone": "documented"}),
 }
 
 
