@@ -53,6 +53,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(SETTINGS, "@cache", r"^$", "zone() is pure: @cache only saves repeated look-ups"),
     Equivalent(SETTINGS, "explain: Callable", r'= ""',
                "Rule.explain is only tested for truth: an empty string is as falsy as None"),
+    Equivalent(SETTINGS, "QUIRK_LIST = Rule(", r"XX",
+               "QUIRK_LIST's `expected` is never shown: its `explain` names every refusal's reason"),
     Equivalent(LIFECYCLE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Transition: {GUARD}"),
     Equivalent(LIFECYCLE, "needs_session: bool = False", "",
                "the field default is never used: Transition.of always passes needs_session"),

@@ -41,7 +41,10 @@ class Target:
 
 
 TARGETS: dict[str, Target] = {
-    "mockryze/core/literals.py": Target(("tests/contract/test_golden.py",), sample=True),
+    # literals: in `make mutate`, not in the sample: every catalog literal already has a golden row that
+    # compares its status and text through HTTP in the suite itself, and its 549 mutants alone took
+    # 6.8 minutes of make test's wall time (549 killed, 0 survived on the last full run).
+    "mockryze/core/literals.py": Target(("tests/contract/test_golden.py",)),
     "mockryze/core/settings.py": Target(("tests/contract/test_settings.py", "tests/contract/test_defaults.py",
                                          "tests/http/test_quirks.py"), sample=True),  # the --quirk option
     "mockryze/instance/lifecycle.py": Target(("tests/instance/test_lifecycle.py", "tests/contract/test_golden.py"),

@@ -206,3 +206,18 @@ def test_setting_error_keeps_its_reason_and_names_the_option() -> None:
                                              ("America/Sao_Paulo", ZoneInfo("America/Sao_Paulo"))])
 def test_time_zones(name: str, zone: Any) -> None:
     assert options.zone(name) == zone
+
+
+def test_a_repeatable_option_adds_its_flags_pairs_to_the_variables() -> None:
+    env = {"MOCKRYZE_QUIRKS": "reply_field=off"}
+    assert Settings.from_sources(env=env, quirks="qr_data_uri=on").quirks == "reply_field=off,qr_data_uri=on"
+    assert Settings.from_sources(env=env).quirks == "reply_field=off"
+    assert Settings.from_sources(env={}, quirks="qr_data_uri=on").quirks == "qr_data_uri=on"
+
+
+def test_help_names_an_options_value_and_its_default_as_typed() -> None:
+    by_name = {f.name: f for f in options.option_fields()}
+    assert options.metavar(by_name["quirks"]) == "NAME=VALUE"
+    assert options.metavar(by_name["seed"]) == "SEED"
+    assert options.metavar(by_name["profile"]) == "live|docs"
+    assert [options.show_value(v) for v in (None, "", True, False, 7)] == ["unset", "none", "on", "off", "7"]
