@@ -137,7 +137,7 @@ MOCK_ACCOUNT_NOT_FOUND = ErrorLiteral(404, "Account not found")
 
 # --- profile module ---------------------------------------------------------------------------
 # The profile pages print "Instance is not connected to WhatsApp" under 400 (getPrivacy), not 503.
-PROFILE_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")
+PROFILE_NOT_CONNECTED = ErrorLiteral(400, NOT_CONNECTED.message)
 PROFILE_FIELD_REQUIRED = ErrorLiteral(  # inferred (the docs: "at least one field required", no literal)
     400, "At least one of profilePicture, profileName or profileStatus is required")
 PRIVACY_SETTING_REQUIRED = AT_LEAST_ONE_SETTING  # inferred: the instance settings literal, by analogy
@@ -217,7 +217,7 @@ PRESENCE_SENT = "Presence sent successfully"  # inferred (GAP)
 CHAT_DELETED = {False: "Chat deleted successfully", True: "Chat deleted successfully (including media)"}
 
 # --- groups and communities modules -----------------------------------------------------------
-GROUP_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")  # communities: documented 400
+GROUP_NOT_CONNECTED = ErrorLiteral(400, NOT_CONNECTED.message)  # communities: documented 400
 IDENTIFIER_REQUIRED = ErrorLiteral(400, "Identifier is required")
 GROUP_NOT_MEMBER = ErrorLiteral(404, "Group not found or you are not a member of this group")
 INVALID_INVITE = ErrorLiteral(400, "Invalid invite link or code")
@@ -292,7 +292,7 @@ NEWSLETTER_IDENTIFIER_FIELD_REQUIRED = ErrorLiteral(
     400, "The 'identifier' field is required (JID @newsletter or invite link/code)")  # join: the body variant
 NEWSLETTER_INVALID_IDENTIFIER = ErrorLiteral(
     400, "Invalid newsletter identifier (use JID @newsletter or invite link/code)")
-NEWSLETTER_NOT_CONNECTED = ErrorLiteral(400, "Instance is not connected to WhatsApp")  # the module's own code: 400
+NEWSLETTER_NOT_CONNECTED = ErrorLiteral(400, NOT_CONNECTED.message)  # the module's own code: 400
 NEWSLETTER_INFO_NOT_FOUND = ErrorLiteral(400, "newsletter not found or no metadata returned")
 NEWSLETTER_JOIN_NOT_FOUND = ErrorLiteral(400, "newsletter not found")  # the join page lists it under 400
 NEWSLETTER_NOT_FOUND = ErrorLiteral(404, "newsletter not found")  # the overview's 404: leave, not followed

@@ -16,18 +16,12 @@ from tests.groups.helpers import (
     GHOST,
     PARTICIPANTS,
     act,
-    connected,
     create,
     flows,
     info,
     jid_of,
     roles,
 )
-
-
-@pytest.fixture
-def me(ryze: MockRyze) -> str:
-    return connected(ryze)
 
 
 def test_partial_success_is_200_with_one_result_per_entry(api: CheckedClient, ryze: MockRyze, me: str) -> None:

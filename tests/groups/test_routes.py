@@ -24,18 +24,12 @@ from tests.groups.helpers import (
     RESET,
     UPDATE,
     act,
-    connected,
     create,
     flows,
     info,
     jid_of,
     roles,
 )
-
-
-@pytest.fixture
-def me(ryze: MockRyze) -> str:
-    return connected(ryze)
 
 
 # --- create / list / info ------------------------------------------------------------------------
