@@ -58,7 +58,8 @@ def test_an_answering_fault_hits_in_scope_only_and_counts(ryze: MockRyze, sales:
     if state_after != "connected":
         assert ryze.events("sales", "instance.state")[-1]["data"]["state"] in ("logged_out", "temp_banned")
         return
-    other = ryze.world.accounts[ryze.account_token].instances["other"].token
+    listed = ryze.client.get("/api/instance/list", headers={"token": ryze.account_token}).json()["instances"]
+    other = next(i["token"] for i in listed if i["name"] == "other")
     assert send(sales, BIA).status_code == 200  # another contact
     assert send(sales, instance="other", token=other).status_code == 200  # another instance
     image = sales.post("/api/message/media/sales", json={"number": ANA, "mediaType": "image",
@@ -199,18 +200,21 @@ def test_the_fault_names_are_one_list() -> None:
 def test_an_instance_token_switches_faults_on_its_own_instance_only(ryze: MockRyze, sales: CheckedClient) -> None:
     made = sales.post(f"{M}/faults", json={"fault": "server_error"}).json()["fault"]
     assert made["instance"] == "sales"
-    other = ryze.world.accounts[ryze.account_token].instances["other"].token
+    listed = ryze.client.get("/api/instance/list", headers={"token": ryze.account_token}).json()["instances"]
+    other = next(i["token"] for i in listed if i["name"] == "other")
     assert send(sales, instance="other", token=other).status_code == 200
     assert error_of(sales.post(f"{M}/faults", json={"fault": "slow", "instance": "other"})) == \
         literals.TOKEN_INSTANCE_MISMATCH
     assert [f["id"] for f in sales.get(f"{M}/faults", token=other).json()["faults"]] == []
 
 
-def test_slow_in_real_seconds(ryze: MockRyze, sales: CheckedClient) -> None:
-    import time
+def test_slow_in_real_seconds(ryze: MockRyze, sales: CheckedClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockryze.http import routing
 
+    slept: list[float] = []  # the real sleep is recorded instead of waited for (no timed assertion)
+    monkeypatch.setattr(routing.time, "sleep", slept.append)
     ryze.add_fault("slow", seconds=0.2, real=True, times=1)
-    started = time.monotonic()
     assert send(sales).status_code == 200
-    assert time.monotonic() - started >= 0.2
+    assert slept == [0.2]
+    assert send(sales).status_code == 200 and slept == [0.2]  # times=1: the second send is not slowed
     assert ryze.faults()[0]["real"] is True
