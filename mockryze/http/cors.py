@@ -47,7 +47,7 @@ class CorsMiddleware:
         self.methods_for = methods_for  # the methods of the routes matching a path; none: not a route
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        origin = Headers(scope=scope).get("origin") if scope["type"] == "http" else None
+        origin = _origin(scope) if scope["type"] == "http" else None
         if origin is None or not scope["path"].startswith(API_PREFIX):
             await self.app(scope, receive, send)
             return
@@ -57,6 +57,13 @@ class CorsMiddleware:
             await _preflight(send, headers, methods)
             return
         await self.app(scope, receive, with_headers(send, headers))
+
+
+def _origin(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"origin":
+            return str(value.decode("latin-1"))
+    return None
 
 
 def _is_preflight(scope: Scope) -> bool:

@@ -17,8 +17,6 @@ from weakref import WeakKeyDictionary
 from mockryze.core import schemas
 
 if TYPE_CHECKING:
-    from starlette.datastructures import Headers
-
     from mockryze.core.world import World
 
 TokenKind = Literal["account", "instance", "none", "invalid"]
@@ -40,7 +38,7 @@ class Recorded:
     schema: str | None
     instance: str | None
     token_kind: TokenKind
-    headers: Headers
+    headers: tuple[tuple[bytes, bytes], ...]  # as the ASGI scope carried them (not GC-tracked once seen)
     raw: bytes
     status: int
     literal: str | None
@@ -122,8 +120,9 @@ def _shown_body(raw: bytes) -> Any:
     return parsed
 
 
-def _redacted(headers: Headers) -> dict[str, str]:
-    return {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in headers.items()}
+def _redacted(headers: tuple[tuple[bytes, bytes], ...]) -> dict[str, str]:
+    shown = ((k.decode("latin-1"), v.decode("latin-1")) for k, v in headers)
+    return {k: REDACTED if k.lower() in SECRET_HEADERS else v for k, v in shown}
 
 
 def warnings(schema: str | None, body: Any) -> list[dict[str, str]]:

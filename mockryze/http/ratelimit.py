@@ -15,12 +15,11 @@ import threading
 from collections import deque
 from collections.abc import Callable
 
-from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mockryze.core import literals
 from mockryze.core.settings import Settings
-from mockryze.http.auth import presented_token
+from mockryze.http.auth import scope_token
 from mockryze.http.envelope import error_body
 
 CREATE_ROUTE = ("POST", "/api/instance/new")
@@ -96,7 +95,7 @@ class RateLimitMiddleware:
         if limiter is None or not limited:
             await self.app(scope, receive, send)
             return
-        token = presented_token(Headers(scope=scope), QueryParams(scope.get("query_string", b"")))
+        token = scope_token(scope)
         client = scope.get("client") or ("local", 0)
         key = limiter.key_for(token, str(client[0]))
         bucket = "create" if (scope.get("method"), scope["path"].rstrip("/")) == CREATE_ROUTE else "global"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -16,8 +17,9 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from mockryze.core import literals, schemas
 from mockryze.core.accounts import Caller, authenticate, require_account_token, target_instance
@@ -25,7 +27,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
 from mockryze.core.world import World
 from mockryze.http import journal
-from mockryze.http.auth import presented_token
+from mockryze.http.auth import scope_token
 from mockryze.http.body import parse_body, read_body
 from mockryze.http.envelope import error_response
 from mockryze.instance.model import Instance
@@ -98,6 +100,11 @@ class Endpoint:
         return literal if self.respell is None else self.respell(literal, detail)
 
     @property
+    def route(self) -> str:
+        """The row as the request journal names it: ``POST /api/message/text/:instance``."""
+        return f"{self.method} {self.path}"
+
+    @property
     def takes_instance(self) -> bool:
         return ":instance" in self.path
 
@@ -109,13 +116,36 @@ class Endpoint:
         return [path, bare, bare + "/"]  # empty segment -> 400 Instance name is required
 
     def routes(self) -> list[Route]:
-        endpoint = _wrap(self)
+        endpoint = EndpointApp(self)
         return [Route(p, endpoint, methods=[self.method], include_in_schema=False) for p in self.starlette_paths()]
 
 
-def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
-    journaled = spec.tag != "mock"  # the emulated API's routes, not the control plane
-    async def endpoint(request: Request) -> Response:
+class EndpointApp:
+    """The ASGI app of one route-table row, called by Starlette's ``Route`` with the scope it matched.
+
+    An ASGI app rather than a request/response function: Starlette wraps the latter in one more
+    exception-handling layer per request, and its ``JSONResponse`` re-reads its options per body;
+    the success answer is written straight to ``send`` instead (same bytes, same headers).
+    """
+
+    def __init__(self, spec: Endpoint) -> None:
+        self.spec = spec
+        self.journaled = spec.tag != "mock"  # the emulated API's routes, not the control plane
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        answer = await self.answer(request)
+        if isinstance(answer, Response):
+            await answer(scope, receive, send)
+            return
+        status, payload = answer
+        body = _encode(payload)
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-length", str(len(body)).encode()), _JSON_TYPE]})
+        await send({"type": "http.response.body", "body": body})
+
+    async def answer(self, request: Request) -> Response | tuple[int, dict[str, Any]]:
+        spec, journaled = self.spec, self.journaled
         world: World = request.app.state.world
         raw = b""
         try:
@@ -150,16 +180,29 @@ def _wrap(spec: Endpoint) -> Callable[[Request], Any]:
             if spec.respell is not None:
                 error = ApiError(spec.refusal(ErrorLiteral(error.status, error.message), error.detail), error.detail)
             if error.status == literals.INTERNAL_ERROR.status:  # 503 "not connected" is a normal refusal
-                log.error("%s %s -> %s %s", request.method, request.url.path, error.status, error.detail)
+                log.error("%s %s -> %s %s", request.method, _path(request), error.status, error.detail)
             if journaled:
                 _journal(spec, world, request, raw, error.status, error.message)
             return error_response(error)
         if journaled:
             message = payload.get("message")
             _journal(spec, world, request, raw, status, message if isinstance(message, str) else None)
-        return JSONResponse(payload, status_code=status)
+        return status, payload
 
-    return endpoint
+
+# JSONResponse's rendering, with the encoder built once
+_encode_text = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
+def _encode(payload: dict[str, Any]) -> bytes:
+    return _encode_text(payload).encode("utf-8")
+
+
+def _path(request: Request) -> str:
+    """``request.url.path`` without building the URL: the scope's path as Starlette's URL escapes it."""
+    path: str = request.scope["path"]
+    return path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
 
 
 HOLD_CAP_SECONDS = 120.0  # a `timeout` fault never holds a connection longer than this (real time)
@@ -271,7 +314,7 @@ def _admit(spec: Endpoint, world: World, request: Request) -> tuple[Caller | Non
     """Who calls and which ``:instance`` it may touch: 401 / 403 / 404 before any body is read."""
     if spec.auth == "none":
         return None, None
-    caller = authenticate(world, presented_token(request.headers, request.query_params))
+    caller = authenticate(world, scope_token(request.scope))
     if spec.auth == "account":
         require_account_token(caller)
     if spec.gate is not None:
@@ -309,13 +352,12 @@ def _refuse_unknown(schema: str, body: dict[str, Any]) -> None:
 
 
 def _journal(spec: Endpoint, world: World, request: Request, raw: bytes, status: int, literal: str | None) -> None:
-    token = presented_token(request.headers, request.query_params)
+    token = scope_token(request.scope)
     with world.lock:
         kind, account = _token_kind(world, token)
-        entry = journal.Recorded(journal.next_seq(world), world.iso(), request.method, request.url.path,
-                                 f"{spec.method} {spec.path}", spec.request_schema,
-                                 request.path_params.get("instance") or None, kind, request.headers, raw,
-                                 status, literal)
+        entry = journal.Recorded(journal.next_seq(world), world.iso(), request.method, _path(request),
+                                 spec.route, spec.request_schema, request.path_params.get("instance") or None, kind,
+                                 tuple(request.scope["headers"]), raw, status, literal)
         journal.record(world, account, entry)
 
 
