@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import ipaddress
 import json
 import logging
@@ -13,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import Field
 from typing import Any, NoReturn
 
-from mockryze import __version__
+from mockryze import __version__, gcpolicy
 from mockryze.core.persist import StateFileError
 from mockryze.core.settings import (
     ENV_PREFIX,
@@ -169,9 +168,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(banner(settings, world.default_account.token), flush=True)
     for line in played:
         print(line, flush=True)
-    gc.freeze()  # what start-up built (modules, routes, settings) lives forever: full collections skip it
+    collector = gcpolicy.FreezeSurvivors()
+    collector.start()
     try:
-        asyncio.run(serve_until_signalled(app, settings.host, settings.port))
+        asyncio.run(serve_until_signalled(app, settings.host, settings.port, background=collector.run))
     except KeyboardInterrupt:
         pass
     except OSError as exc:

@@ -9,6 +9,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from hypercorn.asyncio import serve as hypercorn_serve
@@ -104,8 +105,11 @@ def _quiet_cut_connections(loop: asyncio.AbstractEventLoop, context: dict[str, A
     loop.default_exception_handler(context)
 
 
-async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
+async def serve_until_signalled(app: Starlette, host: str, port: int,
+                                background: Callable[[], Coroutine[Any, Any, None]] | None = None) -> None:
+    """Serve until SIGINT / SIGTERM; ``background`` (e.g. the collector's policy) runs alongside until then."""
     ensure_bindable(host, port)
+    task = asyncio.create_task(background()) if background is not None else None
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(_quiet_cut_connections)
@@ -122,7 +126,11 @@ async def serve_until_signalled(app: Starlette, host: str, port: int) -> None:
                         literals.SERVER_SHUTTING_DOWN.message)
         await app.state.channels.hub.close_all()  # WebSocket clients get 1001 "going away"
 
-    await hypercorn_serve(draining, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
+    try:
+        await hypercorn_serve(draining, hypercorn_config(host, port), shutdown_trigger=shut_down)  # type: ignore[arg-type]
+    finally:
+        if task is not None:
+            task.cancel()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

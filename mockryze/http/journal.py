@@ -26,7 +26,7 @@ BODY_CAP = 64 * 1024  # bytes of a body kept in a listing; a longer one is shown
 ALIASES: dict[str, str] = {"to": "number"}  # alias form -> the documented field it stands for
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recorded:
     """One request as the wrapper saw it; rendered on read."""
 

@@ -278,8 +278,8 @@ async def _hold(world: World, request: Request, seconds: float) -> None:
 def _intercepted(spec: Endpoint, ctx: Context) -> _Injected | None:
     if ctx.caller is None:
         return None
-    found = faults.intercept(ctx.world, ctx.caller.account.token, f"{spec.method} {spec.path}", ctx.instance,
-                             ctx.body, ctx.query)
+    found = faults.intercept(ctx.world, ctx.caller.account.token, spec.route, ctx.instance,
+                             ctx.body, lambda: ctx.query)
     return None if found is None else _Injected(found)
 def _save(spec: Endpoint, world: World, ctx: Context) -> None:
     """An answered request is on disk before its answer leaves (``--state``): the instance it targeted,

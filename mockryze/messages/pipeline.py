@@ -130,10 +130,22 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
 
 
 def _receipt_action(world: World, inst: Instance, message: Message, status: str) -> Callable[[], None]:
-    def fire() -> None:
+    return _Receipt(world, inst, message, status)
+
+
+class _Receipt:
+    """A receipt timer's action: one small object where a closure took a function and four cells (a busy
+    server holds two per message sent in the last seconds, and the garbage collector walks them all)."""
+
+    __slots__ = ("inst", "message", "status", "world")
+
+    def __init__(self, world: World, inst: Instance, message: Message, status: str) -> None:
+        self.world, self.inst, self.message, self.status = world, inst, message, status
+
+    def __call__(self) -> None:
+        inst, message = self.inst, self.message
         if inst.messages.get(message.id) is message and inst.state is State.CONNECTED:
-            receipt(world, inst, message, status)
-    return fire
+            receipt(self.world, inst, message, self.status)
 
 
 def receipt(world: World, inst: Instance, message: Message, status: str, recipient: str | None = None) -> None:

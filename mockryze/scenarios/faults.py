@@ -14,6 +14,7 @@ import fnmatch
 import math
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from weakref import WeakKeyDictionary
@@ -186,12 +187,13 @@ def clear(world: World, account: str, instance: str | None = None) -> int:
 
 # --- requests ---------------------------------------------------------------------------------
 def intercept(world: World, account: str, route: str, instance: Instance | None, body: dict[str, Any],
-              query: Any) -> Interception | None:
-    """The first fault whose scope holds this request and that fires, as an :class:`Interception`."""
+              query: Callable[[], Any]) -> Interception | None:
+    """The first fault whose scope holds this request and that fires, as an :class:`Interception`.
+    ``query`` gives the query parameters, parsed only when the account has faults armed."""
     faults = _state(world).by_account.get(account)
     if not faults:
         return None
-    named = {digits(source.get(key)) for source in (body, query) for key in CONTACT_FIELDS
+    named = {digits(source.get(key)) for source in (body, query()) for key in CONTACT_FIELDS
              if isinstance(source.get(key), str | int)}
     for fault in list(faults.values()):
         if fault.kind.receipts or not fault.active or not _in_scope(fault, route, instance, named):
