@@ -48,6 +48,8 @@ from typing import Any
 import httpx
 from messages import BARE_SERVER, BODY, NUMBER, ROOT, TOKEN, free_port, stop_all, wait_listening
 
+sys.path.insert(0, str(ROOT))  # the in-process figures use this checkout's mockryze
+
 INSTANCE = "bench"
 PATH = f"/api/message/text/{INSTANCE}"
 WRK = "/usr/bin/wrk"
