@@ -22,7 +22,7 @@ MUTATION_SAMPLE ?= on
 NPM_TOOLS := @stoplight/prism-cli@5.16.0 @stoplight/spectral-cli@6.16.3
 TOOLS_STAMP := .tools/.stamp-$(shell echo '$(NPM_TOOLS)' | cksum | cut -d' ' -f1)
 
-.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser mutate tools examples
+.PHONY: serve test lint typecheck bench lock clean fuzz scaffold browser wrk mutate tools examples
 
 $(RUNTIME_STAMP):
 	rm -rf $(VENV)
@@ -56,6 +56,19 @@ browser:
 	else \
 		echo "*** $(CHROMIUM) is missing and this is not root: the sandbox browser tests will be SKIPPED"; \
 		echo "*** (install it with: sudo apt-get install -y chromium) ***"; \
+	fi
+
+# wrk, the compiled load generator of bench/wrk_send.py (Debian package wrk): installed when missing and root.
+WRK ?= /usr/bin/wrk
+wrk:
+	@if [ -x "$(WRK)" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing wrk for bench/wrk_send.py"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null \
+			|| echo "*** could not install wrk: bench/wrk_send.py will be SKIPPED ***"; \
+	else \
+		echo "*** $(WRK) is missing and this is not root: bench/wrk_send.py will be SKIPPED"; \
+		echo "*** (install it with: sudo apt-get install -y wrk) ***"; \
 	fi
 
 $(TOOLS_STAMP):
@@ -93,7 +106,7 @@ scaffold: $(RUNTIME_STAMP)  ## a new RyzeAPI module: folder, route table, schema
 	@test -n "$(MODULE)" || { echo "usage: make scaffold MODULE=name [ARGS=--dry-run]"; exit 2; }
 	$(BIN)/python scripts/scaffold.py $(MODULE) $(ARGS)
 
-bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines measured in the same run
+bench: $(TEST_STAMP) browser wrk  ## benchmarks, printing ratios against baselines measured in the same run
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/messages.py
 	$(BIN)/python bench/chat_lookup.py
@@ -102,7 +115,8 @@ bench: $(TEST_STAMP) browser  ## benchmarks, printing ratios against baselines m
 	$(BIN)/python bench/fanout.py
 	$(BIN)/python bench/groups.py
 	$(BIN)/python bench/dropin.py
-	$(BIN)/python bench/wrk_send.py  # needs wrk (Debian package wrk)
+	$(BIN)/python bench/wrk_send.py  # steady-state send-text under wrk (Debian package wrk; skipped without it)
+	$(BIN)/python bench/fanout_rate.py  # CPU per webhook POST / WebSocket frame, webhook p99 at 200 sends/s
 	$(BIN)/python bench/sandbox.py  # needs chromium (make browser)
 	$(BIN)/python bench/state.py
 

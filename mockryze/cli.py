@@ -24,6 +24,7 @@ from mockryze.core.settings import (
     option_fields,
     show_value,
 )
+from mockryze.core.stats import track_gc_pauses
 from mockryze.core.world import World
 from mockryze.http.app import create_app, openapi_document
 from mockryze.server import ensure_bindable, serve_until_signalled
@@ -168,6 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(banner(settings, world.default_account.token), flush=True)
     for line in played:
         print(line, flush=True)
+    track_gc_pauses()  # GET /__mock__/stats: GC pause times (a few hundred ns per collection)
     collector = gcpolicy.FreezeSurvivors()
     collector.start()
     try:

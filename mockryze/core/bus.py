@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mockryze.core.stats import Counters
+
 EVENT_TYPES: tuple[str, ...] = (
     "message.exchange",
     "message.status",
@@ -41,7 +43,8 @@ Subscriber = Callable[[RecordedEvent], None]
 
 
 class EventBus:
-    def __init__(self, limit: int | None = None) -> None:
+    def __init__(self, limit: int | None = None, counters: Counters | None = None) -> None:
+        self.counters = counters or Counters()  # the world's, when it made this bus
         # Bounded per account (oldest dropped first): one busy account never evicts another's events.
         self._limit = limit
         self._records: dict[str, deque[RecordedEvent]] = {}
@@ -60,6 +63,7 @@ class EventBus:
         if kept is None:
             kept = self._records[account_token] = deque(maxlen=self._limit)
         kept.append(record)
+        self.counters.events_published += 1
         for subscriber in list(self._subscribers):
             subscriber(record)
         with self.published:
@@ -81,6 +85,10 @@ class EventBus:
             for r in scanned
             if (instance is None or r.instance == instance) and (event is None or r.event == event)
         ]
+
+    def size(self) -> int:
+        """How many events are recorded, over every account."""
+        return sum(len(kept) for kept in self._records.values())
 
     def clear(self) -> None:
         self._records.clear()

@@ -24,6 +24,7 @@ from mockryze.core.errors import ApiError
 from mockryze.core.ids import IdFactory
 from mockryze.core.quirks import Quirks, of_profile, resolve
 from mockryze.core.settings import Settings, zone
+from mockryze.core.stats import Counters
 
 if TYPE_CHECKING:
     from faker import Faker
@@ -54,7 +55,8 @@ class World:
         self.clock = clock or Clock(self.settings.start_time, frozen=self.settings.frozen_clock)
         self.clock.on_advance(self.run_due)
         self.lock = threading.RLock()
-        self.bus = EventBus(self.settings.event_record_limit)
+        self.stats = Counters()  # GET /__mock__/stats; kept through resets
+        self.bus = EventBus(self.settings.event_record_limit, self.stats)
         self.tz = zone(self.settings.timezone)
         self.base_url = self.settings.base_url
         self.quirks = resolve(self.settings.profile, self.settings.quirks)  # every account's base
@@ -164,6 +166,7 @@ class World:
             fired = False
             while self._timers and self._timers[0].due <= self.clock.now():
                 timer = heapq.heappop(self._timers)
+                self.stats.timers_fired += 1
                 outer, self._firing_at = self._firing_at, timer.due
                 fired = fired or not timer.survives_reset  # world timers, not wake-ups and retry sleeps
                 try:

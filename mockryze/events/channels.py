@@ -20,7 +20,7 @@ class Channels:
         sockets close on reset and when their instance is deleted.
 
         ``webhook_transport`` takes every webhook delivery instead of the network (tests)."""
-        channels = cls(Dispatcher(world, webhook_transport), Hub(world.settings.websocket_queue_size))
+        channels = cls(Dispatcher(world, webhook_transport), Hub(world.settings.websocket_queue_size, world.stats))
         world.bus.subscribe(channels.delivery.on_event)
         world.bus.subscribe(channels.hub.on_event)
         world.on_reset(channels.delivery.clear)

@@ -517,6 +517,7 @@ class Dispatcher:
         import httpx  # imported on first delivery: it costs ~100 ms of `mockryze serve` start-up
 
         timeout = self.world.settings.webhook_timeout
+        self.world.stats.webhook_attempts += 1
         try:
             status = await self._transport(WebhookRequest(delivery.url, delivery.headers, body, timeout))
         except (httpx.TimeoutException, TimeoutError):

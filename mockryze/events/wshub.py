@@ -14,12 +14,13 @@ import asyncio
 import contextlib
 import json
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from mockryze.core.bus import RecordedEvent
+from mockryze.core.stats import Counters
 from mockryze.events.config import for_channel, wants
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Client:
     queue: asyncio.Queue[str | Closing]
     overflowed: bool = False
     closing: bool = False  # a Closing is queued: nothing more is
+    counters: Counters = field(default_factory=Counters)  # the world's (websocket_frames)
 
     def offer(self, item: str | Closing) -> None:
         """Runs on the client's loop."""
@@ -90,18 +92,20 @@ class Client:
                 await self._close(item)
                 return
             await self.websocket.send_text(item)
+            self.counters.websocket_frames += 1
 
 
 class Hub:
-    def __init__(self, queue_size: int) -> None:
+    def __init__(self, queue_size: int, counters: Counters | None = None) -> None:
         self.queue_size = queue_size
+        self.counters = counters or Counters()
         self._clients: dict[tuple[str, str], set[Client]] = {}
         self._lock = threading.Lock()
 
     def connect(self, key: tuple[str, str], websocket: WebSocket, config: WebSocketConfig) -> Client:
         client = Client(
             websocket=websocket, loop=asyncio.get_running_loop(), events=config.events,
-            media_base64=config.media_base64, queue=asyncio.Queue(self.queue_size),
+            media_base64=config.media_base64, queue=asyncio.Queue(self.queue_size), counters=self.counters,
         )
         with self._lock:
             self._clients.setdefault(key, set()).add(client)

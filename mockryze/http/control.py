@@ -10,7 +10,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from mockryze.core import literals, quirks
+from mockryze.core import literals, quirks, stats
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import INVALID_BODY
 from mockryze.core.settings import LATEST_EPOCH
@@ -85,6 +85,17 @@ def list_quirks(call: Call) -> tuple[int, dict[str, Any]]:
                  "quirks": quirks.describe(account, server)}
 
 
+def read_stats(call: Call) -> tuple[int, dict[str, Any]]:
+    """Cumulative counters of the world, what it holds now against its caps, and the process's GC."""
+    world = call.world
+    held = sum(len(instance.messages) for account in world.accounts.values()
+               for instance in account.instances.values())
+    return 200, {"success": True, "counters": world.stats.view(),
+                 "held": {"messages": held, "messageStoreLimit": world.settings.message_store_limit,
+                          "events": world.bus.size(), "eventRecordLimit": world.settings.event_record_limit},
+                 "gc": stats.gc_view()}
+
+
 @cache
 def contract_table() -> dict[str, Any]:
     text = (resources.files("mockryze") / "contract.json").read_text("utf-8")
@@ -114,4 +125,7 @@ VERBS: tuple[Verb, ...] = (
          query={"account": "this TokenAccount's values (default: the caller's account)"}),
     Verb("clear_requests", "DELETE", "/requests", clear_requests, "Empty the caller's request journal",
          result=None, responses={200: "mock/ok.response"}),
+    Verb("stats", "GET", "/stats", read_stats,
+         "Counters since start: events, timers, deliveries, frames, the store, GC", result=None,
+         responses={200: "mock/stats.response"}, scoped=False),
 )

@@ -171,10 +171,12 @@ def own_party(inst: Instance) -> Party:
 def store(world: World, inst: Instance, message: Message) -> None:
     forget(inst, message.id)  # a re-used id moves to the end (and to its chat)
     inst.messages[message.id] = message
+    world.stats.messages_stored += 1
     inst.chat_messages.setdefault(message.chat.jid, {})[message.id] = message
     limit = world.settings.message_store_limit
     while len(inst.messages) > limit:  # bounded memory: oldest first
         forget(inst, next(iter(inst.messages)))
+        world.stats.messages_evicted += 1
 
 
 def forget(inst: Instance, message_id: str) -> Message | None:

@@ -128,6 +128,12 @@ class Control(ABC):
         """Move the virtual clock; due timers (QR rotation, auto-scan, expiry, receipts) fire."""
         self.move_clock(advance=seconds)
 
+    def stats(self) -> Payload:
+        """Cumulative ``counters`` (eventsPublished, timersFired, webhookAttempts, websocketFrames, messagesStored,
+        messagesEvicted), what the world ``held`` against its caps, and the process's ``gc`` collections and
+        pauses (pauses only under ``mockryze serve``, which times them)."""
+        return dict(self._result("stats", {}, {}))
+
     def contract(self) -> Payload:
         """Per route, each behaviour and its source (documented, observed-live, client-expects, inferred)."""
         return dict(self._result("contract", {}, {}))
