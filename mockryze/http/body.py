@@ -13,13 +13,15 @@ import json
 import math
 import re
 import sys
-from typing import Any
+import weakref
+from typing import Any, ClassVar
 
 from starlette.requests import ClientDisconnect, Request
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 
+DEADLINE_GRAIN = 0.05  # seconds: how late past its deadline a stalled body read may be cut
 MAX_DEPTH = 64  # far below the recursion limit (~1000): the deepest documented body nests 5 levels
 MAX_INTEGER_DIGITS = len(str(int(sys.float_info.max)))  # 309: any longer literal cannot be a double
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -39,11 +41,69 @@ async def read_body(request: Request, limit: int, timeout: float | None) -> byte
         raise ApiError(literals.BODY_TOO_LARGE, f"Content-Length {declared} is over the {limit}-byte limit")
     if timeout is None:  # in-process, the body is already in memory
         return await _read_capped(request, limit)
+    task = asyncio.current_task()
+    assert task is not None
+    deadlines = _Deadlines.of(asyncio.get_running_loop())
+    deadlines.watch(task, timeout)
     try:
-        async with asyncio.timeout(timeout):
-            return await _read_capped(request, limit)
-    except TimeoutError:
+        return await _read_capped(request, limit)
+    except asyncio.CancelledError:
+        if not deadlines.expired(task):
+            raise
         raise ApiError(literals.REQUEST_TIMEOUT, f"the body did not arrive within {timeout:g} s") from None
+    finally:
+        deadlines.forget(task)
+
+
+class _Deadlines:
+    """The body-read deadlines of one event loop, enforced by one watcher task that looks every
+    :data:`DEADLINE_GRAIN` seconds while any is pending. ``asyncio.timeout`` would schedule and
+    cancel a timer handle (and copy a context) per request, which a busy server's profile showed.
+    A read past its deadline is cancelled; :func:`read_body` turns that cancellation into the 408."""
+
+    _by_loop: ClassVar[weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Deadlines]] = weakref.WeakKeyDictionary()
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.pending: dict[asyncio.Task[Any], float] = {}
+        self.overdue: set[asyncio.Task[Any]] = set()
+        self.watcher: asyncio.Task[None] | None = None
+
+    @classmethod
+    def of(cls, loop: asyncio.AbstractEventLoop) -> _Deadlines:
+        found = cls._by_loop.get(loop)
+        if found is None:
+            found = cls._by_loop[loop] = cls(loop)
+        return found
+
+    def watch(self, task: asyncio.Task[Any], timeout: float) -> None:
+        self.pending[task] = self.loop.time() + timeout
+        if self.watcher is None:
+            self.watcher = self.loop.create_task(self._watch())
+
+    def forget(self, task: asyncio.Task[Any]) -> None:
+        self.pending.pop(task, None)
+        self.overdue.discard(task)
+
+    def expired(self, task: asyncio.Task[Any]) -> bool:
+        """Whether ``task`` was cancelled for its deadline (then the cancellation is taken back)."""
+        if task not in self.overdue:
+            return False
+        task.uncancel()
+        return True
+
+    async def _watch(self) -> None:
+        try:
+            while self.pending:
+                await asyncio.sleep(DEADLINE_GRAIN)
+                now = self.loop.time()
+                for task, due in list(self.pending.items()):
+                    if due <= now:
+                        del self.pending[task]
+                        self.overdue.add(task)
+                        task.cancel()
+        finally:
+            self.watcher = None
 
 
 async def _read_capped(request: Request, limit: int) -> bytes:
