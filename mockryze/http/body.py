@@ -133,14 +133,23 @@ def parse_body(raw: bytes) -> dict[str, Any]:
 
 def parse_json(raw: bytes) -> Any:
     """Any JSON value the mock can hold, else ``Invalid request body`` (the detail says why)."""
+    encoding = json.detect_encoding(raw)
     try:
-        value = _DECODER.decode(raw.decode(json.detect_encoding(raw), "surrogatepass"))  # as json.loads
+        value = _DECODER.decode(raw.decode(encoding, "surrogatepass"))  # as json.loads
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ApiError(literals.INVALID_BODY, f"malformed JSON: {exc}") from None
     except RecursionError:
         raise _too_deep() from None
-    _check_tree(value)
+    if encoding != "utf-8" or not _cannot_break_rules(raw):
+        _check_tree(value)
     return value
+
+
+def _cannot_break_rules(raw: bytes) -> bool:
+    """Whether the raw UTF-8 text alone rules out what :func:`_check_tree` looks for (most bodies): a lone
+    surrogate needs a ``\\u`` escape or an encoded surrogate (UTF-8 ``0xED 0xA0``–``0xBF``), and
+    nesting past :data:`MAX_DEPTH` needs that many ``{`` / ``[``."""
+    return b"\\u" not in raw and b"\xed" not in raw and raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH
 
 
 def _check_tree(value: Any) -> None:
