@@ -52,13 +52,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     if channels is None:
         channels = Channels.attach(world)
     limiter = RateLimiter(world.settings, world.now, partial(_authenticates, world))
-    routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
-    routes += events.WEBSOCKET_ROUTES
-    routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
-    routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
-    routes += docs.routes(OPENAPI_PATH)
-    if world.settings.sandbox:
-        routes += sandbox.routes()
+    routes, index = _table(world.settings.sandbox)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,7 +66,7 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
         current: RateLimiter | None = app.state.limiter
         return current
 
-    router = IndexedRouter(routes, lifespan=lifespan)
+    router = IndexedRouter(list(routes), index=index, lifespan=lifespan)
     app = Starlette(
         middleware=[Middleware(CorsMiddleware, origins=Origins(world.settings.cors_origins),
                                methods_for=router.methods_at),
@@ -87,6 +81,20 @@ def create_app(world: World | None = None, settings: Settings | None = None, *, 
     return app
 
 
+@cache
+def _table(with_sandbox: bool) -> tuple[tuple[BaseRoute, ...], RouteIndex]:
+    """Every route, built once per process: routes hold no world (a handler finds its own on
+    ``request.app.state``), and compiling ~250 path patterns was most of a fresh fixture's cost."""
+    routes: list[BaseRoute] = [route for spec in ALL_ENDPOINTS for route in spec.routes()]
+    routes += events.WEBSOCKET_ROUTES
+    routes.append(Route(OPENAPI_PATH, _openapi, methods=["GET"], include_in_schema=False))
+    routes.append(Route("/", _index, methods=["GET"], include_in_schema=False))
+    routes += docs.routes(OPENAPI_PATH)
+    if with_sandbox:
+        routes += sandbox.routes()
+    return tuple(routes), _index_of(routes)
+
+
 class IndexedRouter(Router):
     """Starlette's router without its linear scan of ~80 routes per request.
 
@@ -98,16 +106,18 @@ class IndexedRouter(Router):
     (``bench/routing.py``).
     """
 
-    def __init__(self, routes: list[BaseRoute], **options: Any) -> None:
+    def __init__(self, routes: list[BaseRoute], index: RouteIndex | None = None, **options: Any) -> None:
         super().__init__(routes, redirect_slashes=False, **options)
-        self._index: dict[tuple[str, ...], list[tuple[int, BaseRoute]]] = {}
-        for position, route in enumerate(self.routes):
-            self._index.setdefault(_literal_head(route), []).append((position, route))
+        self._index = _index_of(self.routes) if index is None else index
+        self._candidates: dict[str, list[BaseRoute]] = {}  # by path: most requests repeat a few paths
 
     def candidates(self, path: str) -> list[BaseRoute]:
-        segments = tuple(path.split("/")[1:])
-        found = [entry for n in range(len(segments) + 1) for entry in self._index.get(segments[:n], ())]
-        return [route for _, route in sorted(found, key=lambda entry: entry[0])]
+        found = self._candidates.get(path)
+        if found is None:
+            if len(self._candidates) >= CANDIDATE_CACHE_SIZE:
+                self._candidates.clear()
+            found = self._candidates[path] = _candidates(self._index, path)
+        return found
 
     def methods_at(self, path: str) -> list[str]:
         """The methods of the HTTP routes matching ``path`` (none when it is no route's)."""
@@ -140,6 +150,23 @@ class IndexedRouter(Router):
             await events.deny(WebSocket(scope, receive, send), ApiError(literals.ROUTE_NOT_FOUND))
             return
         await self.default(scope, receive, send)
+
+
+CANDIDATE_CACHE_SIZE = 4096  # distinct paths remembered (then forgotten all at once: memory stays bounded)
+RouteIndex = dict[tuple[str, ...], list[tuple[int, BaseRoute]]]
+
+
+def _index_of(routes: list[BaseRoute]) -> RouteIndex:
+    index: RouteIndex = {}
+    for position, route in enumerate(routes):
+        index.setdefault(_literal_head(route), []).append((position, route))
+    return index
+
+
+def _candidates(index: RouteIndex, path: str) -> list[BaseRoute]:
+    segments = tuple(path.split("/")[1:])
+    found = [entry for n in range(len(segments) + 1) for entry in index.get(segments[:n], ())]
+    return [route for _, route in sorted(found, key=lambda entry: entry[0])]
 
 
 def _route_path(scope: Scope) -> str:
