@@ -25,6 +25,7 @@ DEADLINE_GRAIN = 0.05  # seconds: how late past its deadline a stalled body read
 MAX_DEPTH = 64  # far below the recursion limit (~1000): the deepest documented body nests 5 levels
 MAX_INTEGER_DIGITS = len(str(int(sys.float_info.max)))  # 309: any longer literal cannot be a double
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF]")  # JSON's escape of a surrogate (lone or paired)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -147,9 +148,10 @@ def parse_json(raw: bytes) -> Any:
 
 def _cannot_break_rules(raw: bytes) -> bool:
     """Whether the raw UTF-8 text alone rules out what :func:`_check_tree` looks for (most bodies): a lone
-    surrogate needs a ``\\u`` escape or an encoded surrogate (UTF-8 ``0xED 0xA0``–``0xBF``), and
+    surrogate needs a ``\\uD800``–``\\uDFFF`` escape or an encoded surrogate (UTF-8 ``0xED 0xA0``–``0xBF``), and
     nesting past :data:`MAX_DEPTH` needs that many ``{`` / ``[``."""
-    return b"\\u" not in raw and b"\xed" not in raw and raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH
+    return (b"\xed" not in raw and _SURROGATE_ESCAPE.search(raw) is None
+            and raw.count(b"{") + raw.count(b"[") <= MAX_DEPTH)
 
 
 def _check_tree(value: Any) -> None:
