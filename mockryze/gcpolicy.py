@@ -29,6 +29,8 @@ GROWTH = 2.0  # thaw and collect everything once the frozen set has grown this m
 
 
 class FreezeSurvivors:
+    """The policy; ``start`` makes it the process's (``GET /__mock__/stats`` shows its counts under ``gc.policy``)."""
+
     def __init__(self, interval: float = FREEZE_EVERY, check_every: int = CHECK_EVERY,
                  growth: float = GROWTH) -> None:
         self.interval = interval
@@ -40,9 +42,11 @@ class FreezeSurvivors:
 
     def start(self) -> None:
         """Freeze what start-up built (modules, routes, settings): it lives as long as the process."""
+        global _active
         gc.collect()
         gc.freeze()
         self.baseline = gc.get_freeze_count()
+        _active = self
 
     def tick(self) -> None:
         self.ticks += 1
@@ -59,3 +63,11 @@ class FreezeSurvivors:
         while True:
             await asyncio.sleep(self.interval)
             self.tick()
+
+
+_active: FreezeSurvivors | None = None
+
+
+def active() -> FreezeSurvivors | None:
+    """The policy this process runs, if any (only ``mockryze serve`` starts one)."""
+    return _active

@@ -14,6 +14,8 @@ from bisect import bisect_left
 from time import perf_counter_ns
 from typing import Any
 
+from mockryze import gcpolicy
+
 # Upper bounds (ms) of the pause histogram's buckets; one more bucket counts the longer pauses.
 PAUSE_BUCKETS_MS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 25.0, 50.0, 100.0, 250.0)
 _BUCKETS_NS = tuple(int(bound * 1e6) for bound in PAUSE_BUCKETS_MS)
@@ -87,4 +89,9 @@ def gc_view() -> dict[str, Any]:
                     "pauseMsMax": round(_GC.max_ns[generation] / 1e6, 3),
                     "pauseCounts": list(_GC.histogram[generation])}
         generations.append(row)
-    return {"pausesTracked": _GC.installed, "bucketsMs": list(PAUSE_BUCKETS_MS), "generations": generations}
+    view: dict[str, Any] = {"pausesTracked": _GC.installed, "bucketsMs": list(PAUSE_BUCKETS_MS),
+                            "generations": generations}
+    policy = gcpolicy.active()
+    if policy is not None:
+        view["policy"] = {"freezeEverySeconds": policy.interval, "freezes": policy.ticks, "thaws": policy.thaws}
+    return view

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from mockryze import gcpolicy
 from mockryze.gcpolicy import FreezeSurvivors
 
 
@@ -17,7 +18,8 @@ class Node:
 
 
 @pytest.fixture
-def policy() -> Iterator[FreezeSurvivors]:
+def policy(monkeypatch: pytest.MonkeyPatch) -> Iterator[FreezeSurvivors]:
+    monkeypatch.setattr(gcpolicy, "_active", None)  # put back afterwards: in-process worlds run no policy
     policy = FreezeSurvivors(check_every=1)
     policy.start()
     yield policy
@@ -35,6 +37,7 @@ def test_a_tick_freezes_what_is_alive(policy: FreezeSurvivors) -> None:
     policy.tick()
     assert not in_a_generation(node)  # frozen: the collector no longer walks it
     assert policy.thaws == 0
+    assert gcpolicy.active() is policy
 
 
 def test_a_frozen_cycle_survives_until_the_frozen_set_doubles(policy: FreezeSurvivors) -> None:

@@ -130,6 +130,7 @@ def test_websocket_frames_are_counted_once_written() -> None:
 def test_in_process_the_collections_are_counted_but_no_pause_is_timed(api: CheckedClient) -> None:
     gc_view = stats(api)["gc"]
     assert gc_view["pausesTracked"] is False
+    assert "policy" not in gc_view  # only mockryze serve runs the collector policy
     assert [row["generation"] for row in gc_view["generations"]] == [0, 1, 2]
     assert all(set(row) == {"generation", "collections"} for row in gc_view["generations"])
 
@@ -152,3 +153,9 @@ def test_serve_times_every_collections_pause() -> None:
             assert young["collections"] > 0  # start-up has collected
             # the collector policy's start-up collection (everything, before the first freeze) was timed
             assert sum(full["pauseCounts"]) > 0 and full["pauseMsTotal"] > 0
+            policy = gc_view["policy"]
+            assert policy["freezeEverySeconds"] == 0.05 and policy["thaws"] == 0
+            deadline = time.monotonic() + 30  # the policy ticks on real time: wait for its first freeze
+            while stats(api)["gc"]["policy"]["freezes"] == 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert stats(api)["gc"]["policy"]["freezes"] > 0
