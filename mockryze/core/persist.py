@@ -437,9 +437,11 @@ class Store:
         world.clock.restore(json.loads(meta["clock"]))
         self._pos = max(self._pos, int(meta.get("pos", "0")))
         from mockryze.instance.model import resume
+        from mockryze.messages.pipeline import resume_receipts
 
         for inst in by_id.values():
             resume(world, inst)  # a connect attempt in flight: its QR rotation and expiry, from now
+            resume_receipts(world, inst)  # receipts in flight: at their original due times
         return True
 
     def close(self) -> None:

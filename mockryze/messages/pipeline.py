@@ -123,15 +123,33 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
     steps = [s for s in behaviour if s != "played" or is_voice]
     if inst.profile.privacy.read_receipts == "none":  # documented: then we see nobody's read receipts either
         steps = [s for s in steps if s != "read"]
-    at = 0.0
+    now, at, due = world.now(), 0.0, []
     for step in steps:
         at += delays[step]
-        world.schedule(at, _receipt_action(world, inst, message, step))
+        due.append((step, now + at))
+    message.receipts_due = tuple(due)
+    _arm(world, inst, message)
+
+
+def resume_receipts(world: World, inst: Instance) -> None:
+    """After a restart (``--state``): the receipts still to come fire at their original virtual due
+    times (at once when those have passed), as decided at send time (contact, fault, settings)."""
+    for message in inst.messages.values():
+        if message.receipts_due:
+            _arm(world, inst, message)
+
+
+def _arm(world: World, inst: Instance, message: Message) -> None:
+    for step, due in message.receipts_due:
+        world.schedule_at(due, _receipt_action(world, inst, message, step))
 
 
 def _receipt_action(world: World, inst: Instance, message: Message, status: str) -> Callable[[], None]:
     def fire() -> None:
-        if inst.messages.get(message.id) is message and inst.state is State.CONNECTED:
+        if inst.messages.get(message.id) is not message:
+            return
+        message.receipts_due = tuple(entry for entry in message.receipts_due if entry[0] != status)
+        if inst.state is State.CONNECTED:
             receipt(world, inst, message, status)
     return fire
 

@@ -15,7 +15,8 @@ from mockryze.core.persist import SCHEMA_VERSION, StateFileError
 from mockryze.events.delivery import WebhookRequest
 from mockryze.modules import EMULATED
 from mockryze.testing.api import MockRyze
-from tests.events.receivers import call_data, inject
+from tests.conftest import check_response
+from tests.events.receivers import VirtualReceivers, call_data, inject
 
 NUMBER = "5511987654321"
 SKIPPED = {"/api/instance/delete/:instance", "/api/instance/logout/:instance"}  # keep the instance to compare
@@ -205,3 +206,55 @@ def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Pat
         assert ryze.instance("sales")["status"] == waiting != "disconnected"
         ryze.advance(ryze.settings.qr_timeout_seconds)
         assert ryze.instance("sales")["status"] == "disconnected"
+
+
+def _status(ryze: MockRyze, token: str, message_id: str) -> str:
+    response = check_response(ryze.client.get("/api/chat/status/sales", params={"messageId": message_id},
+                                              headers={"token": token}))
+    return str(response.json()["status"])
+
+
+def test_receipts_in_flight_arrive_after_a_restart_at_their_original_times(tmp_path: Path) -> None:
+    """Receipts not yet fired at the stop fire after the restart at the moments decided at send time: the
+    contact's receipt behaviour and a `phone_offline` fault of that moment hold, later delay settings don't."""
+    path = str(tmp_path / "world.sqlite")
+    hooks = VirtualReceivers()
+    hook = hooks.new()
+    ana, bia, caio = "5511900000011", "5511900000012", "5511900000013"
+    with MockRyze(seed=1, state=path, webhook_transport=hooks) as ryze:
+        token = ryze.create_instance("sales", connected=True).token
+        check_response(ryze.client.post("/api/events/webhook/sales", headers={"token": token}, json={
+            "enabled": True, "url": hook.hook(), "events": ["message.status"]}))
+        ryze.contact("sales", bia, receipts="unread")
+        ryze.add_fault("phone_offline", instance="sales", contact=caio)
+        start = ryze.clock()["now"]
+
+        def send(number: str) -> str:
+            response = check_response(ryze.client.post("/api/message/text/sales", headers={"token": token},
+                                                       json={"number": number, "message": "Oi"}))
+            return str(response.json()["data"]["messageId"])
+
+        to_ana = send(ana)  # delivered at +1 (before the stop), read at +3 (after it)
+        ryze.advance(1)
+        to_bia, to_caio = send(bia), send(caio)  # delivered at +2, never read; held at `sent` by the fault
+        ryze.settle_deliveries()
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "sent", "sent"]
+    assert len(hook.received) == 1
+    # Restarted with other delays and without the fault (faults are not kept): the send-time plan holds.
+    with MockRyze(seed=1, state=path, webhook_transport=hooks, receipt_delivered_delay=50,
+                  receipt_read_delay=50) as ryze:
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "sent", "sent"]
+        ryze.advance(1)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "delivered", "sent"]
+        ryze.advance(1)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["read", "delivered", "sent"]
+        ryze.advance(120)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["read", "delivered", "sent"]
+        stamps = {m["id"]: [(s["status"], s["at"]) for s in m["statuses"]] for m in ryze.messages("sales")}
+        ryze.settle_deliveries()
+    iso = ryze.world.iso
+    assert stamps == {to_ana: [("sent", iso(start)), ("delivered", iso(start + 1)), ("read", iso(start + 3))],
+                      to_bia: [("sent", iso(start + 1)), ("delivered", iso(start + 2))],
+                      to_caio: [("sent", iso(start + 1))]}
+    got = [(r.body["data"]["messageIds"], r.body["data"]["status"]) for r in hook.received]
+    assert got == [([to_ana], "delivered"), ([to_bia], "delivered"), ([to_ana], "read")]
