@@ -7,9 +7,12 @@ from an older snapshot takes its default. Objects shared inside one instance (a 
 contact book entry) stay shared: each unit is encoded with a memo of the objects already written.
 
 Layout: ``meta`` (schema version, id generator position, clock), ``accounts`` (one row per account),
-``instances`` (one row per instance: everything but its message store) and ``messages`` (one row per
-stored message, so a send writes one new row, not the whole store). What a request touched is written
-when it is answered, in one transaction; timer firings (receipts, QR expiry) are written as they fire.
+``instances`` (one row per instance: everything but its message store), ``messages`` (one row per
+stored message, so a send writes one new row, not the whole store), ``deliveries`` (the webhook journal)
+and ``sending`` (the webhook attempts under way: a row is committed before each POST and removed with
+its outcome, so a restart knows which deliveries may have reached their receiver unrecorded). What a
+request touched is written when it is answered, in one transaction; timer firings (receipts, QR expiry)
+are written as they fire.
 Messages are tracked by their attribute writes (the hook is installed only while a store is open), so
 the in-memory world pays nothing.
 """
@@ -25,7 +28,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,6 +57,7 @@ CREATE INDEX IF NOT EXISTS messages_order ON messages (instance, pos);
 CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, account TEXT NOT NULL,
                                        done INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS deliveries_finished ON deliveries (account, done, pos);
+CREATE TABLE IF NOT EXISTS sending (id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, at TEXT NOT NULL);
 """
 
 
@@ -254,11 +258,40 @@ class Store:
         for delivery in deliveries:
             self._journaled[delivery.id] = delivery
 
+    def sending(self, delivery: Delivery, attempt: int, at: str, current: Callable[[], bool]) -> None:
+        """An attempt is about to POST (the delivery loop's thread): committed first, so a restart that
+        finds it without an outcome dead-letters the delivery instead of sending it a second time.
+        ``current``: whether the delivery still belongs to the world (checked under the file's lock,
+        so a reset's wipe, which follows the reset, removes whatever this writes)."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
+            if not current():
+                return
+            if delivery.id in self._journaled:  # its request's write has not happened yet: the entry goes first
+                self.conn.execute("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
+            self.conn.execute("INSERT OR REPLACE INTO sending VALUES (?, ?, ?)", (delivery.id, attempt, at))
+
+    def not_received(self, delivery: Delivery) -> None:
+        """The attempt under way failed (no 2xx): the delivery may be sent again, after a restart too."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:
+            self.conn.execute("DELETE FROM sending WHERE id = ?", (delivery.id,))
+
+    def in_flight(self) -> dict[str, tuple[int, str]]:
+        """The attempts the last run began and never saw end (by delivery id: attempt number, when)."""
+        with self.lock:
+            rows = self.conn.execute("SELECT id, attempt, at FROM sending").fetchall()
+        return {delivery_id: (attempt, at) for delivery_id, attempt, at in rows}
+
+    def drop_in_flight(self) -> None:
+        """Forget the last run's attempts under way (once the restart has dead-lettered theirs)."""
+        with self.lock, self.conn:
+            self.conn.execute("DELETE FROM sending")
+
     def finished(self, delivery: Delivery) -> None:
         """A delivery was delivered or dead-lettered: its journal entry is rewritten at once (the
         delivery loop's thread), so a restart never sends it again."""
         with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
             self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
+            self.conn.execute("DELETE FROM sending WHERE id = ?", (delivery.id,))
             self._finishes += 1
             if self._finishes % TRIM_EVERY == 0:
                 self._trim(self.world.settings.delivery_journal_limit)
@@ -296,6 +329,7 @@ class Store:
                 self.conn.execute("DELETE FROM instances")
                 self.conn.execute("DELETE FROM messages")
                 self.conn.execute("DELETE FROM deliveries")
+                self.conn.execute("DELETE FROM sending")
                 self._saved = {}
             if self._accounts_dirty:
                 self._write_accounts()

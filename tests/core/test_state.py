@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mockryze.core import schemas
+from mockryze.core import literals, schemas
 from mockryze.core.persist import SCHEMA_VERSION, StateFileError
 from mockryze.events.delivery import WebhookRequest
 from mockryze.modules import EMULATED
@@ -258,3 +260,45 @@ def test_receipts_in_flight_arrive_after_a_restart_at_their_original_times(tmp_p
                       to_caio: [("sent", iso(start + 1))]}
     got = [(r.body["data"]["messageIds"], r.body["data"]["status"]) for r in hook.received]
     assert got == [([to_ana], "delivered"), ([to_bia], "delivered"), ([to_ana], "read")]
+
+
+def test_a_delivery_under_way_at_a_stop_is_dead_lettered_not_sent_twice(tmp_path: Path) -> None:
+    """Whether a POST cut short by the stop reached its receiver is unknown: after the restart it is dead in
+    the journal with the reason (at most once), the deliveries queued behind it are sent, redeliver resends it."""
+    path = str(tmp_path / "world.sqlite")
+    first: list[str] = []
+    under_way = threading.Event()
+
+    async def hangs_on_the_second(request: WebhookRequest, /) -> int:
+        first.append(json.loads(request.body)["data"]["id"])
+        if len(first) == 2:
+            under_way.set()
+            await asyncio.Event().wait()  # never answers: the stop finds this POST under way
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=hangs_on_the_second) as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        for n in (1, 2, 3):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+        assert under_way.wait(5)
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending", "pending"]
+    second: list[str] = []
+
+    async def up(request: WebhookRequest, /) -> int:
+        second.append(json.loads(request.body)["data"]["id"])
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
+        ryze.settle_deliveries()
+        journal = ryze.deliveries()
+        assert [(d["id"], d["status"]) for d in journal] == [
+            ("dlv_000001", "delivered"), ("dlv_000002", "dead"), ("dlv_000003", "delivered")]
+        (attempt,) = journal[1]["attempts"]
+        assert (attempt["attempt"], attempt["statusCode"], attempt["error"]) == (1, None, literals.DELIVERY_NOT_RESENT)
+        assert second == [call_data(3)["id"]]  # nothing reached a receiver twice
+        assert ryze.redeliver("dlv_000002")["id"] == "dlv_000004"
+        ryze.settle_deliveries()
+        assert ryze.deliveries()[-1]["status"] == "delivered"
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:  # a clean stop: nothing under way
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "dead", "delivered", "delivered"]
+    assert first == [call_data(n)["id"] for n in (1, 2)] and second == [call_data(n)["id"] for n in (3, 2)]
