@@ -57,7 +57,7 @@ CREATE INDEX IF NOT EXISTS messages_order ON messages (instance, pos);
 CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, account TEXT NOT NULL,
                                        done INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS deliveries_finished ON deliveries (account, done, pos);
-CREATE TABLE IF NOT EXISTS sending (id TEXT PRIMARY KEY, attempt INTEGER NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sending (pos INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, at TEXT NOT NULL);
 """
 
 
@@ -268,18 +268,18 @@ class Store:
                 return
             if delivery.id in self._journaled:  # its request's write has not happened yet: the entry goes first
                 self.conn.execute("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
-            self.conn.execute("INSERT OR REPLACE INTO sending VALUES (?, ?, ?)", (delivery.id, attempt, at))
+            self.conn.execute("INSERT OR REPLACE INTO sending VALUES (?, ?, ?)", (_position(delivery), attempt, at))
 
     def not_received(self, delivery: Delivery) -> None:
         """The attempt under way failed (no 2xx): the delivery may be sent again, after a restart too."""
         with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:
-            self.conn.execute("DELETE FROM sending WHERE id = ?", (delivery.id,))
+            self.conn.execute("DELETE FROM sending WHERE pos = ?", (_position(delivery),))
 
-    def in_flight(self) -> dict[str, tuple[int, str]]:
-        """The attempts the last run began and never saw end (by delivery id: attempt number, when)."""
+    def in_flight(self) -> dict[int, tuple[int, str]]:
+        """The attempts the last run began and never saw end (by delivery position: attempt number, when)."""
         with self.lock:
-            rows = self.conn.execute("SELECT id, attempt, at FROM sending").fetchall()
-        return {delivery_id: (attempt, at) for delivery_id, attempt, at in rows}
+            rows = self.conn.execute("SELECT pos, attempt, at FROM sending").fetchall()
+        return {pos: (attempt, at) for pos, attempt, at in rows}
 
     def drop_in_flight(self) -> None:
         """Forget the last run's attempts under way (once the restart has dead-lettered theirs)."""
@@ -291,7 +291,7 @@ class Store:
         delivery loop's thread), so a restart never sends it again."""
         with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
             self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
-            self.conn.execute("DELETE FROM sending WHERE id = ?", (delivery.id,))
+            self.conn.execute("DELETE FROM sending WHERE pos = ?", (_position(delivery),))
             self._finishes += 1
             if self._finishes % TRIM_EVERY == 0:
                 self._trim(self.world.settings.delivery_journal_limit)
@@ -489,9 +489,13 @@ class Store:
             self.conn.close()
 
 
+def _position(delivery: Delivery) -> int:
+    return int(delivery.id.rpartition("_")[2])
+
+
 def _delivery_row(delivery: Delivery) -> tuple[str, int, str, int, str]:
-    position = int(delivery.id.rpartition("_")[2])
-    return (delivery.id, position, delivery.account_token, int(delivery.status != "pending"), dumps(delivery))
+    return (delivery.id, _position(delivery), delivery.account_token, int(delivery.status != "pending"),
+            dumps(delivery))
 
 
 def _open(path: str) -> sqlite3.Connection:

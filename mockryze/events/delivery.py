@@ -267,7 +267,7 @@ class Dispatcher:
         assert store is not None
         in_flight = store.in_flight()
         for delivery in deliveries:
-            began = in_flight.get(delivery.id)
+            began = in_flight.get(int(delivery.id.rpartition("_")[2]))
             if began is not None and delivery.status == "pending":
                 number, at = began
                 delivery.attempts.append(Attempt(number, at, None, 0.0, literals.DELIVERY_NOT_RESENT))
