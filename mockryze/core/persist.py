@@ -23,12 +23,13 @@ import array
 import contextlib
 import dataclasses
 import enum
+import gc
 import importlib
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -153,18 +154,25 @@ class Encoder:
         return {"c": name, "i": number, "f": fields}
 
 
+_DECODABLE: dict[str, tuple[type, tuple[tuple[str, Any, Any], ...]]] = {}  # name -> class, (field, default, factory)
+
+
+def _decodable(name: str) -> tuple[type, tuple[tuple[str, Any, Any], ...]]:
+    """The dataclass a snapshot names (checked once per name) and its fields with their defaults."""
+    found = _DECODABLE.get(name)
+    if found is None:
+        cls = allowed_class(name)
+        if not dataclasses.is_dataclass(cls):
+            raise StateFileError(f"the snapshot names {name!r}, which is not a dataclass")
+        found = _DECODABLE[name] = (cls, tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls)))
+    return found
+
+
 class Decoder:
     def __init__(self, accounts: dict[str, Account]) -> None:
         self._memo: dict[int, Any] = {}
         self._accounts = accounts
-
-    def decode(self, value: Any) -> Any:
-        if not isinstance(value, (list, dict)):
-            return value
-        if isinstance(value, list):
-            return [self.decode(item) for item in value]
-        tag = next(iter(value), None)
-        decoders = {
+        self._tags: dict[str, Callable[[Any], Any]] = {
             "d": lambda v: {key: self.decode(item) for key, item in v["d"].items()},
             "m": lambda v: {self.decode(k): self.decode(item) for k, item in v["m"]},
             "t": lambda v: tuple(self.decode(item) for item in v["t"]),
@@ -176,25 +184,35 @@ class Decoder:
             "r": lambda v: self._memo[v["r"]],
             "c": self._dataclass,
         }
-        if tag not in decoders:
-            raise StateFileError(f"unknown snapshot tag {tag!r}")
-        return decoders[tag](value)
+
+    def decode(self, value: Any) -> Any:
+        kind = type(value)  # what json.loads gives: dict, list or a plain value
+        if kind is dict:
+            handler = self._tags.get(next(iter(value), ""))
+            if handler is None:
+                raise StateFileError(f"unknown snapshot tag {next(iter(value), None)!r}")
+            return handler(value)
+        if kind is list:
+            return [self.decode(item) for item in value]
+        return value
 
     def _dataclass(self, value: dict[str, Any]) -> Any:
-        cls = allowed_class(value["c"])
+        cls, fields = _decodable(value["c"])
         obj: Any = object.__new__(cls)
         self._memo[value["i"]] = obj
         stored = value["f"]
-        for f in dataclasses.fields(cls):
-            if f.name in stored:
-                item = self.decode(stored[f.name])
-            elif f.default is not dataclasses.MISSING:
-                item = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                item = f.default_factory()
+        for name, default, factory in fields:
+            if name in stored:
+                item = stored[name]
+                if type(item) is dict or type(item) is list:
+                    item = self.decode(item)
+            elif default is not dataclasses.MISSING:
+                item = default
+            elif factory is not dataclasses.MISSING:
+                item = factory()
             else:
-                raise StateFileError(f"the snapshot of {value['c']} lacks its field {f.name!r}")
-            object.__setattr__(obj, f.name, item)
+                raise StateFileError(f"the snapshot of {value['c']} lacks its field {name!r}")
+            object.__setattr__(obj, name, item)
         return obj
 
 
@@ -538,11 +556,23 @@ def _check(path: str) -> None:
                              f"{SCHEMA_VERSION}); upgrade mockryze or use another file; left untouched")
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def attach(world: World, path: str) -> Store:
     """Open (or create) the state file, load its world into ``world`` and keep it up to date."""
     store = Store(world, path)
     try:
-        loaded = store.load()
+        with _no_gc():  # a load only allocates (no garbage): cyclic collections over the growing heap are waste
+            loaded = store.load()
     except (StateFileError, KeyError, ValueError, TypeError, AttributeError, ImportError) as exc:
         store.conn.close()
         raise StateFileError(f"{path} cannot be loaded ({exc}); left untouched") from None

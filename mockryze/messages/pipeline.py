@@ -123,11 +123,11 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
     steps = [s for s in behaviour if s != "played" or is_voice]
     if inst.profile.privacy.read_receipts == "none":  # documented: then we see nobody's read receipts either
         steps = [s for s in steps if s != "read"]
-    now, at, due = world.now(), 0.0, []
+    now, at, due = world.now(), 0.0, {}
     for step in steps:
         at += delays[step]
-        due.append((step, now + at))
-    message.receipts_due = tuple(due)
+        due[step] = now + at
+    message.receipts_due = due or None
     _arm(world, inst, message)
 
 
@@ -140,7 +140,7 @@ def resume_receipts(world: World, inst: Instance) -> None:
 
 
 def _arm(world: World, inst: Instance, message: Message) -> None:
-    for step, due in message.receipts_due:
+    for step, due in (message.receipts_due or {}).items():
         world.schedule_at(due, _receipt_action(world, inst, message, step))
 
 
@@ -148,7 +148,8 @@ def _receipt_action(world: World, inst: Instance, message: Message, status: str)
     def fire() -> None:
         if inst.messages.get(message.id) is not message:
             return
-        message.receipts_due = tuple(entry for entry in message.receipts_due if entry[0] != status)
+        rest = {step: due for step, due in (message.receipts_due or {}).items() if step != status}
+        message.receipts_due = rest or None
         if inst.state is State.CONNECTED:
             receipt(world, inst, message, status)
     return fire
