@@ -51,9 +51,10 @@ TARGETS: dict[str, Target] = {
                                              sample=True),
     "mockryze/core/jid.py": Target(("tests/core/test_jid.py", "tests/messages/test_recipients.py")),
     "mockryze/messages/pipeline.py": Target(("tests/contract/test_golden.py", "tests/messages/test_send_pipeline.py",
-                                             "tests/contract/test_defaults.py")),
+                                             "tests/contract/test_defaults.py", "tests/core/test_state.py")),
     "mockryze/instance/model.py": Target(("tests/contract/test_golden.py", "tests/instance")),
-    "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py")),
+    "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py",
+                                           "tests/core/test_state.py")),  # the journal across a --state restart
     "mockryze/chat/actions.py": Target(("tests/contract/test_golden.py", "tests/chat/test_state_routes.py",
                                         "tests/chat/test_message_routes.py")),
     "mockryze/groups/model.py": Target(("tests/contract/test_golden.py", "tests/groups/test_routes.py",

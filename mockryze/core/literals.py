@@ -353,3 +353,9 @@ MOCK_FAULT_INJECTED = "Fault injected"
 MOCK_FAULT_REMOVED = "Fault removed"
 MOCK_FAULTS_CLEARED = "Faults cleared"
 MOCK_SCENARIO_LOADED = "Scenario loaded"
+
+
+# --- persistence (--state): webhook deliveries ---------------------------------------------------
+# The journaled reason of a delivery whose POST was under way when the server stopped (mock-only).
+DELIVERY_NOT_RESENT = ("not resent: the server stopped while this delivery was being sent, so whether the receiver "
+                       "got it is unknown; redeliver it from the journal if it did not")

@@ -7,9 +7,12 @@ from an older snapshot takes its default. Objects shared inside one instance (a 
 contact book entry) stay shared: each unit is encoded with a memo of the objects already written.
 
 Layout: ``meta`` (schema version, id generator position, clock), ``accounts`` (one row per account),
-``instances`` (one row per instance: everything but its message store) and ``messages`` (one row per
-stored message, so a send writes one new row, not the whole store). What a request touched is written
-when it is answered, in one transaction; timer firings (receipts, QR expiry) are written as they fire.
+``instances`` (one row per instance: everything but its message store), ``messages`` (one row per
+stored message, so a send writes one new row, not the whole store), ``deliveries`` (the webhook journal)
+and ``sending`` (the webhook attempts under way: a row is committed before each POST and removed with
+its outcome, so a restart knows which deliveries may have reached their receiver unrecorded). What a
+request touched is written when it is answered, in one transaction; timer firings (receipts, QR expiry)
+are written as they fire.
 Messages are tracked by their attribute writes (the hook is installed only while a store is open), so
 the in-memory world pays nothing.
 """
@@ -20,12 +23,13 @@ import array
 import contextlib
 import dataclasses
 import enum
+import gc
 import importlib
 import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -54,6 +58,7 @@ CREATE INDEX IF NOT EXISTS messages_order ON messages (instance, pos);
 CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, pos INTEGER NOT NULL, account TEXT NOT NULL,
                                        done INTEGER NOT NULL, blob TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS deliveries_finished ON deliveries (account, done, pos);
+CREATE TABLE IF NOT EXISTS sending (pos INTEGER PRIMARY KEY, attempt INTEGER NOT NULL, at TEXT NOT NULL);
 """
 
 
@@ -149,18 +154,25 @@ class Encoder:
         return {"c": name, "i": number, "f": fields}
 
 
+_DECODABLE: dict[str, tuple[type, tuple[tuple[str, Any, Any], ...]]] = {}  # name -> class, (field, default, factory)
+
+
+def _decodable(name: str) -> tuple[type, tuple[tuple[str, Any, Any], ...]]:
+    """The dataclass a snapshot names (checked once per name) and its fields with their defaults."""
+    found = _DECODABLE.get(name)
+    if found is None:
+        cls = allowed_class(name)
+        if not dataclasses.is_dataclass(cls):
+            raise StateFileError(f"the snapshot names {name!r}, which is not a dataclass")
+        found = _DECODABLE[name] = (cls, tuple((f.name, f.default, f.default_factory) for f in dataclasses.fields(cls)))
+    return found
+
+
 class Decoder:
     def __init__(self, accounts: dict[str, Account]) -> None:
         self._memo: dict[int, Any] = {}
         self._accounts = accounts
-
-    def decode(self, value: Any) -> Any:
-        if not isinstance(value, (list, dict)):
-            return value
-        if isinstance(value, list):
-            return [self.decode(item) for item in value]
-        tag = next(iter(value), None)
-        decoders = {
+        self._tags: dict[str, Callable[[Any], Any]] = {
             "d": lambda v: {key: self.decode(item) for key, item in v["d"].items()},
             "m": lambda v: {self.decode(k): self.decode(item) for k, item in v["m"]},
             "t": lambda v: tuple(self.decode(item) for item in v["t"]),
@@ -172,25 +184,35 @@ class Decoder:
             "r": lambda v: self._memo[v["r"]],
             "c": self._dataclass,
         }
-        if tag not in decoders:
-            raise StateFileError(f"unknown snapshot tag {tag!r}")
-        return decoders[tag](value)
+
+    def decode(self, value: Any) -> Any:
+        kind = type(value)  # what json.loads gives: dict, list or a plain value
+        if kind is dict:
+            handler = self._tags.get(next(iter(value), ""))
+            if handler is None:
+                raise StateFileError(f"unknown snapshot tag {next(iter(value), None)!r}")
+            return handler(value)
+        if kind is list:
+            return [self.decode(item) for item in value]
+        return value
 
     def _dataclass(self, value: dict[str, Any]) -> Any:
-        cls = allowed_class(value["c"])
+        cls, fields = _decodable(value["c"])
         obj: Any = object.__new__(cls)
         self._memo[value["i"]] = obj
         stored = value["f"]
-        for f in dataclasses.fields(cls):
-            if f.name in stored:
-                item = self.decode(stored[f.name])
-            elif f.default is not dataclasses.MISSING:
-                item = f.default
-            elif f.default_factory is not dataclasses.MISSING:
-                item = f.default_factory()
+        for name, default, factory in fields:
+            if name in stored:
+                item = stored[name]
+                if type(item) is dict or type(item) is list:
+                    item = self.decode(item)
+            elif default is not dataclasses.MISSING:
+                item = default
+            elif factory is not dataclasses.MISSING:
+                item = factory()
             else:
-                raise StateFileError(f"the snapshot of {value['c']} lacks its field {f.name!r}")
-            object.__setattr__(obj, f.name, item)
+                raise StateFileError(f"the snapshot of {value['c']} lacks its field {name!r}")
+            object.__setattr__(obj, name, item)
         return obj
 
 
@@ -254,11 +276,40 @@ class Store:
         for delivery in deliveries:
             self._journaled[delivery.id] = delivery
 
+    def sending(self, delivery: Delivery, attempt: int, at: str, current: Callable[[], bool]) -> None:
+        """An attempt is about to POST (the delivery loop's thread): committed first, so a restart that
+        finds it without an outcome dead-letters the delivery instead of sending it a second time.
+        ``current``: whether the delivery still belongs to the world (checked under the file's lock,
+        so a reset's wipe, which follows the reset, removes whatever this writes)."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
+            if not current():
+                return
+            if delivery.id in self._journaled:  # its request's write has not happened yet: the entry goes first
+                self.conn.execute("INSERT OR IGNORE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
+            self.conn.execute("INSERT OR REPLACE INTO sending VALUES (?, ?, ?)", (_position(delivery), attempt, at))
+
+    def not_received(self, delivery: Delivery) -> None:
+        """The attempt under way failed (no 2xx): the delivery may be sent again, after a restart too."""
+        with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:
+            self.conn.execute("DELETE FROM sending WHERE pos = ?", (_position(delivery),))
+
+    def in_flight(self) -> dict[int, tuple[int, str]]:
+        """The attempts the last run began and never saw end (by delivery position: attempt number, when)."""
+        with self.lock:
+            rows = self.conn.execute("SELECT pos, attempt, at FROM sending").fetchall()
+        return {pos: (attempt, at) for pos, attempt, at in rows}
+
+    def drop_in_flight(self) -> None:
+        """Forget the last run's attempts under way (once the restart has dead-lettered theirs)."""
+        with self.lock, self.conn:
+            self.conn.execute("DELETE FROM sending")
+
     def finished(self, delivery: Delivery) -> None:
         """A delivery was delivered or dead-lettered: its journal entry is rewritten at once (the
         delivery loop's thread), so a restart never sends it again."""
         with self.lock, contextlib.suppress(sqlite3.ProgrammingError), self.conn:  # closed meanwhile: moot
             self.conn.execute("INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)", _delivery_row(delivery))
+            self.conn.execute("DELETE FROM sending WHERE pos = ?", (_position(delivery),))
             self._finishes += 1
             if self._finishes % TRIM_EVERY == 0:
                 self._trim(self.world.settings.delivery_journal_limit)
@@ -296,6 +347,7 @@ class Store:
                 self.conn.execute("DELETE FROM instances")
                 self.conn.execute("DELETE FROM messages")
                 self.conn.execute("DELETE FROM deliveries")
+                self.conn.execute("DELETE FROM sending")
                 self._saved = {}
             if self._accounts_dirty:
                 self._write_accounts()
@@ -437,9 +489,11 @@ class Store:
         world.clock.restore(json.loads(meta["clock"]))
         self._pos = max(self._pos, int(meta.get("pos", "0")))
         from mockryze.instance.model import resume
+        from mockryze.messages.pipeline import resume_receipts
 
         for inst in by_id.values():
             resume(world, inst)  # a connect attempt in flight: its QR rotation and expiry, from now
+            resume_receipts(world, inst)  # receipts in flight: at their original due times
         return True
 
     def close(self) -> None:
@@ -453,9 +507,13 @@ class Store:
             self.conn.close()
 
 
+def _position(delivery: Delivery) -> int:
+    return int(delivery.id.rpartition("_")[2])
+
+
 def _delivery_row(delivery: Delivery) -> tuple[str, int, str, int, str]:
-    position = int(delivery.id.rpartition("_")[2])
-    return (delivery.id, position, delivery.account_token, int(delivery.status != "pending"), dumps(delivery))
+    return (delivery.id, _position(delivery), delivery.account_token, int(delivery.status != "pending"),
+            dumps(delivery))
 
 
 def _open(path: str) -> sqlite3.Connection:
@@ -498,11 +556,23 @@ def _check(path: str) -> None:
                              f"{SCHEMA_VERSION}); upgrade mockryze or use another file; left untouched")
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def attach(world: World, path: str) -> Store:
     """Open (or create) the state file, load its world into ``world`` and keep it up to date."""
     store = Store(world, path)
     try:
-        loaded = store.load()
+        with _no_gc():  # a load only allocates (no garbage): cyclic collections over the growing heap are waste
+            loaded = store.load()
     except (StateFileError, KeyError, ValueError, TypeError, AttributeError, ImportError) as exc:
         store.conn.close()
         raise StateFileError(f"{path} cannot be loaded ({exc}); left untouched") from None

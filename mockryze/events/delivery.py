@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from mockryze.core import quirks
+from mockryze.core import literals, quirks
 from mockryze.core.bus import RecordedEvent, wait_until
 from mockryze.events.config import for_channel
 from mockryze.events.webhook_client import KeepAliveClient, WebhookError
@@ -249,6 +249,7 @@ class Dispatcher:
 
     def _resume(self, deliveries: list[Delivery]) -> None:
         epoch = self._epoch
+        self._not_resent(deliveries)
         if deliveries:
             epoch.ids = itertools.count(max(int(d.id.rpartition("_")[2]) for d in deliveries) + 1)
         self._record(epoch, deliveries)
@@ -258,6 +259,21 @@ class Dispatcher:
         pending = [d for d in deliveries if d.status == "pending"]
         if pending:
             self._submit(epoch, pending)
+
+    def _not_resent(self, deliveries: list[Delivery]) -> None:
+        """A delivery whose POST was under way when the last run stopped may have reached its receiver:
+        it is dead-lettered, not sent again (at most once; the journal says why, redeliver resends it)."""
+        store = self.world.store
+        assert store is not None
+        in_flight = store.in_flight()
+        for delivery in deliveries:
+            began = in_flight.get(int(delivery.id.rpartition("_")[2]))
+            if began is not None and delivery.status == "pending":
+                number, at = began
+                delivery.attempts.append(Attempt(number, at, None, 0.0, literals.DELIVERY_NOT_RESENT))
+                delivery.status = "dead"
+                store.finished(delivery)
+        store.drop_in_flight()
 
     # --- wiring -----------------------------------------------------------------------------
     def route_locally(self, base_url: str, app: ASGIApp) -> None:
@@ -518,6 +534,9 @@ class Dispatcher:
 
         timeout = self.world.settings.webhook_timeout
         self.world.stats.webhook_attempts += 1
+        store = self.world.store
+        if store is not None:  # committed before the POST: a restart will not send it a second time
+            store.sending(delivery, number, self.world.iso(self.world.clock.now()), lambda: epoch is self._epoch)
         try:
             status = await self._transport(WebhookRequest(delivery.url, delivery.headers, body, timeout))
         except (httpx.TimeoutException, TimeoutError):
@@ -534,6 +553,8 @@ class Dispatcher:
         if status is not None and 200 <= status < 300:
             self._finish(epoch, delivery, "delivered")
             return False
+        if store is not None:
+            store.not_received(delivery)
         self._notify()
         return not unsendable and (status is None or status >= 500 or status in RETRY_STATUSES)
 

@@ -85,6 +85,8 @@ class Message:
     edit: dict[str, Any] | None = None
     status: str = "pending"
     statuses: list[tuple[str, float]] = field(default_factory=list)
+    # Outgoing: the receipts still to come, in order, with their virtual due times (a restart re-arms them).
+    receipts_due: dict[str, float] | None = None
 
 
 @dataclass

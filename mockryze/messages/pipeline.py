@@ -123,10 +123,25 @@ def _schedule_receipts(world: World, inst: Instance, message: Message) -> None:
     steps = [s for s in behaviour if s != "played" or is_voice]
     if inst.profile.privacy.read_receipts == "none":  # documented: then we see nobody's read receipts either
         steps = [s for s in steps if s != "read"]
-    at = 0.0
+    now, at, due = world.now(), 0.0, {}
     for step in steps:
         at += delays[step]
-        world.schedule(at, _receipt_action(world, inst, message, step))
+        due[step] = now + at
+    message.receipts_due = due or None
+    _arm(world, inst, message)
+
+
+def resume_receipts(world: World, inst: Instance) -> None:
+    """After a restart (``--state``): the receipts still to come fire at their original virtual due
+    times (at once when those have passed), as decided at send time (contact, fault, settings)."""
+    for message in inst.messages.values():
+        if message.receipts_due:
+            _arm(world, inst, message)
+
+
+def _arm(world: World, inst: Instance, message: Message) -> None:
+    for step, due in (message.receipts_due or {}).items():
+        world.schedule_at(due, _receipt_action(world, inst, message, step))
 
 
 def _receipt_action(world: World, inst: Instance, message: Message, status: str) -> Callable[[], None]:
@@ -143,9 +158,13 @@ class _Receipt:
         self.world, self.inst, self.message, self.status = world, inst, message, status
 
     def __call__(self) -> None:
-        inst, message = self.inst, self.message
-        if inst.messages.get(message.id) is message and inst.state is State.CONNECTED:
-            receipt(self.world, inst, message, self.status)
+        inst, message, status = self.inst, self.message, self.status
+        if inst.messages.get(message.id) is not message:
+            return
+        rest = {step: due for step, due in (message.receipts_due or {}).items() if step != status}
+        message.receipts_due = rest or None
+        if inst.state is State.CONNECTED:
+            receipt(self.world, inst, message, status)
 
 
 def receipt(world: World, inst: Instance, message: Message, status: str, recipient: str | None = None) -> None:

@@ -28,10 +28,13 @@ ROWS: list[Golden] = [row for module in MODULES for row in getattr(module, "ROWS
 UNREACHABLE: dict[tuple[str, str], str] = {k: v for m in MODULES for k, v in getattr(m, "UNREACHABLE", {}).items()}
 
 # Catalog entries no HTTP request can produce in-process, each pinned here by value instead, with why.
-BY_VALUE: dict[str, tuple[tuple[int, str], str]] = {
+BY_VALUE: dict[str, tuple[tuple[int, str] | str, str]] = {
     "INTERNAL_ERROR": ((500, "Internal server error"), "only an unexpected crash answers it"),
     "SERVER_SHUTTING_DOWN": ((503, "Server is shutting down"), "needs a request in flight at SIGTERM"),
     "REQUEST_TIMEOUT": ((408, "Request timeout"), "needs a client that stalls its body for 30 real seconds"),
+    "DELIVERY_NOT_RESENT": ("not resent: the server stopped while this delivery was being sent, so whether the "
+                            "receiver got it is unknown; redeliver it from the journal if it did not",
+                            "journaled after a --state restart finds a POST under way (tests/core/test_state.py)"),
 }
 
 
@@ -92,7 +95,8 @@ def test_the_catalog_holds_the_golden_texts() -> None:
             # a text the route extends with counts (``Participants updated: 1 of 1``) pins its head
             wrong.append(f"{row.literal} = {value!r}, golden {row.text!r}")
     for name, (pair, _why) in BY_VALUE.items():
-        if tuple(catalog()[name]) != pair:
+        held = catalog()[name]
+        if (tuple(held) if isinstance(held, tuple) else held) != pair:
             wrong.append(f"{name} = {tuple(catalog()[name])!r}, golden {pair!r}")
     assert not wrong, "\n".join(wrong)
 

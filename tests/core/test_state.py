@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mockryze.core import schemas
+from mockryze.core import literals, schemas
 from mockryze.core.persist import SCHEMA_VERSION, StateFileError
 from mockryze.events.delivery import WebhookRequest
 from mockryze.modules import EMULATED
 from mockryze.testing.api import MockRyze
-from tests.events.receivers import call_data, inject
+from tests.conftest import check_response
+from tests.events.receivers import VirtualReceivers, call_data, inject
 
 NUMBER = "5511987654321"
 SKIPPED = {"/api/instance/delete/:instance", "/api/instance/logout/:instance"}  # keep the instance to compare
@@ -205,3 +208,97 @@ def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Pat
         assert ryze.instance("sales")["status"] == waiting != "disconnected"
         ryze.advance(ryze.settings.qr_timeout_seconds)
         assert ryze.instance("sales")["status"] == "disconnected"
+
+
+def _status(ryze: MockRyze, token: str, message_id: str) -> str:
+    response = check_response(ryze.client.get("/api/chat/status/sales", params={"messageId": message_id},
+                                              headers={"token": token}))
+    return str(response.json()["status"])
+
+
+def test_receipts_in_flight_arrive_after_a_restart_at_their_original_times(tmp_path: Path) -> None:
+    """Receipts not yet fired at the stop fire after the restart at the moments decided at send time: the
+    contact's receipt behaviour and a `phone_offline` fault of that moment hold, later delay settings don't."""
+    path = str(tmp_path / "world.sqlite")
+    hooks = VirtualReceivers()
+    hook = hooks.new()
+    ana, bia, caio = "5511900000011", "5511900000012", "5511900000013"
+    with MockRyze(seed=1, state=path, webhook_transport=hooks) as ryze:
+        token = ryze.create_instance("sales", connected=True).token
+        check_response(ryze.client.post("/api/events/webhook/sales", headers={"token": token}, json={
+            "enabled": True, "url": hook.hook(), "events": ["message.status"]}))
+        ryze.contact("sales", bia, receipts="unread")
+        ryze.add_fault("phone_offline", instance="sales", contact=caio)
+        start = ryze.clock()["now"]
+
+        def send(number: str) -> str:
+            response = check_response(ryze.client.post("/api/message/text/sales", headers={"token": token},
+                                                       json={"number": number, "message": "Oi"}))
+            return str(response.json()["data"]["messageId"])
+
+        to_ana = send(ana)  # delivered at +1 (before the stop), read at +3 (after it)
+        ryze.advance(1)
+        to_bia, to_caio = send(bia), send(caio)  # delivered at +2, never read; held at `sent` by the fault
+        ryze.settle_deliveries()
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "sent", "sent"]
+    assert len(hook.received) == 1
+    # Restarted with other delays and without the fault (faults are not kept): the send-time plan holds.
+    with MockRyze(seed=1, state=path, webhook_transport=hooks, receipt_delivered_delay=50,
+                  receipt_read_delay=50) as ryze:
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "sent", "sent"]
+        ryze.advance(1)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["delivered", "delivered", "sent"]
+        ryze.advance(1)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["read", "delivered", "sent"]
+        ryze.advance(120)
+        assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["read", "delivered", "sent"]
+        stamps = {m["id"]: [(s["status"], s["at"]) for s in m["statuses"]] for m in ryze.messages("sales")}
+        ryze.settle_deliveries()
+    iso = ryze.world.iso
+    assert stamps == {to_ana: [("sent", iso(start)), ("delivered", iso(start + 1)), ("read", iso(start + 3))],
+                      to_bia: [("sent", iso(start + 1)), ("delivered", iso(start + 2))],
+                      to_caio: [("sent", iso(start + 1))]}
+    got = [(r.body["data"]["messageIds"], r.body["data"]["status"]) for r in hook.received]
+    assert got == [([to_ana], "delivered"), ([to_bia], "delivered"), ([to_ana], "read")]
+
+
+def test_a_delivery_under_way_at_a_stop_is_dead_lettered_not_sent_twice(tmp_path: Path) -> None:
+    """Whether a POST cut short by the stop reached its receiver is unknown: after the restart it is dead in
+    the journal with the reason (at most once), the deliveries queued behind it are sent, redeliver resends it."""
+    path = str(tmp_path / "world.sqlite")
+    first: list[str] = []
+    under_way = threading.Event()
+
+    async def hangs_on_the_second(request: WebhookRequest, /) -> int:
+        first.append(json.loads(request.body)["data"]["id"])
+        if len(first) == 2:
+            under_way.set()
+            await asyncio.Event().wait()  # never answers: the stop finds this POST under way
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=hangs_on_the_second) as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        for n in (1, 2, 3):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+        assert under_way.wait(5)
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending", "pending"]
+    second: list[str] = []
+
+    async def up(request: WebhookRequest, /) -> int:
+        second.append(json.loads(request.body)["data"]["id"])
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
+        ryze.settle_deliveries()
+        journal = ryze.deliveries()
+        assert [(d["id"], d["status"]) for d in journal] == [
+            ("dlv_000001", "delivered"), ("dlv_000002", "dead"), ("dlv_000003", "delivered")]
+        (attempt,) = journal[1]["attempts"]
+        assert (attempt["attempt"], attempt["statusCode"], attempt["error"]) == (1, None, literals.DELIVERY_NOT_RESENT)
+        assert second == [call_data(3)["id"]]  # nothing reached a receiver twice
+        assert ryze.redeliver("dlv_000002")["id"] == "dlv_000004"
+        ryze.settle_deliveries()
+        assert ryze.deliveries()[-1]["status"] == "delivered"
+    with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:  # a clean stop: nothing under way
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "dead", "delivered", "delivered"]
+    assert first == [call_data(n)["id"] for n in (1, 2)] and second == [call_data(n)["id"] for n in (3, 2)]
