@@ -33,18 +33,16 @@ import asyncio
 import json
 import logging
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import IO, Any
 
 import httpx
-from messages import BODY, ROOT, TOKEN, free_port, stop_all, wait_listening
+from messages import BODY, ROOT, TOKEN, free_port, stop_all, terminate_on_sigterm, wait_listening
 
 SERVER_CORE, CLIENT_CORE = 0, 1
 PHASES = ("quiet", "hooks", "sockets", "both")
@@ -336,13 +334,6 @@ def print_summary(rounds: list[dict[str, Phase]], rate: float) -> None:
     frames = statistics.median(pct(p.frame_ms, 0.99) for p in both)
     print(f"  WebSocket frame end to end, same phase: p99 {frames:.2f} ms, "
           f"{sum(p.frames_missing for p in both)} never arrived")
-
-
-def terminate_on_sigterm() -> None:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import socket
 import statistics
 import subprocess
@@ -22,6 +23,7 @@ import sys
 import time
 from contextlib import suppress
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
@@ -49,6 +51,15 @@ config.bind = ["127.0.0.1:" + sys.argv[1]]
 config.accesslog = None
 asyncio.run(serve(Starlette(routes=[Route("/api/message/text/{{name}}", send, methods=["POST"])]), config))
 """
+
+
+def terminate_on_sigterm() -> None:
+    """SIGTERM ends the run as Ctrl-C does, so every subprocess is stopped in the callers' ``finally``."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
 
 
 def free_port() -> int:

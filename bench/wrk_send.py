@@ -33,7 +33,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -42,11 +41,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import httpx
-from messages import BARE_SERVER, BODY, NUMBER, ROOT, TOKEN, free_port, stop_all, wait_listening
+from messages import BARE_SERVER, BODY, NUMBER, ROOT, TOKEN, free_port, stop_all, terminate_on_sigterm, wait_listening
 
 sys.path.insert(0, str(ROOT))  # the in-process figures use this checkout's mockryze
 
@@ -362,13 +360,6 @@ def print_summary(results: dict[str, list[WrkResult]], windows: dict[str, list[W
         hook_p99 = median(MOCK, "p99") / median(NO_HOOK, "p99")
         print(f"GC pause hook (GET /__mock__/stats), with/without: requests/s {hook_rps:.3f}x, p99 {hook_p99:.2f}x "
               "(noise on this machine is a few %: read a gap below that as no cost)")
-
-
-def terminate_on_sigterm() -> None:
-    def handler(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, handler)
 
 
 def main() -> int:

@@ -7,6 +7,7 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,17 @@ def observe(ryze: MockRyze, token: str) -> dict[str, Any]:
     seen["clock"] = ryze.clock()
     return seen
 
+
+
+def recording_receiver() -> tuple[list[str], Callable[[WebhookRequest], Awaitable[int]]]:
+    """A webhook transport that answers 204 and records each delivered event's ``data.id``."""
+    seen: list[str] = []
+
+    async def up(request: WebhookRequest, /) -> int:
+        seen.append(json.loads(request.body)["data"]["id"])
+        return 204
+
+    return seen, up
 
 def test_a_world_built_through_every_module_is_the_same_after_a_restart(tmp_path: Path) -> None:
     path = str(tmp_path / "world.sqlite")
@@ -165,11 +177,7 @@ def test_webhook_deliveries_resume_after_a_restart_and_none_is_sent_twice(tmp_pa
         inject(ryze.client, "sales", "call.update", call_data(2))
         ryze.settle_deliveries()
         assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending"]
-    second: list[str] = []
-
-    async def up(request: WebhookRequest, /) -> int:
-        second.append(json.loads(request.body)["data"]["id"])
-        return 204
+    second, up = recording_receiver()
 
     with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
         ryze.settle_deliveries()
@@ -282,11 +290,7 @@ def test_a_delivery_under_way_at_a_stop_is_dead_lettered_not_sent_twice(tmp_path
             inject(ryze.client, "sales", "call.update", call_data(n))
         assert under_way.wait(5)
         assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending", "pending"]
-    second: list[str] = []
-
-    async def up(request: WebhookRequest, /) -> int:
-        second.append(json.loads(request.body)["data"]["id"])
-        return 204
+    second, up = recording_receiver()
 
     with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:
         ryze.settle_deliveries()
