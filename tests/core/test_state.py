@@ -306,3 +306,52 @@ def test_a_delivery_under_way_at_a_stop_is_dead_lettered_not_sent_twice(tmp_path
     with MockRyze(seed=1, state=path, webhook_transport=up) as ryze:  # a clean stop: nothing under way
         assert [d["status"] for d in ryze.deliveries()] == ["delivered", "dead", "delivered", "delivered"]
     assert first == [call_data(n)["id"] for n in (1, 2)] and second == [call_data(n)["id"] for n in (3, 2)]
+
+
+def test_a_refused_request_writes_nothing_to_the_file(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path) as ryze:
+        token = ryze.create_instance("sales", connected=True)
+        token = getattr(token, "token", token)
+        watcher = sqlite3.connect(path)  # one connection: data_version counts what the others commit
+        version = watcher.execute("PRAGMA data_version").fetchone()[0]
+        refusals = [
+            ryze.client.post("/api/message/text/sales", content=b"{not json", headers={"token": token}),
+            ryze.client.post("/api/message/text/sales", json={"number": "5511987654321"}, headers={"token": token}),
+            ryze.client.post("/api/message/text/nobody", json={"number": "5511987654321", "message": "hi"},
+                             headers={"token": ryze.account_token}),
+            ryze.client.post("/api/message/text/sales", json={"number": "5511987654321", "message": "hi"},
+                             headers={"token": "wrong"}),
+        ]
+        assert [r.status_code for r in refusals] == [400, 400, 404, 401]
+        assert watcher.execute("PRAGMA data_version").fetchone()[0] == version  # nothing committed
+        sent = ryze.client.post("/api/message/text/sales", json={"number": "5511987654321", "message": "hi"},
+                                headers={"token": token})
+        assert sent.status_code == 200
+        assert watcher.execute("PRAGMA data_version").fetchone()[0] != version  # an answered send is written
+        watcher.close()
+
+
+def test_an_older_file_is_migrated_once_when_opened(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockryze.core import persist
+
+    path = tmp_path / "old.sqlite"
+    with MockRyze(seed=1, state=str(path)) as ryze:
+        token = ryze.create_instance("sales")
+        token = getattr(token, "token", token)
+    steps: list[int] = []
+
+    def to_next(conn: sqlite3.Connection) -> None:  # a made-up step from this version to the next
+        steps.append(SCHEMA_VERSION)
+        conn.execute("CREATE TABLE migrated (done INTEGER)")
+
+    monkeypatch.setattr(persist, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(persist.MIGRATIONS, SCHEMA_VERSION, to_next)
+    for _ in range(2):  # the second opening finds the file at the new version: no step runs again
+        with MockRyze(seed=1, state=str(path)) as again:
+            listed = again.client.get("/api/instance/list", headers={"token": again.account_token}).json()
+            assert [i["name"] for i in listed["instances"]] == ["sales"]
+    assert steps == [SCHEMA_VERSION]
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == str(SCHEMA_VERSION + 1)
+    conn.close()
