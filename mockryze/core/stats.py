@@ -93,5 +93,6 @@ def gc_view() -> dict[str, Any]:
                             "generations": generations}
     policy = gcpolicy.active()
     if policy is not None:
-        view["policy"] = {"freezeEverySeconds": policy.interval, "freezes": policy.ticks, "thaws": policy.thaws}
+        view["policy"] = {"freezeEverySeconds": policy.interval, "thawEverySeconds": policy.thaw_every,
+                          "freezes": policy.ticks, "thaws": policy.thaws}
     return view

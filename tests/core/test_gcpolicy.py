@@ -1,4 +1,4 @@
-"""The collector policy of ``mockryze serve``: freeze what is alive, thaw and collect once the frozen set doubled."""
+"""The collector policy of ``mockryze serve``: freeze what is alive; now and then, thaw and collect everything."""
 
 from __future__ import annotations
 
@@ -17,10 +17,23 @@ class Node:
         self.me = self  # a reference cycle: only the collector can free it
 
 
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
-def policy(monkeypatch: pytest.MonkeyPatch) -> Iterator[FreezeSurvivors]:
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def policy(monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Iterator[FreezeSurvivors]:
     monkeypatch.setattr(gcpolicy, "_active", None)  # put back afterwards: in-process worlds run no policy
-    policy = FreezeSurvivors(check_every=1)
+    policy = FreezeSurvivors(thaw_every=600, clock=clock)
     policy.start()
     yield policy
     gc.unfreeze()
@@ -40,21 +53,25 @@ def test_a_tick_freezes_what_is_alive(policy: FreezeSurvivors) -> None:
     assert gcpolicy.active() is policy
 
 
-def test_a_frozen_cycle_survives_until_the_frozen_set_doubles(policy: FreezeSurvivors) -> None:
+def test_a_frozen_cycle_is_collected_at_the_next_thaw(policy: FreezeSurvivors, clock: Clock) -> None:
     node = Node()
     dead = weakref.ref(node)
     policy.tick()
     del node
     gc.collect()
     assert dead() is not None  # frozen garbage: no collection sees it
-    policy.growth = 0.5  # the frozen set is "doubled": the next tick thaws and collects everything once
+    clock.now = 599.0
     policy.tick()
+    assert dead() is not None and policy.thaws == 0
+    clock.now = 600.0
+    policy.tick()  # the thaw: everything is collected once, then frozen again
     assert dead() is None
     assert policy.thaws == 1
 
 
-def test_no_thaw_while_the_frozen_set_is_steady(policy: FreezeSurvivors) -> None:
-    for _ in range(5):
+def test_thaws_come_once_per_interval(policy: FreezeSurvivors, clock: Clock) -> None:
+    for second in range(0, 3000, 50):
+        clock.now = float(second)
         policy.tick()
-    assert policy.thaws == 0
-    assert policy.ticks == 5
+    assert policy.thaws == 4  # at 600, 1200, 1800 and 2400 s
+    assert policy.ticks == 60
