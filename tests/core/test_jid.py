@@ -264,8 +264,9 @@ def test_brazilian_variants(phone: str, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("bad", ["", "+5511987654321", "55 11 98765 4321", "abc", "\uff15\uff15"])
 def test_brazilian_helpers_want_plain_digits(bad: str) -> None:
-    with pytest.raises(InvalidRecipient):
+    with pytest.raises(InvalidRecipient) as info:
         J.brazilian_variants(bad)
+    assert info.value.reason == "expected a phone number as ASCII digits (use Jid.phone)"
 
 
 def test_jid_level_matching() -> None:
