@@ -40,6 +40,7 @@ def _help_pieces() -> list[str]:
 
 HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
 SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
+DELIVERY = "mockryze/events/delivery.py"
 GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -73,6 +74,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "no caller asks event_layout for message.exchange: the messages module reads its quirk directly"),
     Equivalent("mockryze/core/quirks.py", 'return "docs" if value == "docs" else "live"', r'^return "XXdocsXX"',
                "every caller compares the layout with \"live\" only"),
+    Equivalent(DELIVERY, " | None", r"& None", "annotations are never evaluated (future annotations)"),
+    Equivalent(DELIVERY, "PLAIN_CACHE_SIZE", "", "the URL -> client choice cache holds a pure function of the URL "
+               "and the local apps (route_locally clears it): its size only bounds memory"),
+    Equivalent(DELIVERY, "body: bytes | None = field(", r"repr=True|compare=True|^body: .* = None",
+               "no code compares Delivery objects or prints their repr (the journal shows view()s)"),
 )
 
 

@@ -511,3 +511,16 @@ def test_injected_events_are_checked_against_their_schema(ryze: MockRyze, api: C
     ryze.settle_deliveries()
     assert receiver.received == []
 
+
+
+def test_the_journal_gives_each_attempts_latency_in_hundredths_of_a_millisecond(
+        ryze: MockRyze, api: CheckedClient, hooks: VirtualReceivers) -> None:
+    receiver = hooks.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    for number in range(6):
+        inject(ryze.client, "sales", "call.update", call_data(number))
+    ryze.settle_deliveries()
+    latencies = [a["latencyMs"] for d in ryze.deliveries(status="delivered") for a in d["attempts"]]
+    assert len(latencies) == 6
+    assert all(latency >= 0 and round(latency, 2) == latency for latency in latencies)
