@@ -11,7 +11,7 @@ import flask
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from mockryze.core import schemas
@@ -128,3 +128,32 @@ def test_the_apps_own_public_url_can_be_claimed(ryze: MockRyze, api: CheckedClie
 def test_each_app_gets_its_own_url(ryze: MockRyze) -> None:
     first, second = ryze.deliver_to(flask_receiver([], [])), ryze.deliver_to(flask_receiver([], []))
     assert first != second and first.endswith("/webhook") and second.endswith("/webhook")
+
+
+def test_a_redirect_is_an_answer_not_a_detour(ryze: MockRyze, api: CheckedClient) -> None:
+    """A 3xx is journaled as the receiver's answer (and dead-lettered like any 4xx): never followed."""
+    seen: Seen = []
+
+    async def moved(request: Request) -> RedirectResponse:
+        return RedirectResponse("/elsewhere", status_code=307)
+
+    elsewhere = starlette_receiver(seen, [], "/elsewhere")
+    app = Starlette(routes=[Route("/webhook", moved, methods=["POST"]), *elsewhere.routes])
+    ryze.create_instance("sales", connected=True)
+    configure(api, ryze.deliver_to(app))
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    [delivery] = ryze.deliveries("sales")
+    assert (delivery["status"], [a["statusCode"] for a in delivery["attempts"]]) == ("dead", [307])
+    assert seen == []
+
+
+def test_an_apps_base_url_is_matched_whole_whatever_its_last_character(ryze: MockRyze, api: CheckedClient) -> None:
+    seen: Seen = []
+    ryze.create_instance("sales", connected=True)
+    url = ryze.deliver_to(starlette_receiver(seen, [], "/INBOX/hook"), path="/hook",
+                          base_url="https://crm.example.com/INBOX")
+    configure(api, url)
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    assert [(path, body["event"]) for path, _, body in seen] == [("/INBOX/hook", "message.exchange")]
