@@ -79,6 +79,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "and the local apps (route_locally clears it): its size only bounds memory"),
     Equivalent(DELIVERY, "body: bytes | None = field(", r"repr=True|compare=True|^body: .* = None",
                "no code compares Delivery objects or prints their repr (the journal shows view()s)"),
+    Equivalent(DELIVERY, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"WebhookRequest: {GUARD}"),
 )
 
 

@@ -157,3 +157,17 @@ def test_an_apps_base_url_is_matched_whole_whatever_its_last_character(ryze: Moc
     ryze.inbound("sales", from_=CUSTOMER, text="hello")
     ryze.settle_deliveries()
     assert [(path, body["event"]) for path, _, body in seen] == [("/INBOX/hook", "message.exchange")]
+
+
+def test_an_app_is_reached_again_after_the_delivery_loop_was_closed(ryze: MockRyze, api: CheckedClient) -> None:
+    seen: Seen = []
+    ryze.create_instance("sales", connected=True)
+    configure(api, ryze.deliver_to(starlette_receiver(seen, [])))
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    ryze.channels.delivery.close()  # its HTTP client is closed with it: the next delivery makes a new one
+    ryze.inbound("sales", from_=CUSTOMER, text="again")
+    ryze.settle_deliveries()
+    assert [(d["status"], [a["error"] for a in d["attempts"]]) for d in ryze.deliveries("sales")] == \
+        [("delivered", [None])] * 2
+    assert len(seen) == 2
