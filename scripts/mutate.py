@@ -52,7 +52,7 @@ TARGETS: dict[str, Target] = {
     "mockryze/core/jid.py": Target(("tests/core/test_jid.py", "tests/messages/test_recipients.py")),
     "mockryze/messages/pipeline.py": Target(("tests/messages/test_send_pipeline.py", "tests/contract/test_defaults.py",
                                              "tests/messages/test_inbound.py", "tests/messages/test_recipients.py",
-                                             "tests/messages/test_messages_e2e.py",
+                                             "tests/messages/test_messages_e2e.py", "tests/groups/test_traffic.py",
                                              "tests/contract/test_golden.py")),
     "mockryze/instance/model.py": Target(("tests/contract/test_golden.py", "tests/instance")),
     "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py",
