@@ -80,6 +80,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(DELIVERY, "body: bytes | None = field(", r"repr=True|compare=True|^body: .* = None",
                "no code compares Delivery objects or prints their repr (the journal shows view()s)"),
     Equivalent(DELIVERY, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"WebhookRequest: {GUARD}"),
+    Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
 

@@ -171,3 +171,20 @@ def test_an_app_is_reached_again_after_the_delivery_loop_was_closed(ryze: MockRy
     assert [(d["status"], [a["error"] for a in d["attempts"]]) for d in ryze.deliveries("sales")] == \
         [("delivered", [None])] * 2
     assert len(seen) == 2
+
+
+def test_each_delivery_reaches_the_app_whose_base_url_it_extends(ryze: MockRyze, api: CheckedClient) -> None:
+    """``…/in`` is not a prefix of ``…/inbox``: a base URL is matched up to a ``/``, a ``?`` or the end."""
+    short: Seen = []
+    long: Seen = []
+    ryze.deliver_to(starlette_receiver(short, [], "/in/hook"), base_url="https://crm.example.com/in")
+    inbox = ryze.deliver_to(starlette_receiver(long, [], "/inbox"), path="", base_url="https://crm.example.com/inbox")
+    ryze.create_instance("sales", connected=True)
+    for label, url in (("exact", inbox), ("query", f"{inbox}?key=1")):
+        body = {"label": label, "enabled": True, "url": url, "events": ["message.exchange"]}
+        assert api.post("/api/events/webhook/sales", json=body).status_code == 200
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    assert sorted((d["label"], d["status"]) for d in ryze.deliveries("sales")) == \
+        [("exact", "delivered"), ("query", "delivered")]
+    assert (len(long), short) == (2, [])
