@@ -119,6 +119,8 @@ def test_group_send_names_the_group(api: CheckedClient, sales: MockRyze) -> None
 def test_private_send_has_no_group_name(api: CheckedClient, sales: MockRyze) -> None:
     data = sent_chat(api, "5511987654321")
     assert data["chat"] == {"jid": PHONE}
+    [event] = exchanges(sales)
+    assert event["recipient"]["jid"] == PHONE  # a private message's recipient is its chat
 
 
 @pytest.mark.parametrize("variants", [
