@@ -80,6 +80,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(DELIVERY, "body: bytes | None = field(", r"repr=True|compare=True|^body: .* = None",
                "no code compares Delivery objects or prints their repr (the journal shows view()s)"),
     Equivalent(DELIVERY, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"WebhookRequest: {GUARD}"),
+    Equivalent(DELIVERY, "@dataclass(eq=False)", r"eq=True",
+               "a _Ledger or _Epoch is found by key or compared with `is`: never with ==, never hashed"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 

@@ -350,6 +350,13 @@ def test_newsletter_posts_get_no_receipts(api: CheckedClient, sales: MockRyze) -
         schemas.validate_event(event)
 
 
+def test_stories_get_no_receipts(api: CheckedClient, sales: MockRyze) -> None:
+    response = api.post("/api/message/status/sales", json={"type": "text", "message": "Open on the holiday!"})
+    assert response.status_code == 200, response.text
+    sales.advance(3600)
+    assert statuses(sales, response.json()["data"]["messageId"]) == []
+
+
 def test_lid_chat_receipts_are_schema_valid(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api, "204918273645510@lid")["messageId"]
     sales.advance(3600)
