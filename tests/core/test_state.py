@@ -193,6 +193,10 @@ def test_the_delivery_journal_limit_holds_across_a_restart(tmp_path: Path) -> No
     assert kept == ["dlv_000003", "dlv_000004"]
     with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
         assert [d["id"] for d in ryze.deliveries()] == kept
+        for n in range(4, 6):  # the restored finished deliveries make room, oldest first
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        assert [d["id"] for d in ryze.deliveries()] == ["dlv_000005", "dlv_000006"]
 
 
 def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Path) -> None:
