@@ -82,6 +82,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(DELIVERY, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"WebhookRequest: {GUARD}"),
     Equivalent(DELIVERY, "@dataclass(eq=False)", r"eq=True",
                "a _Ledger or _Epoch is found by key or compared with `is`: never with ==, never hashed"),
+    Equivalent(DELIVERY, "woken: asyncio.AbstractEventLoop | None = None", r'= ""$',
+               "woken is only compared with `is loop`: any initial value that is no loop means not woken"),
+    Equivalent("mockryze/messages/pipeline.py", 'contact.receipts if contact else "normal"', r'"XXnormalXX"',
+               "a private chat is resolved through its stored contact (resolve_chat): the fallback is never used"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
