@@ -114,6 +114,7 @@ def test_group_send_names_the_group(api: CheckedClient, sales: MockRyze) -> None
     [event] = exchanges(sales)
     assert event["chat"]["name"] == "Equipe"
     assert event["recipient"] is None  # a group message has no single recipient
+    assert "mentions" not in event  # nobody is mentioned unless asked
 
 
 def test_private_send_has_no_group_name(api: CheckedClient, sales: MockRyze) -> None:
