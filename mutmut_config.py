@@ -86,6 +86,14 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "woken is only compared with `is loop`: any initial value that is no loop means not woken"),
     Equivalent("mockryze/messages/pipeline.py", 'contact.receipts if contact else "normal"', r'"XXnormalXX"',
                "a private chat is resolved through its stored contact (resolve_chat): the fallback is never used"),
+    Equivalent(DELIVERY, "plain = self._plain.get(url)", r"^plain = None$",
+               "the URL -> client choice is a pure function: not finding it cached only recomputes it"),
+    Equivalent(DELIVERY, "and all(ch.isprintable() and not ch.isspace()", r"isprintable\(\) or not",
+               "a delivery URL is percent-encoded ASCII without whitespace (the schema refuses it): both forms hold"),
+    Equivalent(DELIVERY, "epoch.woken = loop", r"= None$",
+               "woken only spares redundant wake-ups: an extra _take_submitted call finds nothing left to take"),
+    Equivalent(DELIVERY, "entries = epoch.journal", r"= None$",
+               "every caller of journal() (the deliveries verb) passes its account's token: this branch never runs"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
