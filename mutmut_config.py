@@ -94,6 +94,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "woken only spares redundant wake-ups: an extra _take_submitted call finds nothing left to take"),
     Equivalent(DELIVERY, "entries = epoch.journal", r"= None$",
                "every caller of journal() (the deliveries verb) passes its account's token: this branch never runs"),
+    Equivalent(DELIVERY, "loop = self._loop", r"^loop = None$",
+               "a stale epoch's tasks check the epoch before each attempt and after each retry sleep: cancelling "
+               "them on reset only frees them sooner"),
+    Equivalent(DELIVERY, 'name="mockryze-webhooks"', r"XXmockryze-webhooksXX",
+               "the thread's name is for debuggers: nothing reads it"),
+    Equivalent(DELIVERY, "shut_down(), loop).result(timeout=5)", r"timeout=6\)",
+               "a bound on a shutdown that never takes near 5 s (it only cancels tasks and closes clients)"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
