@@ -101,6 +101,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "the thread's name is for debuggers: nothing reads it"),
     Equivalent(DELIVERY, "shut_down(), loop).result(timeout=5)", r"timeout=6\)",
                "a bound on a shutdown that never takes near 5 s (it only cancels tasks and closes clients)"),
+    Equivalent(DELIVERY, "delivery.body = None  # the journal keeps", r'= ""',
+               "a delivery's body is read once, when its delivery starts (never persisted): the rest is never read"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
