@@ -103,6 +103,12 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "a bound on a shutdown that never takes near 5 s (it only cancels tasks and closes clients)"),
     Equivalent(DELIVERY, "delivery.body = None  # the journal keeps", r'= ""',
                "a delivery's body is read once, when its delivery starts (never persisted): the rest is never read"),
+    Equivalent(DELIVERY, "waiting = False", r"waiting = None", "`waiting` is only tested for truth: None is as falsy"),
+    Equivalent(DELIVERY, "waiting = False", r"^waiting = True$",
+               "in ring(): its one timer fires it once, so no later call reads the flag it clears"),
+    Equivalent(DELIVERY, "ring, survives_reset=True)", r"survives_reset=False",
+               "a reset cancels the epoch whose task the ring would wake; the flag only spares a --state write"),
+    Equivalent(DELIVERY, "unsendable = False", r"= None$", "`unsendable` is only tested for truth: None is as falsy"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 

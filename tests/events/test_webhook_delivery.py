@@ -13,6 +13,7 @@ import pytest
 
 from mockryze.core import literals, schemas
 from mockryze.events.delivery import USER_AGENT, WebhookRequest
+from mockryze.events.webhook_client import WebhookError
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 from tests.events.journal import (
@@ -524,3 +525,57 @@ def test_the_journal_gives_each_attempts_latency_in_hundredths_of_a_millisecond(
     latencies = [a["latencyMs"] for d in ryze.deliveries(status="delivered") for a in d["attempts"]]
     assert len(latencies) == 6
     assert all(latency >= 0 and round(latency, 2) == latency for latency in latencies)
+
+
+def test_two_webhooks_retrying_at_the_same_moment_both_settle(ryze: MockRyze, api: CheckedClient,
+                                                               hooks: VirtualReceivers) -> None:
+    first, second = hooks.new(), hooks.new()
+    first.script(503, 200)
+    second.script(503, 200)
+    ryze.create_instance("sales")
+    configure(api, label="first", url=first.hook())
+    configure(api, label="second", url=second.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    ryze.advance(1)  # both retries wake at once
+    ryze.settle_deliveries()
+    assert sorted((d["label"], d["status"]) for d in ryze.deliveries()) == [("first", "delivered"),
+                                                                           ("second", "delivered")]
+    inject(ryze.client, "sales", "call.update", call_data(2))
+    ryze.settle_deliveries()  # the count of unsettled queues came back to zero
+    assert len(ryze.deliveries(status="delivered")) == 4
+
+
+def test_a_retry_sleep_cut_short_by_closing_the_loop_does_not_count_when_its_time_comes(
+        ryze: MockRyze, api: CheckedClient, hooks: VirtualReceivers) -> None:
+    receiver = hooks.new(default=503)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    ryze.channels.delivery.close()  # the delivery waiting for its retry stays pending
+    ryze.advance(10)
+    ryze.settle_deliveries()  # nothing is left to wait for
+    assert [(d["status"], len(d["attempts"])) for d in ryze.deliveries()] == [("pending", 1)]
+
+
+@pytest.mark.parametrize(("failure", "error"), [
+    (WebhookError("receiver closed the connection"), "WebhookError: receiver closed the connection"),
+    (WebhookError(), "WebhookError"),
+])
+def test_a_failed_attempt_is_journaled_with_its_error(failure: Exception, error: str) -> None:
+    failures = [failure]
+
+    async def flaky(request: WebhookRequest, /) -> int:
+        if failures:
+            raise failures.pop()
+        return 204
+
+    with MockRyze(webhook_transport=flaky, webhook_retry_delays="1") as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        inject(ryze.client, "sales", "call.update", call_data(1))
+        ryze.settle_deliveries()
+        ryze.advance(1)
+        ryze.settle_deliveries()
+        [delivery] = ryze.deliveries()
+        assert [(a["statusCode"], a["error"]) for a in delivery["attempts"]] == [(None, error), (204, None)]
