@@ -109,6 +109,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(DELIVERY, "ring, survives_reset=True)", r"survives_reset=False",
                "a reset cancels the epoch whose task the ring would wake; the flag only spares a --state write"),
     Equivalent(DELIVERY, "unsendable = False", r"= None$", "`unsendable` is only tested for truth: None is as falsy"),
+    Equivalent(DELIVERY, "return False", r"^return True$",
+               "after a success _deliver stops on the delivered status before it reads whether to retry"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 

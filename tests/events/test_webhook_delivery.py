@@ -8,6 +8,7 @@ covers the same paths against real receivers.
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 
@@ -579,3 +580,28 @@ def test_a_failed_attempt_is_journaled_with_its_error(failure: Exception, error:
         ryze.settle_deliveries()
         [delivery] = ryze.deliveries()
         assert [(a["statusCode"], a["error"]) for a in delivery["attempts"]] == [(None, error), (204, None)]
+
+
+@pytest.mark.parametrize("status", [300, 301])
+def test_a_3xx_answer_is_no_success_and_is_dead_lettered_at_once(ryze: MockRyze, api: CheckedClient,
+                                                                  hooks: VirtualReceivers, status: int) -> None:
+    receiver = hooks.new(default=status)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    [delivery] = ryze.deliveries()
+    final = settled(ryze, delivery["id"])
+    assert (final["status"], [a["statusCode"] for a in final["attempts"]]) == ("dead", [status])
+
+
+def test_an_attempts_latency_is_measured_within_the_attempt(ryze: MockRyze, api: CheckedClient,
+                                                            hooks: VirtualReceivers) -> None:
+    receiver = hooks.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    started = time.perf_counter()
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    [attempt] = ryze.deliveries()[0]["attempts"]
+    assert 0 <= attempt["latencyMs"] <= elapsed_ms + 0.01  # an attempt lasts no longer than the whole exchange
