@@ -111,6 +111,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(DELIVERY, "unsendable = False", r"= None$", "`unsendable` is only tested for truth: None is as falsy"),
     Equivalent(DELIVERY, "return False", r"^return True$",
                "after a success _deliver stops on the delivered status before it reads whether to retry"),
+    Equivalent(DELIVERY, "delivery.body = None", r'^delivery\.body = ""$',
+               "a dead-lettered delivery's body is never read: a redelivery is a new one that encodes its envelope"),
     Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -605,3 +606,19 @@ def test_an_attempts_latency_is_measured_within_the_attempt(ryze: MockRyze, api:
     elapsed_ms = (time.perf_counter() - started) * 1000
     [attempt] = ryze.deliveries()[0]["attempts"]
     assert 0 <= attempt["latencyMs"] <= elapsed_ms + 0.01  # an attempt lasts no longer than the whole exchange
+
+
+def test_a_delivery_dead_lettered_unsent_is_stamped_when_it_was_given_up(ryze: MockRyze, api: CheckedClient,
+                                                                          hooks: VirtualReceivers) -> None:
+    receiver = hooks.new(default=503)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    assert api.post("/api/events/webhook/sales", json={"enabled": False}).status_code == 200
+    ryze.advance(1)  # the retry comes due: the webhook is off, so it is given up unsent
+    ryze.settle_deliveries()
+    [delivery] = ryze.deliveries()
+    tried, given_up = delivery["attempts"]
+    assert (given_up["statusCode"], given_up["error"]) == (None, "not sent: the webhook 'default' was disabled")
+    assert datetime.fromisoformat(given_up["at"]) - datetime.fromisoformat(tried["at"]) == timedelta(seconds=1)
