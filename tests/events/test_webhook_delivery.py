@@ -620,5 +620,6 @@ def test_a_delivery_dead_lettered_unsent_is_stamped_when_it_was_given_up(ryze: M
     ryze.settle_deliveries()
     [delivery] = ryze.deliveries()
     tried, given_up = delivery["attempts"]
-    assert (given_up["statusCode"], given_up["error"]) == (None, "not sent: the webhook 'default' was disabled")
+    assert (given_up["attempt"], given_up["statusCode"], given_up["latencyMs"], given_up["error"]) == \
+        (2, None, 0.0, "not sent: the webhook 'default' was disabled")  # the attempt it took the place of
     assert datetime.fromisoformat(given_up["at"]) - datetime.fromisoformat(tried["at"]) == timedelta(seconds=1)
