@@ -623,3 +623,18 @@ def test_a_delivery_dead_lettered_unsent_is_stamped_when_it_was_given_up(ryze: M
     assert (given_up["attempt"], given_up["statusCode"], given_up["latencyMs"], given_up["error"]) == \
         (2, None, 0.0, "not sent: the webhook 'default' was disabled")  # the attempt it took the place of
     assert datetime.fromisoformat(given_up["at"]) - datetime.fromisoformat(tried["at"]) == timedelta(seconds=1)
+
+
+def test_a_webhook_body_is_utf8_json_with_its_text_unescaped() -> None:
+    bodies: list[bytes] = []
+
+    async def keep(request: WebhookRequest, /) -> int:
+        bodies.append(request.body)
+        return 204
+
+    with MockRyze(webhook_transport=keep) as ryze:
+        ryze.create_instance("sales", connected=True, webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        ryze.inbound("sales", from_=CALLER, text="Olá, tudo bem? ✓")
+        ryze.settle_deliveries()
+    [body] = [b for b in bodies if b'"message.exchange"' in b]
+    assert "Olá, tudo bem? ✓".encode() in body
