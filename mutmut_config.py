@@ -40,6 +40,7 @@ def _help_pieces() -> list[str]:
 
 HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
 SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
+DELIVERY = "mockryze/events/delivery.py"
 GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -73,6 +74,46 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "no caller asks event_layout for message.exchange: the messages module reads its quirk directly"),
     Equivalent("mockryze/core/quirks.py", 'return "docs" if value == "docs" else "live"', r'^return "XXdocsXX"',
                "every caller compares the layout with \"live\" only"),
+    Equivalent(DELIVERY, " | None", r"& None", "annotations are never evaluated (future annotations)"),
+    Equivalent(DELIVERY, "PLAIN_CACHE_SIZE", "", "the URL -> client choice cache holds a pure function of the URL "
+               "and the local apps (route_locally clears it): its size only bounds memory"),
+    Equivalent(DELIVERY, "body: bytes | None = field(", r"repr=True|compare=True|^body: .* = None",
+               "no code compares Delivery objects or prints their repr (the journal shows view()s)"),
+    Equivalent(DELIVERY, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"WebhookRequest: {GUARD}"),
+    Equivalent(DELIVERY, "@dataclass(eq=False)", r"eq=True",
+               "a _Ledger or _Epoch is found by key or compared with `is`: never with ==, never hashed"),
+    Equivalent(DELIVERY, "woken: asyncio.AbstractEventLoop | None = None", r'= ""$',
+               "woken is only compared with `is loop`: any initial value that is no loop means not woken"),
+    Equivalent("mockryze/messages/pipeline.py", 'contact.receipts if contact else "normal"', r'"XXnormalXX"',
+               "a private chat is resolved through its stored contact (resolve_chat): the fallback is never used"),
+    Equivalent(DELIVERY, "plain = self._plain.get(url)", r"^plain = None$",
+               "the URL -> client choice is a pure function: not finding it cached only recomputes it"),
+    Equivalent(DELIVERY, "and all(ch.isprintable() and not ch.isspace()", r"isprintable\(\) or not",
+               "a delivery URL is percent-encoded ASCII without whitespace (the schema refuses it): both forms hold"),
+    Equivalent(DELIVERY, "epoch.woken = loop", r"= None$",
+               "woken only spares redundant wake-ups: an extra _take_submitted call finds nothing left to take"),
+    Equivalent(DELIVERY, "entries = epoch.journal", r"= None$",
+               "every caller of journal() (the deliveries verb) passes its account's token: this branch never runs"),
+    Equivalent(DELIVERY, "loop = self._loop", r"^loop = None$",
+               "a stale epoch's tasks check the epoch before each attempt and after each retry sleep: cancelling "
+               "them on reset only frees them sooner"),
+    Equivalent(DELIVERY, 'name="mockryze-webhooks"', r"XXmockryze-webhooksXX",
+               "the thread's name is for debuggers: nothing reads it"),
+    Equivalent(DELIVERY, "shut_down(), loop).result(timeout=5)", r"timeout=6\)",
+               "a bound on a shutdown that never takes near 5 s (it only cancels tasks and closes clients)"),
+    Equivalent(DELIVERY, "delivery.body = None  # the journal keeps", r'= ""',
+               "a delivery's body is read once, when its delivery starts (never persisted): the rest is never read"),
+    Equivalent(DELIVERY, "waiting = False", r"waiting = None", "`waiting` is only tested for truth: None is as falsy"),
+    Equivalent(DELIVERY, "waiting = False", r"^waiting = True$",
+               "in ring(): its one timer fires it once, so no later call reads the flag it clears"),
+    Equivalent(DELIVERY, "ring, survives_reset=True)", r"survives_reset=False",
+               "a reset cancels the epoch whose task the ring would wake; the flag only spares a --state write"),
+    Equivalent(DELIVERY, "unsendable = False", r"= None$", "`unsendable` is only tested for truth: None is as falsy"),
+    Equivalent(DELIVERY, "return False", r"^return True$",
+               "after a success _deliver stops on the delivered status before it reads whether to retry"),
+    Equivalent(DELIVERY, "delivery.body = None", r'^delivery\.body = ""$',
+               "a dead-lettered delivery's body is never read: a redelivery is a new one that encodes its envelope"),
+    Equivalent(DELIVERY, "QueueKey = tuple[", "", "a type alias for annotations (never evaluated), not run-time"),
 )
 
 

@@ -138,6 +138,47 @@ def test_error_keeps_the_raw_input() -> None:
     assert info.value.raw == " +55 11 987 "
 
 
+# Each refusal's whole reason, as X-Mockryze-Detail shows it (the table above matches pieces of it).
+KNOWN = "@s.whatsapp.net, @lid, @g.us, @newsletter, @broadcast"
+EXACT_REASONS: list[tuple[object, str]] = [
+    (None, "a recipient must be a string"),
+    (" \t", "empty recipient"),
+    ("55+11987654321", "a bare phone number may contain only digits, one leading '+' and ' ( ) - .'"),
+    ("a@b@s.whatsapp.net", "more than one '@'"),
+    ("5511987654321:012@s.whatsapp.net", "a device suffix is ':' followed by a number without leading zeros"),
+    ("5511987654321:65536@s.whatsapp.net", "a device number is 0-65535"),
+    ("5511987654321@c.us", f"unknown server 'c.us' (known: {KNOWN})"),
+    ("other@broadcast", "only 'status@broadcast' is accepted"),
+    ("+5511987654321@s.whatsapp.net", "a phone number must be ASCII digits"),
+    ("0511987654321@s.whatsapp.net", "a phone number starts with its country code, never with 0"),
+    ("1234567@s.whatsapp.net", "a phone number has 8-15 digits, this one has 7"),
+    ("1234567890123456", "a phone number has 8-15 digits, this one has 16"),
+    ("abc@lid", "a lid id is 1-24 ASCII digits without a leading zero"),
+    ("1-2-3@g.us", "a group id is 'digits' or the legacy 'creator-timestamp'"),
+    ("120363000000000002:3@newsletter", "a newsletter JID has no device suffix"),
+]
+
+
+@pytest.mark.parametrize(("raw", "reason"), EXACT_REASONS)
+def test_each_refusal_gives_its_whole_reason(raw: object, reason: str) -> None:
+    with pytest.raises(InvalidRecipient) as info:
+        J.parse(raw)  # type: ignore[arg-type]
+    assert info.value.reason == reason
+    assert str(info.value) == f"invalid recipient {str(raw)!r}: {reason}"  # a non-string is kept as its repr
+
+
+@pytest.mark.parametrize(("user", "server", "device", "message"), [
+    ("other", "broadcast", None, "invalid recipient 'other@broadcast': only 'status@broadcast' is accepted"),
+    (5511987654321, "s.whatsapp.net", None,
+     "invalid recipient \"Jid(user=5511987654321, server='s.whatsapp.net', device=None)\": "
+     "user and server must be strings"),
+])
+def test_the_constructor_names_what_it_refused(user: object, server: str, device: int | None, message: str) -> None:
+    with pytest.raises(InvalidRecipient) as info:
+        Jid(user, server, device)  # type: ignore[arg-type]
+    assert str(info.value) == message
+
+
 # --- the Jid value -------------------------------------------------------------------------------------
 
 
@@ -223,8 +264,9 @@ def test_brazilian_variants(phone: str, expected: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("bad", ["", "+5511987654321", "55 11 98765 4321", "abc", "\uff15\uff15"])
 def test_brazilian_helpers_want_plain_digits(bad: str) -> None:
-    with pytest.raises(InvalidRecipient):
+    with pytest.raises(InvalidRecipient) as info:
         J.brazilian_variants(bad)
+    assert info.value.reason == "expected a phone number as ASCII digits (use Jid.phone)"
 
 
 def test_jid_level_matching() -> None:

@@ -204,6 +204,10 @@ def test_the_delivery_journal_limit_holds_across_a_restart(tmp_path: Path) -> No
     assert kept == ["dlv_000003", "dlv_000004"]
     with MockRyze(seed=1, state=path, webhook_transport=ok, delivery_journal_limit=2) as ryze:
         assert [d["id"] for d in ryze.deliveries()] == kept
+        for n in range(4, 6):  # the restored finished deliveries make room, oldest first
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        assert [d["id"] for d in ryze.deliveries()] == ["dlv_000005", "dlv_000006"]
 
 
 def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Path) -> None:
@@ -355,3 +359,30 @@ def test_an_older_file_is_migrated_once_when_opened(tmp_path: Path, monkeypatch:
     conn = sqlite3.connect(path)
     assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == str(SCHEMA_VERSION + 1)
     conn.close()
+
+
+def test_a_delivery_pending_at_a_restart_makes_room_in_the_journal_once_it_is_done(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    answers = [204, 503]
+
+    async def down_after_one(request: WebhookRequest, /) -> int:
+        return answers.pop(0) if answers else 503
+
+    with MockRyze(seed=1, state=path, webhook_transport=down_after_one, webhook_retry_delays="60",
+                  delivery_journal_limit=2) as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        for n in range(2):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        assert [d["status"] for d in ryze.deliveries()] == ["delivered", "pending"]
+
+    async def up(request: WebhookRequest, /) -> int:
+        return 204
+
+    with MockRyze(seed=1, state=path, webhook_transport=up, delivery_journal_limit=2) as ryze:
+        ryze.settle_deliveries()  # the pending one goes out now
+        for n in range(2, 5):
+            inject(ryze.client, "sales", "call.update", call_data(n))
+            ryze.settle_deliveries()
+        assert [(d["id"], d["status"]) for d in ryze.deliveries()] == [("dlv_000004", "delivered"),
+                                                                       ("dlv_000005", "delivered")]

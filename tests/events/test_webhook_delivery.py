@@ -8,11 +8,14 @@ covers the same paths against real receivers.
 from __future__ import annotations
 
 import threading
+import time
+from datetime import datetime, timedelta
 
 import pytest
 
 from mockryze.core import literals, schemas
 from mockryze.events.delivery import USER_AGENT, WebhookRequest
+from mockryze.events.webhook_client import WebhookError
 from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 from tests.events.journal import (
@@ -511,3 +514,127 @@ def test_injected_events_are_checked_against_their_schema(ryze: MockRyze, api: C
     ryze.settle_deliveries()
     assert receiver.received == []
 
+
+
+def test_the_journal_gives_each_attempts_latency_in_hundredths_of_a_millisecond(
+        ryze: MockRyze, api: CheckedClient, hooks: VirtualReceivers) -> None:
+    receiver = hooks.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    for number in range(6):
+        inject(ryze.client, "sales", "call.update", call_data(number))
+    ryze.settle_deliveries()
+    latencies = [a["latencyMs"] for d in ryze.deliveries(status="delivered") for a in d["attempts"]]
+    assert len(latencies) == 6
+    assert all(latency >= 0 and round(latency, 2) == latency for latency in latencies)
+
+
+def test_two_webhooks_retrying_at_the_same_moment_both_settle(ryze: MockRyze, api: CheckedClient,
+                                                               hooks: VirtualReceivers) -> None:
+    first, second = hooks.new(), hooks.new()
+    first.script(503, 200)
+    second.script(503, 200)
+    ryze.create_instance("sales")
+    configure(api, label="first", url=first.hook())
+    configure(api, label="second", url=second.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    ryze.advance(1)  # both retries wake at once
+    ryze.settle_deliveries()
+    assert sorted((d["label"], d["status"]) for d in ryze.deliveries()) == [("first", "delivered"),
+                                                                           ("second", "delivered")]
+    inject(ryze.client, "sales", "call.update", call_data(2))
+    ryze.settle_deliveries()  # the count of unsettled queues came back to zero
+    assert len(ryze.deliveries(status="delivered")) == 4
+
+
+def test_a_retry_sleep_cut_short_by_closing_the_loop_does_not_count_when_its_time_comes(
+        ryze: MockRyze, api: CheckedClient, hooks: VirtualReceivers) -> None:
+    receiver = hooks.new(default=503)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    ryze.channels.delivery.close()  # the delivery waiting for its retry stays pending
+    ryze.advance(10)
+    ryze.settle_deliveries()  # nothing is left to wait for
+    assert [(d["status"], len(d["attempts"])) for d in ryze.deliveries()] == [("pending", 1)]
+
+
+@pytest.mark.parametrize(("failure", "error"), [
+    (WebhookError("receiver closed the connection"), "WebhookError: receiver closed the connection"),
+    (WebhookError(), "WebhookError"),
+])
+def test_a_failed_attempt_is_journaled_with_its_error(failure: Exception, error: str) -> None:
+    failures = [failure]
+
+    async def flaky(request: WebhookRequest, /) -> int:
+        if failures:
+            raise failures.pop()
+        return 204
+
+    with MockRyze(webhook_transport=flaky, webhook_retry_delays="1") as ryze:
+        ryze.create_instance("sales", webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        inject(ryze.client, "sales", "call.update", call_data(1))
+        ryze.settle_deliveries()
+        ryze.advance(1)
+        ryze.settle_deliveries()
+        [delivery] = ryze.deliveries()
+        assert [(a["statusCode"], a["error"]) for a in delivery["attempts"]] == [(None, error), (204, None)]
+
+
+@pytest.mark.parametrize("status", [300, 301])
+def test_a_3xx_answer_is_no_success_and_is_dead_lettered_at_once(ryze: MockRyze, api: CheckedClient,
+                                                                  hooks: VirtualReceivers, status: int) -> None:
+    receiver = hooks.new(default=status)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    [delivery] = ryze.deliveries()
+    final = settled(ryze, delivery["id"])
+    assert (final["status"], [a["statusCode"] for a in final["attempts"]]) == ("dead", [status])
+
+
+def test_an_attempts_latency_is_measured_within_the_attempt(ryze: MockRyze, api: CheckedClient,
+                                                            hooks: VirtualReceivers) -> None:
+    receiver = hooks.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    started = time.perf_counter()
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    [attempt] = ryze.deliveries()[0]["attempts"]
+    assert 0 <= attempt["latencyMs"] <= elapsed_ms + 0.01  # an attempt lasts no longer than the whole exchange
+
+
+def test_a_delivery_dead_lettered_unsent_is_stamped_when_it_was_given_up(ryze: MockRyze, api: CheckedClient,
+                                                                          hooks: VirtualReceivers) -> None:
+    receiver = hooks.new(default=503)
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook())
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    ryze.settle_deliveries()
+    assert api.post("/api/events/webhook/sales", json={"enabled": False}).status_code == 200
+    ryze.advance(1)  # the retry comes due: the webhook is off, so it is given up unsent
+    ryze.settle_deliveries()
+    [delivery] = ryze.deliveries()
+    tried, given_up = delivery["attempts"]
+    assert (given_up["attempt"], given_up["statusCode"], given_up["latencyMs"], given_up["error"]) == \
+        (2, None, 0.0, "not sent: the webhook 'default' was disabled")  # the attempt it took the place of
+    assert datetime.fromisoformat(given_up["at"]) - datetime.fromisoformat(tried["at"]) == timedelta(seconds=1)
+
+
+def test_a_webhook_body_is_utf8_json_with_its_text_unescaped() -> None:
+    bodies: list[bytes] = []
+
+    async def keep(request: WebhookRequest, /) -> int:
+        bodies.append(request.body)
+        return 204
+
+    with MockRyze(webhook_transport=keep) as ryze:
+        ryze.create_instance("sales", connected=True, webhookEnabled=True, webhookURL="http://receiver.test/hook")
+        ryze.inbound("sales", from_=CALLER, text="Olá, tudo bem? ✓")
+        ryze.settle_deliveries()
+    [body] = [b for b in bodies if b'"message.exchange"' in b]
+    assert "Olá, tudo bem? ✓".encode() in body

@@ -165,3 +165,16 @@ def test_a_thousand_events_arrive_in_emission_order(ryze: MockRyze, api: Checked
     ryze.wait_for_deliveries(1000, status="delivered", timeout=10)
     assert len(ryze.deliveries()) == 1000
     assert len(receiver.received) == 1000  # none lost, none doubled
+
+
+def test_a_plain_http_receiver_gets_only_the_webhooks_own_headers(ryze: MockRyze, api: CheckedClient,
+                                                                  receivers: ReceiverPool) -> None:
+    """http:// receivers get the lean keep-alive client's requests: no Accept, Accept-Encoding or
+    Connection header a general-purpose client would add."""
+    receiver = receivers.new()
+    ryze.create_instance("sales")
+    configure(api, url=receiver.hook(), authorization="Bearer s3cret")
+    inject(ryze.client, "sales", "call.update", call_data(1))
+    inject(ryze.client, "sales", "call.update", call_data(2))
+    for request in receiver.wait_for(2):
+        assert sorted(request.headers) == ["authorization", "content-length", "content-type", "host", "user-agent"]

@@ -35,6 +35,7 @@ def test_mentions_must_be_participants(api: CheckedClient, ryze: MockRyze, me: s
     before = ryze.events("sales", "message.exchange")
     refused = api.post(TEXT, json={"number": group, "message": "hi", "mention": [ALICE, CARLA]})
     assert error_of(refused) == literals.MENTION_NOT_PARTICIPANT
+    assert refused.headers["X-Mockryze-Detail"] == f"not in {group}: ['{CARLA}']"  # who is not a participant
     assert ryze.events("sales", "message.exchange") == before and ryze.sent("sales") == []
     assert api.post(TEXT, json={"number": group, "message": "me", "mention": [me]}).status_code == 200
 

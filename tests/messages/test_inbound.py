@@ -645,3 +645,11 @@ def test_inbound_on_a_disconnected_instance_is_503(api: CheckedClient, sales: Mo
 def test_inbound_on_an_instance_never_connected_is_503(api: CheckedClient, ryze: MockRyze) -> None:
     ryze.create_instance("sales")
     assert error_of(inbound(api, type="text")) == literals.NOT_CONNECTED
+
+
+def test_a_channel_post_arrives_not_forwarded(sales: MockRyze) -> None:
+    channel = "120363000000000002@newsletter"
+    sales.newsletter("sales", "Release Notes", jid=channel, following=True)
+    sales.newsletter_post("sales", channel, "Version 2.0 is out")
+    [envelope] = sales.events("sales", "message.exchange")
+    assert envelope["data"]["message"]["isForwarded"] is False

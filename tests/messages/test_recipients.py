@@ -114,11 +114,14 @@ def test_group_send_names_the_group(api: CheckedClient, sales: MockRyze) -> None
     [event] = exchanges(sales)
     assert event["chat"]["name"] == "Equipe"
     assert event["recipient"] is None  # a group message has no single recipient
+    assert "mentions" not in event  # nobody is mentioned unless asked
 
 
 def test_private_send_has_no_group_name(api: CheckedClient, sales: MockRyze) -> None:
     data = sent_chat(api, "5511987654321")
     assert data["chat"] == {"jid": PHONE}
+    [event] = exchanges(sales)
+    assert event["recipient"]["jid"] == PHONE  # a private message's recipient is its chat
 
 
 @pytest.mark.parametrize("variants", [
@@ -328,3 +331,16 @@ def test_reply_private_false_stays_in_the_group(api: CheckedClient, sales: MockR
     quoted = sales.inbound("sales", from_="5511933334444", group=GROUP, text="Alguém aí?")
     assert quoted is not None
     assert sent_chat(api, GROUP, replyTo=quoted["id"])["chat"]["jid"] == GROUP
+
+
+@pytest.mark.parametrize(("number", "detail"), [
+    ("5511987654321@c.us",
+     "unknown server 'c.us' (known: @s.whatsapp.net, @lid, @g.us, @newsletter, @broadcast)"),
+    ("1234567", "a phone number has 8-15 digits, this one has 7"),
+    ("other@broadcast", "only 'status@broadcast' is accepted"),
+])
+def test_a_refused_recipient_says_why_in_the_detail_header(api: CheckedClient, sales: MockRyze, number: str,
+                                                           detail: str) -> None:
+    response = send(api, number)
+    assert error_of(response) == literals.INVALID_NUMBER
+    assert response.headers["X-Mockryze-Detail"] == detail

@@ -350,6 +350,22 @@ def test_newsletter_posts_get_no_receipts(api: CheckedClient, sales: MockRyze) -
         schemas.validate_event(event)
 
 
+def test_with_read_receipts_off_we_see_nobodys_read_receipts(api: CheckedClient, sales: MockRyze) -> None:
+    """Documented: turning read receipts off also hides the contacts' read receipts."""
+    response = api.post("/api/profile/privacy/sales", json={"privacy": {"readReceipts": "none"}})
+    assert response.status_code == 200, response.text
+    message_id = send_ok(api)["messageId"]
+    sales.advance(3600)
+    assert statuses(sales, message_id) == ["delivered"]
+
+
+def test_stories_get_no_receipts(api: CheckedClient, sales: MockRyze) -> None:
+    response = api.post("/api/message/status/sales", json={"type": "text", "message": "Open on the holiday!"})
+    assert response.status_code == 200, response.text
+    sales.advance(3600)
+    assert statuses(sales, response.json()["data"]["messageId"]) == []
+
+
 def test_lid_chat_receipts_are_schema_valid(api: CheckedClient, sales: MockRyze) -> None:
     message_id = send_ok(api, "204918273645510@lid")["messageId"]
     sales.advance(3600)

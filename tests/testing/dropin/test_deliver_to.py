@@ -11,7 +11,7 @@ import flask
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
 from mockryze.core import schemas
@@ -128,3 +128,63 @@ def test_the_apps_own_public_url_can_be_claimed(ryze: MockRyze, api: CheckedClie
 def test_each_app_gets_its_own_url(ryze: MockRyze) -> None:
     first, second = ryze.deliver_to(flask_receiver([], [])), ryze.deliver_to(flask_receiver([], []))
     assert first != second and first.endswith("/webhook") and second.endswith("/webhook")
+
+
+def test_a_redirect_is_an_answer_not_a_detour(ryze: MockRyze, api: CheckedClient) -> None:
+    """A 3xx is journaled as the receiver's answer (and dead-lettered like any 4xx): never followed."""
+    seen: Seen = []
+
+    async def moved(request: Request) -> RedirectResponse:
+        return RedirectResponse("/elsewhere", status_code=307)
+
+    elsewhere = starlette_receiver(seen, [], "/elsewhere")
+    app = Starlette(routes=[Route("/webhook", moved, methods=["POST"]), *elsewhere.routes])
+    ryze.create_instance("sales", connected=True)
+    configure(api, ryze.deliver_to(app))
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    [delivery] = ryze.deliveries("sales")
+    assert (delivery["status"], [a["statusCode"] for a in delivery["attempts"]]) == ("dead", [307])
+    assert seen == []
+
+
+def test_an_apps_base_url_is_matched_whole_whatever_its_last_character(ryze: MockRyze, api: CheckedClient) -> None:
+    seen: Seen = []
+    ryze.create_instance("sales", connected=True)
+    url = ryze.deliver_to(starlette_receiver(seen, [], "/INBOX/hook"), path="/hook",
+                          base_url="https://crm.example.com/INBOX")
+    configure(api, url)
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    assert [(path, body["event"]) for path, _, body in seen] == [("/INBOX/hook", "message.exchange")]
+
+
+def test_an_app_is_reached_again_after_the_delivery_loop_was_closed(ryze: MockRyze, api: CheckedClient) -> None:
+    seen: Seen = []
+    ryze.create_instance("sales", connected=True)
+    configure(api, ryze.deliver_to(starlette_receiver(seen, [])))
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    ryze.channels.delivery.close()  # its HTTP client is closed with it: the next delivery makes a new one
+    ryze.inbound("sales", from_=CUSTOMER, text="again")
+    ryze.settle_deliveries()
+    assert [(d["status"], [a["error"] for a in d["attempts"]]) for d in ryze.deliveries("sales")] == \
+        [("delivered", [None])] * 2
+    assert len(seen) == 2
+
+
+def test_each_delivery_reaches_the_app_whose_base_url_it_extends(ryze: MockRyze, api: CheckedClient) -> None:
+    """``…/in`` is not a prefix of ``…/inbox``: a base URL is matched up to a ``/``, a ``?`` or the end."""
+    short: Seen = []
+    long: Seen = []
+    ryze.deliver_to(starlette_receiver(short, [], "/in/hook"), base_url="https://crm.example.com/in")
+    inbox = ryze.deliver_to(starlette_receiver(long, [], "/inbox"), path="", base_url="https://crm.example.com/inbox")
+    ryze.create_instance("sales", connected=True)
+    for label, url in (("exact", inbox), ("query", f"{inbox}?key=1")):
+        body = {"label": label, "enabled": True, "url": url, "events": ["message.exchange"]}
+        assert api.post("/api/events/webhook/sales", json=body).status_code == 200
+    ryze.inbound("sales", from_=CUSTOMER, text="hello")
+    ryze.settle_deliveries()
+    assert sorted((d["label"], d["status"]) for d in ryze.deliveries("sales")) == \
+        [("exact", "delivered"), ("query", "delivered")]
+    assert (len(long), short) == (2, [])
