@@ -40,6 +40,7 @@ def _help_pieces() -> list[str]:
 
 HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
 SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
+INSTANCE, CHAT, GROUPS = "mockryze/instance/model.py", "mockryze/chat/actions.py", "mockryze/groups/model.py"
 GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -73,6 +74,21 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "no caller asks event_layout for message.exchange: the messages module reads its quirk directly"),
     Equivalent("mockryze/core/quirks.py", 'return "docs" if value == "docs" else "live"', r'^return "XXdocsXX"',
                "every caller compares the layout with \"live\" only"),
+    # --- the instance model, chat actions and groups model ---
+    *[Equivalent(module, " | None", r"& None", "annotations are never evaluated (future annotations)")
+      for module in (INSTANCE, CHAT, GROUPS)],
+    Equivalent(INSTANCE, "attempt: int = 0", r"= 1\b",
+               "the attempt counter is only compared with a copy of itself a timer took: its start is never seen"),
+    Equivalent(INSTANCE, "    number: str | None = None", r'= ""',
+               "a never-paired instance's number is read only for truth (jid, `or \"\"`), and pairing sets it"),
+    Equivalent(INSTANCE, "pending: Pending | None = None", r'= ""',
+               "pending is read only while WAITING, and the transition there (connect) always sets it"),
+    Equivalent(INSTANCE, 'lid: str = ""', r"= None",
+               "every reader takes an empty lid as none (`or None`, truth), and pairing sets it"),
+    Equivalent(CHAT, '"pending": "pending", "sent": "sent"', r'"XXpendingXX"',
+               "no message ever records `pending` (a send records `sent`; the receipt verb has no `pending`)"),
+    Equivalent(CHAT, '": "sent", "', r'"XX\w+XX": "sent"',
+               "SNAPSHOT_OF.get falls back to `sent`: a status that means `sent` reads the same without its key"),
 )
 
 

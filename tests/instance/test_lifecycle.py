@@ -97,6 +97,8 @@ def test_full_lifecycle(api: CheckedClient, ryze: MockRyze) -> None:
     assert item["connection"] == {"state": "disconnected", "numberJid": None, "presenceStatus": "unavailable",
                                   "displayStatus": "Disconnected"}
     assert item["numberJid"] is None
+    fresh = api.get("/__mock__/instances/sales").json()["instance"]
+    assert (fresh["numberJid"], fresh["hasSession"]) == (None, False)  # never paired: no number, no session
 
     first = connect(api)
     assert first["message"] == "QR code generated"
@@ -122,7 +124,8 @@ def test_full_lifecycle(api: CheckedClient, ryze: MockRyze) -> None:
     assert out.json() == {"success": True, "message": "Instance logged out", "instance": {"status": "loggedout"}}
     item = listed(api)
     assert item["status"] == "loggedout"
-    assert item["connection"]["state"] == "loggedout"
+    assert item["connection"] == {"state": "loggedout", "numberJid": None, "presenceStatus": "unavailable",
+                                  "displayStatus": "Logged out"}
     assert item["numberJid"] is None
 
     assert error_of(api.post("/api/instance/reconnect/sales")) == NO_SESSION

@@ -1,0 +1,49 @@
+"""What a newly created instance starts with, through each module's read routes: nothing stored, no
+WebSocket, and (once paired) its own hidden id.
+
+The instance model holds every module's per-instance state; this pins each block's starting value
+where a user can see it, so none starts missing or pre-filled.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import CheckedClient, error_of
+from tests.instance.test_lifecycle import connect, create, scan
+
+NUMBER = "5511987654321"
+
+
+def paired(api: CheckedClient, name: str) -> None:
+    create(api, name)
+    connect(api, name)
+    assert scan(api, name, number=NUMBER if name == "sales" else "5511911112222", pushName="Ana").status_code == 200
+
+
+def test_a_new_instance_stores_nothing(api: CheckedClient) -> None:
+    paired(api, "sales")
+    assert api.get("/api/group/list/sales").json()["groups"] == []
+    assert api.get("/api/newsletter/list/sales").json()["channels"] == []
+    contacts = api.get("/api/chat/contacts/sales").json()
+    assert (contacts["contacts"], contacts["total"]) == ([], 0)
+    tags = api.get("/api/chat/tag/sales").json()
+    assert (tags["tags"], tags["total"]) == ([], 0)
+    history = api.post("/api/chat/history/sales", json={"number": "5511933334444"})
+    assert history.status_code == 200, history.text
+    assert history.json()["messages"] == []
+
+
+def test_a_new_instance_has_no_websocket(api: CheckedClient) -> None:
+    create(api)
+    assert error_of(api.get("/api/events/getWebsocket/sales")) == (404, "WebSocket not configured for this instance")
+    assert api.get("/api/instance/list").json()["instances"][0]["websocket"]["enabled"] is False
+
+
+def test_pairing_gives_the_instance_its_own_lid(api: CheckedClient) -> None:
+    paired(api, "sales")
+    paired(api, "support")
+    lids = {name: api.get(f"/api/profile/getAccount/{name}").json()["profile"]["lid"] for name in ("sales", "support")}
+    assert all(re.fullmatch(r"[1-9]\d{14}@lid", lid) for lid in lids.values()), lids
+    assert lids["sales"] != lids["support"]
+
