@@ -56,7 +56,8 @@ TARGETS: dict[str, Target] = {
                                           "tests/contract/rows_instance.py")),
     "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py")),
     "mockryze/chat/actions.py": Target(("tests/chat/test_state_routes.py", "tests/chat/test_message_routes.py",
-                                        "tests/chat/test_message_e2e.py", "tests/contract/rows_chat.py")),
+                                        "tests/chat/test_message_e2e.py", "tests/contract/rows_chat.py",
+                                        "tests/contract/test_defaults.py")),  # the history page's default count
     "mockryze/groups/model.py": Target(("tests/groups/test_routes.py", "tests/groups/test_participants.py",
                                         "tests/groups/test_membership_state.py", "tests/groups/test_traffic.py",
                                         "tests/groups/test_flow_end_to_end.py", "tests/contract/rows_groups.py")),

@@ -232,6 +232,15 @@ def test_status_of_a_received_message(api: CheckedClient, sales: MockRyze) -> No
     assert (body["status"], body["status_code"], body["direction"]) == ("received", 3, "received")
 
 
+@pytest.mark.parametrize(("own_device", "shown"), [("read_self", ("read", 4)), ("played_self", ("played", 5))])
+def test_status_of_a_received_message_our_other_device_opened(api: CheckedClient, sales: MockRyze, own_device: str,
+                                                               shown: tuple[str, int]) -> None:
+    message_id = received_text(sales)
+    sales.receipt("sales", message_id, own_device)
+    body = ok(get(api, "status", message_id))
+    assert (body["status"], body["status_code"]) == shown
+
+
 def test_status_never_goes_back_and_errors_are_final(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", ALICE, receipts="offline")
     message_id = send_text(api)

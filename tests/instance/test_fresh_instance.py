@@ -34,6 +34,12 @@ def test_a_new_instance_stores_nothing(api: CheckedClient) -> None:
     assert history.json()["messages"] == []
 
 
+def test_a_new_instance_has_no_picture_and_no_business(api: CheckedClient) -> None:
+    paired(api, "sales")
+    item = api.get("/api/instance/list").json()["instances"][0]
+    assert item["profile"] == {"name": "Ana", "pictureUrl": "", "isBusiness": False, "businessName": ""}
+
+
 def test_a_new_instance_has_no_websocket(api: CheckedClient) -> None:
     create(api)
     assert error_of(api.get("/api/events/getWebsocket/sales")) == (404, "WebSocket not configured for this instance")
