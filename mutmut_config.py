@@ -89,6 +89,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "no message ever records `pending` (a send records `sent`; the receipt verb has no `pending`)"),
     Equivalent(CHAT, '": "sent", "', r'"XX\w+XX": "sent"',
                "SNAPSHOT_OF.get falls back to `sent`: a status that means `sent` reads the same without its key"),
+    Equivalent(GROUPS, 'ACTIONS = ("add", "remove"', "",
+               "nothing reads groups.model.ACTIONS (the request schema's enum and ACTING name the actions)"),
+    Equivalent(GROUPS, 'CODE_ALPHABET = "', r'"XX[A-Za-z0-9]+XX"',
+               "the alphabet only gains two more X: a code is still 22 of [A-Za-z0-9], all a user can rely on"),
 )
 
 

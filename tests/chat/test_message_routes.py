@@ -241,6 +241,15 @@ def test_status_of_a_received_message_our_other_device_opened(api: CheckedClient
     assert (body["status"], body["status_code"]) == shown
 
 
+@pytest.mark.parametrize("receipt", ["sender", "retry", "inactive"])
+def test_status_of_a_receipt_that_means_sent(api: CheckedClient, sales: MockRyze, receipt: str) -> None:
+    sales.contact("sales", ALICE, receipts="offline")
+    message_id = send_text(api)
+    sales.receipt("sales", message_id, receipt)
+    body = ok(get(api, "status", message_id))
+    assert (body["status"], body["status_code"]) == ("sent", 1)
+
+
 def test_status_never_goes_back_and_errors_are_final(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", ALICE, receipts="offline")
     message_id = send_text(api)
