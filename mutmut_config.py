@@ -93,6 +93,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "nothing reads groups.model.ACTIONS (the request schema's enum and ACTING name the actions)"),
     Equivalent(GROUPS, 'CODE_ALPHABET = "', r'"XX[A-Za-z0-9]+XX"',
                "the alphabet only gains two more X: a code is still 22 of [A-Za-z0-9], all a user can rely on"),
+    Equivalent(INSTANCE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"InlineSlot: {GUARD}"),
+    Equivalent(CHAT, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Page: {GUARD}"),
+    Equivalent(CHAT, '"ptv": "video"', r"XXptvXX|XXvideoXX",
+               "no message carries media type `ptv`: sends and the inbound verb make image, video, audio, ptt, …"),
+    Equivalent(GROUPS, "Purpose = Literal[", "", "a type alias for mypy, never read at run time"),
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from mockryze.testing.api import MockRyze
 from tests.conftest import CheckedClient, error_of
 from tests.instance.test_lifecycle import connect, create, scan
 
@@ -53,3 +54,21 @@ def test_pairing_gives_the_instance_its_own_lid(api: CheckedClient) -> None:
     assert all(re.fullmatch(r"[1-9]\d{14}@lid", lid) for lid in lids.values()), lids
     assert lids["sales"] != lids["support"]
 
+
+
+def test_created_at_stays_the_creation_instant(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    ryze.advance(90)
+    item = api.get("/api/instance/list").json()["instances"][0]
+    assert item["createdAt"] == item["updatedAt"] == "2026-01-01T09:00:00-03:00"
+    connect(api)  # a lifecycle change moves updatedAt only
+    item = api.get("/api/instance/list").json()["instances"][0]
+    assert (item["createdAt"], item["updatedAt"]) == ("2026-01-01T09:00:00-03:00", "2026-01-01T09:01:30-03:00")
+
+
+def test_a_deleted_instance_waiting_for_its_scan_has_no_timers_left(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    assert api.delete("/api/instance/delete/sales").status_code == 200
+    ryze.advance(61)  # past the QR rotation (20 s) and the attempt's expiry (60 s)
+    assert [e["data"]["state"] for e in ryze.events("sales", "instance.state")] == ["qr_ready"]
