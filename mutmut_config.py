@@ -98,6 +98,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(CHAT, '"ptv": "video"', r"XXptvXX|XXvideoXX",
                "no message carries media type `ptv`: sends and the inbound verb make image, video, audio, ptt, …"),
     Equivalent(GROUPS, "Purpose = Literal[", "", "a type alias for mypy, never read at run time"),
+    Equivalent(INSTANCE, "instance.attempt += 1", r"attempt (-= 1|\+= 2)$",
+               "a timer only compares the counter with its copy for equality: any other step makes it stale too"),
 )
 
 

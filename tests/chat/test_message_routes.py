@@ -407,6 +407,18 @@ def test_forward_to_a_group(api: CheckedClient, sales: MockRyze) -> None:
     assert body["destinationJid"] == group
 
 
+@pytest.mark.parametrize(("kind", "fields"), [
+    ("text", {"text": "hello"}), ("image", {}), ("video", {}), ("audio", {}), ("document", {}), ("sticker", {}),
+    ("location", {"latitude": -23.5, "longitude": -46.6}), ("contact", {"contacts": [{"name": "Bia", "number": BOB}]})])
+def test_every_forwardable_kind_is_forwarded(api: CheckedClient, sales: MockRyze, kind: str,
+                                             fields: dict[str, Any]) -> None:
+    stored = sales.inbound("sales", from_=ALICE, type=kind, **fields)
+    assert stored is not None
+    body = ok(api.post("/api/chat/forward/sales", json={"messageId": stored["id"], "to": BOB}))
+    copy = ok(get(api, "getMessage", body["messageId"]))["data"]
+    assert (copy["type"], copy["isForwarded"], copy["fromMe"]) == (kind, True, True)
+
+
 @pytest.mark.parametrize(("kind", "shown"), [("reaction", "reaction"), ("poll", "poll"), ("list", "interactive")])
 def test_unforwardable_kinds(api: CheckedClient, sales: MockRyze, kind: str, shown: str) -> None:
     target = send_text(api)
