@@ -41,6 +41,8 @@ def _help_pieces() -> list[str]:
 HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
 SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
 INSTANCE, CHAT, GROUPS = "mockryze/instance/model.py", "mockryze/chat/actions.py", "mockryze/groups/model.py"
+DETAIL = ("an ApiError's second argument is the X-Mockryze-Detail header's prose for humans (README: it says why), "
+          "not contract: the refusal's status and literal are its first")
 GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -100,6 +102,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(GROUPS, "Purpose = Literal[", "", "a type alias for mypy, never read at run time"),
     Equivalent(INSTANCE, "instance.attempt += 1", r"attempt (-= 1|\+= 2)$",
                "a timer only compares the counter with its copy for equality: any other step makes it stale too"),
+    *[Equivalent(module, "raise ApiError(", r'^raise ApiError\(\S+, f?"XX.*XX"\)( from None)?$', DETAIL)
+      for module in (INSTANCE, CHAT, GROUPS)],
+    Equivalent(CHAT, 'f"{original.id} is a {original.type} message")', r'^f"XX', DETAIL),
+    Equivalent(GROUPS, "own: Role | None = None", r'= ""',
+               "never read: create() sets own (a Role or None) on every Group right after building it"),
 )
 
 

@@ -434,6 +434,13 @@ def test_unforwardable_kinds(api: CheckedClient, sales: MockRyze, kind: str, sho
             json={"messageId": message_id, "to": BOB})
 
 
+def test_a_poll_vote_is_refused_as_a_poll(api: CheckedClient, sales: MockRyze) -> None:
+    vote = sales.inbound("sales", from_=ALICE, type="poll_vote", pollMessageId=send_poll(api), options=["Friday"])
+    assert vote is not None
+    refused(api, sales, literals.unsupported_forward("poll"), "POST", "/api/chat/forward/sales",
+            json={"messageId": vote["id"], "to": BOB})
+
+
 @pytest.mark.parametrize(("body", "literal"), [
     ({"to": BOB}, literals.MESSAGE_ID_REQUIRED), ({"messageId": "", "to": BOB}, literals.MESSAGE_ID_REQUIRED),
     ({"messageId": UNKNOWN_ID}, literals.TO_REQUIRED), ({"messageId": UNKNOWN_ID, "to": BOB},

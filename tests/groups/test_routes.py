@@ -146,6 +146,16 @@ def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze
     assert [f.get("pictureUrl", "-") for f in flows(ryze) if f["type"] == "picture"][1] is None
 
 
+def test_a_new_group_has_no_description_and_no_picture(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    assert (group["description"], info(api, group["jid"])["description"]) == ("", "")
+    assert info(api, group["jid"])["image"] == ""
+    before = len(flows(ryze))
+    removed = api.request("PUT", UPDATE, json={"identifier": group["jid"], "removeImage": True})
+    assert removed.json()["message"] == "Group updated: nothing changed"  # there was no picture to remove
+    assert len(flows(ryze)) == before
+
+
 def test_update_refusals(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     group = create(api)
     assert error_of(api.request("PUT", UPDATE, json={"name": "x"})) == literals.IDENTIFIER_REQUIRED

@@ -377,6 +377,30 @@ def test_rotation_period_is_a_setting(api: CheckedClient, ryze: MockRyze) -> Non
     assert states(ryze) == ["qr_ready", "qr_ready"]
 
 
+@pytest.mark.ryze(qr_rotate_seconds=1)
+def test_a_one_second_rotation_rotates(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(2)
+    assert states(ryze) == ["qr_ready", "qr_ready", "qr_ready"]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=0)
+def test_a_zero_rotation_never_rotates(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(59)
+    assert states(ryze) == ["qr_ready"]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=60)
+def test_no_rotation_at_the_instant_the_attempt_expires(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(60)
+    assert states(ryze) == ["qr_ready", "disconnected"]
+
+
 # --- auto scan --------------------------------------------------------------------------------
 @pytest.mark.ryze(auto_scan=True)
 def test_auto_scan_connects_by_itself(api: CheckedClient, ryze: MockRyze) -> None:
