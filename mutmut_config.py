@@ -107,6 +107,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(CHAT, 'f"{original.id} is a {original.type} message")', r'^f"XX', DETAIL),
     Equivalent(GROUPS, "own: Role | None = None", r'= ""',
                "never read: create() sets own (a Role or None) on every Group right after building it"),
+    Equivalent(GROUPS, "CODE_ALPHABET[world.ids.integer(6)", r"integer\(7\)",
+               "a wider random draw per character: a code is still 22 of [A-Za-z0-9]; which ones is seed-arbitrary"),
+    Equivalent(CHAT, 'best = "received" if message.direction == "incoming"', r"XXincomingXX",
+               "an incoming message always records `delivered` when received, which reads `received` anyway"),
 )
 
 

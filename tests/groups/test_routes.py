@@ -3,6 +3,7 @@ the documented refusals with their literals, identifier forms, and what each cha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -144,6 +145,12 @@ def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze
                                      "removeImage": True})
     assert info(api, group["jid"])["image"] == ""
     assert [f.get("pictureUrl", "-") for f in flows(ryze) if f["type"] == "picture"][1] is None
+
+
+def test_group_ids_look_like_whatsapps(api: CheckedClient, me: str) -> None:
+    for group in (create(api), create(api, name="Ops 2")):
+        assert re.fullmatch(r"120363\d{12}@g\.us", group["jid"]), group["jid"]  # 18 digits, as WhatsApp's
+        assert re.fullmatch(r"[A-Za-z0-9]{22}", group["inviteCode"]), group["inviteCode"]
 
 
 def test_a_new_group_has_no_description_and_no_picture(api: CheckedClient, ryze: MockRyze, me: str) -> None:
