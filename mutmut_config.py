@@ -111,6 +111,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "a wider random draw per character: a code is still 22 of [A-Za-z0-9]; which ones is seed-arbitrary"),
     Equivalent(CHAT, 'best = "received" if message.direction == "incoming"', r"XXincomingXX",
                "an incoming message always records `delivered` when received, which reads `received` anyway"),
+    Equivalent(CHAT, 'state = SNAPSHOT_OF.get(recorded, "sent")', r'"XXsentXX"',
+               "every status a message can record (pipeline, receipt verb) has its key: the fallback is never used"),
+    Equivalent(CHAT, 'if message.direction == "incoming" and state in ("sent", "delivered")',
+               r'"XXincomingXX"|"XXsentXX"|"XXdeliveredXX"',
+               "an incoming message's snapshot starts at `received`, which `sent` and `delivered` never beat"),
 )
 
 

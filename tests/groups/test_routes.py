@@ -103,6 +103,8 @@ def test_info_previews_a_group_by_invite_but_not_by_jid(api: CheckedClient, ryze
     outside = ryze.create_group("sales", "Club", [ALICE], creator=BOB, member=False, invite_code="ClubCode12345")
     assert info(api, "ClubCode12345")["jid"] == outside
     assert error_of(api.get(INFO, params={"identifier": outside})) == literals.GROUP_NOT_MEMBER
+    for identifier in ("ClubCode12345", "https://chat.whatsapp.com/ClubCode12345"):  # acting needs membership
+        assert error_of(api.post(RESET, json={"identifier": identifier})) == literals.GROUP_NOT_MEMBER
 
 
 @pytest.mark.parametrize("params", [{}, {"identifier": ""}, {"identifier": "  "}])
