@@ -116,6 +116,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(CHAT, 'if message.direction == "incoming" and state in ("sent", "delivered")',
                r'"XXincomingXX"|"XXsentXX"|"XXdeliveredXX"',
                "an incoming message's snapshot starts at `received`, which `sent` and `delivered` never beat"),
+    Equivalent(CHAT, "if SNAPSHOT_CODES[state] > SNAPSHOT_CODES[best]:", r">=",
+               "each snapshot state has its own code: an equal code is the same state"),
 )
 
 

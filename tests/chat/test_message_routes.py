@@ -115,6 +115,7 @@ def test_get_message_of_our_media_describes_the_file(api: CheckedClient, sales: 
     data = ok(get(api, "getMessage", message_id))["data"]
     assert data["fromMe"] is True and data["to"] == ALICE_JID and data["status"] == "sent"
     assert data["media"] == {"type": "image", "mimeType": "image/png", "size": len(PNG), "caption": "the plan"}
+    assert type(data["media"]["size"]) is int  # a byte count: `1024`, never `1024.0` (typed clients refuse that)
 
 
 def test_get_message_in_a_group(api: CheckedClient, sales: MockRyze) -> None:
