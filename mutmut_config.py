@@ -118,6 +118,9 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "an incoming message's snapshot starts at `received`, which `sent` and `delivered` never beat"),
     Equivalent(CHAT, "if SNAPSHOT_CODES[state] > SNAPSHOT_CODES[best]:", r">=",
                "each snapshot state has its own code: an equal code is the same state"),
+    Equivalent(GROUPS, "member: bool = True, group_jid_", r"member: bool = False",
+               "only the control-plane verb names a creator, and it always passes member; with no creator the "
+               "instance is the super-admin whatever member says"),
 )
 
 

@@ -118,6 +118,13 @@ def test_get_message_of_our_media_describes_the_file(api: CheckedClient, sales: 
     assert type(data["media"]["size"]) is int  # a byte count: `1024`, never `1024.0` (typed clients refuse that)
 
 
+@pytest.mark.parametrize("raw", [b"\x00\x00\x17", b"\x00\x00", b"\x00", b"\xff\xfe\xfd\xfc"],
+                         ids=["AAAX", "AAA=", "AA==", "four"])
+def test_a_media_size_is_its_byte_count_whatever_the_padding(api: CheckedClient, sales: MockRyze, raw: bytes) -> None:
+    data = ok(get(api, "getMessage", send_image(api, raw)))["data"]
+    assert data["media"]["size"] == len(raw)
+
+
 def test_get_message_in_a_group(api: CheckedClient, sales: MockRyze) -> None:
     group = sales.create_group("sales", "Team", [ALICE, BOB])
     stored = sales.inbound("sales", from_=BOB, text="hello team", group=group)

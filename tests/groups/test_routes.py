@@ -149,6 +149,16 @@ def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze
     assert [f.get("pictureUrl", "-") for f in flows(ryze) if f["type"] == "picture"][1] is None
 
 
+def test_create_leaves_out_an_entry_that_names_no_one(api: CheckedClient, me: str) -> None:
+    group = create(api, participants=[ALICE, "not a number"])
+    assert roles(group) == {me: (True, True), jid_of(ALICE): (False, False)}
+
+
+def test_a_group_a_contact_created_has_it_as_super_admin(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [ALICE], creator=BOB)
+    assert roles(info(api, club)) == {jid_of(BOB): (True, True), me: (False, False), jid_of(ALICE): (False, False)}
+
+
 def test_group_ids_look_like_whatsapps(api: CheckedClient, me: str) -> None:
     for group in (create(api), create(api, name="Ops 2")):
         assert re.fullmatch(r"120363\d{12}@g\.us", group["jid"]), group["jid"]  # 18 digits, as WhatsApp's
