@@ -121,6 +121,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(GROUPS, "member: bool = True, group_jid_", r"member: bool = False",
                "only the control-plane verb names a creator, and it always passes member; with no creator the "
                "instance is the super-admin whatever member says"),
+    Equivalent(CHAT, 'media_type = str(media.get("type", message.type))', r'"XXtypeXX"',
+               "a media block's type is its message's own, or `ptt` on an audio message: both show as `audio`"),
 )
 
 

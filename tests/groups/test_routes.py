@@ -159,6 +159,11 @@ def test_a_group_a_contact_created_has_it_as_super_admin(api: CheckedClient, ryz
     assert roles(info(api, club)) == {jid_of(BOB): (True, True), me: (False, False), jid_of(ALICE): (False, False)}
 
 
+def test_a_group_is_created_with_at_most_1024_members(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [f"55119{n:08d}" for n in range(1024)], creator=BOB)
+    assert info(api, club)["participantCount"] == 1024  # BOB, the instance and the first 1,022 entries
+
+
 def test_group_ids_look_like_whatsapps(api: CheckedClient, me: str) -> None:
     for group in (create(api), create(api, name="Ops 2")):
         assert re.fullmatch(r"120363\d{12}@g\.us", group["jid"]), group["jid"]  # 18 digits, as WhatsApp's
