@@ -123,6 +123,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "instance is the super-admin whatever member says"),
     Equivalent(CHAT, 'media_type = str(media.get("type", message.type))', r'"XXtypeXX"',
                "a media block's type is its message's own, or `ptt` on an audio message: both show as `audio`"),
+    Equivalent(CHAT, 'media.get("mimeType", "")', r'"XXXX"',
+               "media_block (every media's maker) always sets mimeType: the fallback is never used"),
 )
 
 

@@ -301,6 +301,14 @@ def test_history_pages_newest_first_with_the_to_cursor(api: CheckedClient, sales
     assert [m["fromMe"] for m in everything["messages"]] == [False, True, False, True, False]
 
 
+def test_history_is_kept_after_logout(api: CheckedClient, sales: MockRyze) -> None:
+    incoming = received_text(sales)
+    outgoing = send_text(api)
+    assert api.delete("/api/instance/logout/sales").status_code == 200
+    items = ok(api.post("/api/chat/history/sales", json={"number": ALICE}))["messages"]
+    assert [(m["id"], m["to"]) for m in items] == [(outgoing, ALICE_JID), (incoming, "")]  # no own number now
+
+
 def test_history_from_and_to_are_inclusive(api: CheckedClient, sales: MockRyze) -> None:
     stamps = []
     for i in range(4):

@@ -142,7 +142,8 @@ def test_update_changes_only_what_differs_and_says_so(api: CheckedClient, ryze: 
 def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     group = create(api)
     api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/a.jpg"})
-    assert info(api, group["jid"])["image"].startswith("https://pps.whatsapp.net/")
+    picture = info(api, group["jid"])["image"]
+    assert re.fullmatch(r"https://pps\.whatsapp\.net/v/t61\.24694-24/\d{8}_\d{15}_n\.jpg", picture), picture
     api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/b.jpg",
                                      "removeImage": True})
     assert info(api, group["jid"])["image"] == ""
@@ -190,6 +191,17 @@ def test_update_refusals(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     refused = api.request("PUT", UPDATE, json={"identifier": member_only,
                                                "groupSettings": {"membersCanEditInfo": False}})
     assert error_of(refused) == literals.UPDATE_NOT_ADMIN
+
+
+def test_a_plain_member_cannot_edit_locked_info(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    locked = api.request("PUT", UPDATE, json={"identifier": theirs, "groupSettings": {"membersCanEditInfo": False}})
+    assert locked.status_code == 200, locked.text
+    ryze.group_member("sales", theirs, me, "demote", author=BOB)
+    every = {"name": "Mine", "description": "mine", "image": "https://x.y/p.jpg", "removeImage": True}
+    for change in [{key: value} for key, value in every.items()] + [every]:
+        assert error_of(api.request("PUT", UPDATE, json={"identifier": theirs, **change})) == literals.UPDATE_NOT_ADMIN
 
 
 # --- join / resetLink / requests / leave ---------------------------------------------------------
