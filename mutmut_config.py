@@ -125,6 +125,10 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "a media block's type is its message's own, or `ptt` on an audio message: both show as `audio`"),
     Equivalent(CHAT, 'media.get("mimeType", "")', r'"XXXX"',
                "media_block (every media's maker) always sets mimeType: the fallback is never used"),
+    Equivalent(INSTANCE, "if instance.state is not State.WAITING or instance.pending is None", r" and ",
+               "pending is set exactly while WAITING (every transition sets or clears it): either test alone decides"),
+    Equivalent(GROUPS, "group.changed_by[", r'or "XXXX"',
+               "no caller passes an author: who is the instance's own JID, and every group route needs it connected"),
 )
 
 
