@@ -129,6 +129,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "pending is set exactly while WAITING (every transition sets or clears it): either test alone decides"),
     Equivalent(GROUPS, "group.changed_by[", r'or "XXXX"',
                "no caller passes an author: who is the instance's own JID, and every group route needs it connected"),
+    Equivalent(CHAT, 'decoded_size(str(media.get("base64", "")))', r'"XXXX"',
+               "media_block (every media's maker) always keeps the base64: the fallback is never used"),
 )
 
 

@@ -125,6 +125,15 @@ def test_a_media_size_is_its_byte_count_whatever_the_padding(api: CheckedClient,
     assert data["media"]["size"] == len(raw)
 
 
+def test_get_message_shows_a_files_duration_and_name(api: CheckedClient, sales: MockRyze) -> None:
+    voice = sales.inbound("sales", from_=ALICE, type="audio", isVoice=True, duration=12)
+    document = sales.inbound("sales", from_=ALICE, type="document", fileName="plan.pdf", caption="the plan")
+    assert voice is not None and document is not None
+    assert ok(get(api, "getMessage", voice["id"]))["data"]["media"]["duration"] == 12
+    shown = ok(get(api, "getMessage", document["id"]))["data"]["media"]
+    assert (shown["fileName"], shown["caption"]) == ("plan.pdf", "the plan")
+
+
 def test_get_message_in_a_group(api: CheckedClient, sales: MockRyze) -> None:
     group = sales.create_group("sales", "Team", [ALICE, BOB])
     stored = sales.inbound("sales", from_=BOB, text="hello team", group=group)

@@ -141,7 +141,8 @@ def test_update_changes_only_what_differs_and_says_so(api: CheckedClient, ryze: 
 
 def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     group = create(api)
-    api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/a.jpg"})
+    added = api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/a.jpg"})
+    assert added.json()["message"] == "Group updated: image"
     picture = info(api, group["jid"])["image"]
     assert re.fullmatch(r"https://pps\.whatsapp\.net/v/t61\.24694-24/\d{8}_\d{15}_n\.jpg", picture), picture
     api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/b.jpg",
