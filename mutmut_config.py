@@ -131,6 +131,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "no caller passes an author: who is the instance's own JID, and every group route needs it connected"),
     Equivalent(CHAT, 'decoded_size(str(media.get("base64", "")))', r'"XXXX"',
                "media_block (every media's maker) always keeps the base64: the fallback is never used"),
+    Equivalent(GROUPS, "error: str | None = None", r'= ""', "never used: every Outcome(...) passes its error"),
 )
 
 

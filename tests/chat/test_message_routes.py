@@ -310,6 +310,12 @@ def test_history_pages_newest_first_with_the_to_cursor(api: CheckedClient, sales
     assert [m["fromMe"] for m in everything["messages"]] == [False, True, False, True, False]
 
 
+def test_history_takes_empty_bounds_as_none(api: CheckedClient, sales: MockRyze) -> None:
+    ids = [received_text(sales, "first"), send_text(api, "second")]
+    page = ok(api.post("/api/chat/history/sales", json={"number": ALICE, "from": "", "to": ""}))
+    assert [m["id"] for m in page["messages"]] == ids[::-1]
+
+
 def test_history_is_kept_after_logout(api: CheckedClient, sales: MockRyze) -> None:
     incoming = received_text(sales)
     outgoing = send_text(api)
