@@ -132,6 +132,12 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(CHAT, 'decoded_size(str(media.get("base64", "")))', r'"XXXX"',
                "media_block (every media's maker) always keeps the base64: the fallback is never used"),
     Equivalent(GROUPS, "error: str | None = None", r'= ""', "never used: every Outcome(...) passes its error"),
+    Equivalent(CHAT, "wanted = count if count and count > 0", r"count >= 0",
+               "a count of 0 is already falsy: `>= 0` lets through nothing `> 0` does not"),
+    Equivalent(CHAT, "break  # the index is in time order", r"^continue",
+               "every message is stamped world.now() (a clock that never goes back): no later one is newer"),
+    Equivalent(CHAT, 'if parsed.kind in ("user", "lid") else str(jid.identity(parsed))', r'"XXuserXX"',
+               "for a phone JID contact_key is jid.identity: only a LID resolves differently"),
 )
 
 

@@ -310,6 +310,15 @@ def test_history_pages_newest_first_with_the_to_cursor(api: CheckedClient, sales
     assert [m["fromMe"] for m in everything["messages"]] == [False, True, False, True, False]
 
 
+def test_history_of_one_message_and_by_a_contacts_lid(api: CheckedClient, sales: MockRyze) -> None:
+    ids = [received_text(sales, "first"), send_text(api, "second")]
+    one = ok(api.post("/api/chat/history/sales", json={"number": ALICE, "count": 1}))
+    assert ([m["id"] for m in one["messages"]], one["hasMore"]) == ([ids[1]], True)
+    lid = ok(api.get("/api/chat/contacts/sales"))["contacts"][0]["lid"]
+    by_lid = ok(api.post("/api/chat/history/sales", json={"number": lid}))
+    assert (by_lid["chat_jid"], [m["id"] for m in by_lid["messages"]]) == (ALICE_JID, ids[::-1])
+
+
 def test_history_takes_empty_bounds_as_none(api: CheckedClient, sales: MockRyze) -> None:
     ids = [received_text(sales, "first"), send_text(api, "second")]
     page = ok(api.post("/api/chat/history/sales", json={"number": ALICE, "from": "", "to": ""}))

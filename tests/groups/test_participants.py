@@ -50,6 +50,28 @@ def test_per_item_reasons(api: CheckedClient, me: str) -> None:
     assert act(api, "promote", group["jid"], ALICE).json()["participants"][0]["error"] == "already an admin"
 
 
+def test_more_per_item_reasons(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    results = act(api, "add", group["jid"], me, CARLA).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [
+        (False, "cannot act on the instance itself (use leave)"), (True, None)]  # the entry after is still done
+    for action in ("promote", "demote"):
+        assert act(api, action, group["jid"], DIEGO).json()["participants"][0]["error"] == "not a member"
+
+
+def test_a_plain_admin_removes_members_but_not_a_super_admin(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    results = act(api, "remove", theirs, ALICE, BOB).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [(True, None), (False, "cannot remove a super admin")]
+
+
+def test_adding_to_a_full_group(api: CheckedClient, me: str) -> None:
+    group = create(api, participants=[f"55119{n:08d}" for n in range(1023)])  # with the instance: 1,024
+    results = act(api, "add", group["jid"], CARLA).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [(False, "group is full")]
+
+
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
     before = ryze.group("sales", theirs)
