@@ -138,6 +138,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "every message is stamped world.now() (a clock that never goes back): no later one is newer"),
     Equivalent(CHAT, 'if parsed.kind in ("user", "lid") else str(jid.identity(parsed))', r'"XXuserXX"',
                "for a phone JID contact_key is jid.identity: only a LID resolves differently"),
+    Equivalent(CHAT, "break  # votes come after their poll", r"^continue",
+               "a vote names its poll, so it is stored after it: nothing older can be one of its votes"),
+    Equivalent(CHAT, 'counts.get(chosen["name"], 0) + 1', r", 1\) \+ 1",
+               "counts starts with every option at 0 and the vote verb takes offered options only: no fallback"),
+    Equivalent(CHAT, 'EDIT_TOO_OLD, f"sent {world.now() - original.timestamp', "", DETAIL),
 )
 
 

@@ -60,7 +60,8 @@ TARGETS: dict[str, Target] = {
                                         "tests/contract/test_defaults.py")),  # the history page's default count
     "mockryze/groups/model.py": Target(("tests/groups/test_routes.py", "tests/groups/test_participants.py",
                                         "tests/groups/test_membership_state.py", "tests/groups/test_traffic.py",
-                                        "tests/groups/test_flow_end_to_end.py", "tests/contract/rows_groups.py")),
+                                        "tests/groups/test_flow_end_to_end.py", "tests/communities",
+                                        "tests/contract/rows_groups.py")),
     "mockryze/core/quirks.py": Target(("tests/contract/test_quirks_golden.py", "tests/http/test_quirks.py",
                                        "tests/chat/test_labels_e2e.py", "tests/groups/test_participants.py",
                                        "tests/contract/test_settings.py", "tests/contract/test_golden.py")),

@@ -72,6 +72,31 @@ def test_adding_to_a_full_group(api: CheckedClient, me: str) -> None:
     assert [(r["success"], r.get("error")) for r in results] == [(False, "group is full")]
 
 
+def test_the_control_plane_cannot_demote_the_creator(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    refused = ryze.client.post(f"/__mock__/instances/sales/groups/{theirs}/members",
+                               json={"number": BOB, "action": "demote"}, headers={"token": ryze.account_token})
+    assert error_of(refused) == (400, "Invalid request body: cannot demote the group creator")
+    assert roles(info(api, theirs))[jid_of(BOB)] == (True, True)
+
+
+def test_a_demoted_member_loses_both_roles_and_the_creator_is_the_default_author(api: CheckedClient, ryze: MockRyze,
+                                                                                 me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, ALICE, "promote")
+    assert flows(ryze)[-1]["author"] == jid_of(BOB)  # no author named: the group's creator acts
+    ryze.group_member("sales", theirs, ALICE, "demote")
+    assert roles(info(api, theirs))[jid_of(ALICE)] == (False, False)
+
+
+def test_approving_without_a_request_or_into_a_full_group(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api, participants=[f"55119{n:08d}" for n in range(1023)],
+                   groupSettings={"requireAdminApproval": True})
+    assert act(api, "approve", group["jid"], CARLA).json()["participants"][0]["error"] == "no pending join request"
+    ryze.group_member("sales", group["jid"], CARLA, "request")
+    assert act(api, "approve", group["jid"], CARLA).json()["participants"][0]["error"] == "group is full"
+
+
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
     before = ryze.group("sales", theirs)

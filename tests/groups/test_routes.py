@@ -166,6 +166,12 @@ def test_a_group_is_created_with_at_most_1024_members(api: CheckedClient, ryze: 
     assert info(api, club)["participantCount"] == 1024  # BOB, the instance and the first 1,022 entries
 
 
+def test_joining_a_group_already_joined_answers_joined(api: CheckedClient, me: str) -> None:
+    group = create(api, groupSettings={"requireAdminApproval": True})
+    again = api.post(JOIN, json={"identifier": group["inviteCode"]}).json()
+    assert (again["message"], again["requiresApproval"]) == ("Successfully joined group", False)
+
+
 def test_group_ids_look_like_whatsapps(api: CheckedClient, me: str) -> None:
     for group in (create(api), create(api, name="Ops 2")):
         assert re.fullmatch(r"120363\d{12}@g\.us", group["jid"]), group["jid"]  # 18 digits, as WhatsApp's
