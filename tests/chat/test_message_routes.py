@@ -550,6 +550,7 @@ def test_revoke_removes_the_message_and_emits_the_revoke(api: CheckedClient, sal
                     "messageId": message_id, "chat_jid": ALICE_JID}
     event = message_part(exchanges(sales)[-1], profile)
     assert (event["id"], event["type"], event["direction"]) == (message_id, "message_revoke", "outgoing")
+    assert event["source"] == "api"  # revoked through the API
     for route, literal in (("getMessage", literals.MESSAGE_NOT_FOUND), ("status", literals.MESSAGE_NOT_FOUND),
                            ("base64", literals.NO_MEDIA)):
         assert error_of(get(api, route, message_id)) == literal

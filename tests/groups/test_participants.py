@@ -97,6 +97,19 @@ def test_approving_without_a_request_or_into_a_full_group(api: CheckedClient, ry
     assert act(api, "approve", group["jid"], CARLA).json()["participants"][0]["error"] == "group is full"
 
 
+def test_a_contact_asks_once_and_the_creator_may_leave(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    api.request("PUT", "/api/group/update/sales", json={"identifier": theirs,
+                                                         "groupSettings": {"requireAdminApproval": True}})
+    ryze.group_member("sales", theirs, CARLA, "request")
+    again = ryze.client.post(f"/__mock__/instances/sales/groups/{theirs}/members",
+                             json={"number": CARLA, "action": "request"}, headers={"token": ryze.account_token})
+    assert error_of(again) == (400, "Invalid request body: already a member or already waiting")
+    ryze.group_member("sales", theirs, BOB, "leave")  # the creator, a super admin, leaves his own group
+    assert jid_of(BOB) not in roles(info(api, theirs))
+
+
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
     before = ryze.group("sales", theirs)
