@@ -3,6 +3,8 @@ group.flow per call naming exactly the participants that changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mockryze.core import literals
@@ -108,6 +110,45 @@ def test_a_contact_asks_once_and_the_creator_may_leave(api: CheckedClient, ryze:
     assert error_of(again) == (400, "Invalid request body: already a member or already waiting")
     ryze.group_member("sales", theirs, BOB, "leave")  # the creator, a super admin, leaves his own group
     assert jid_of(BOB) not in roles(info(api, theirs))
+
+
+def member_verb(ryze: MockRyze, group: str, number: str, action: str) -> tuple[int, Any]:
+    """``POST /__mock__/…/members``: the status, and the instance's admin flag (or the refusal's text)."""
+    response = ryze.client.post(f"/__mock__/instances/sales/groups/{group}/members",
+                                json={"number": number, "action": action}, headers={"token": ryze.account_token})
+    return response.status_code, response.json()["group"]["admin"] if response.status_code == 200 else error_of(
+        response)[1]
+
+
+def test_others_change_the_instances_own_membership(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [ALICE], creator=BOB, member=False, invite_code="ClubCode12345")
+    seen = []
+    for action in ("join", "join", "promote", "promote", "demote", "demote", "request", "leave", "leave"):
+        status, shown = member_verb(ryze, club, me, action)
+        seen.append((action, status, shown if status != 200 else (shown, ryze.group("sales", club)["member"])))
+    cannot = "Invalid request body: the instance cannot {} here"
+    assert seen == [
+        ("join", 200, (False, True)), ("join", 400, cannot.format("join")),
+        ("promote", 200, (True, True)), ("promote", 400, cannot.format("promote")),
+        ("demote", 200, (False, True)), ("demote", 400, cannot.format("demote")),
+        ("request", 400, cannot.format("request")),
+        ("leave", 200, (False, False)), ("leave", 400, cannot.format("leave"))]
+    own = [(f["type"], f["author"], [p["jid"] for p in f["participants"]]) for f in flows(ryze)]
+    assert own == [(kind, jid_of(BOB), [me]) for kind in ("joined", "promoted", "demoted", "left")]
+    mine = create(api)
+    assert member_verb(ryze, mine["jid"], me, "demote") == (400, cannot.format("demote"))  # no creator above it
+    assert member_verb(ryze, mine["jid"], "not-a-number", "join") == (400, "Invalid number format")
+
+
+def test_what_contacts_do_is_told_by_group_flow(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE, CARLA], creator=BOB)
+    before = len(flows(ryze))
+    ryze.group_member("sales", theirs, ALICE, "promote")
+    ryze.group_member("sales", theirs, ALICE, "demote")
+    ryze.group_member("sales", theirs, CARLA, "leave")
+    assert member_verb(ryze, theirs, CARLA, "leave") == (400, "Invalid request body: not a member")
+    assert [(f["type"], f["author"]) for f in flows(ryze)[before:]] == [
+        ("promoted", jid_of(BOB)), ("demoted", jid_of(BOB)), ("left", jid_of(CARLA))]
 
 
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
