@@ -151,6 +151,13 @@ def test_what_contacts_do_is_told_by_group_flow(api: CheckedClient, ryze: MockRy
         ("promoted", jid_of(BOB)), ("demoted", jid_of(BOB)), ("left", jid_of(CARLA))]
 
 
+def test_a_creator_who_left_and_came_back_is_a_plain_member(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    for action in ("leave", "join", "promote", "demote"):
+        ryze.group_member("sales", theirs, BOB, action)  # demoting him is no longer refused
+    assert roles(info(api, theirs))[jid_of(BOB)] == (False, False)
+
+
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
     before = ryze.group("sales", theirs)
