@@ -53,7 +53,7 @@ TARGETS: dict[str, Target] = {
     "mockryze/messages/pipeline.py": Target(("tests/contract/test_golden.py", "tests/messages/test_send_pipeline.py",
                                              "tests/contract/test_defaults.py")),
     "mockryze/instance/model.py": Target(("tests/instance", "tests/contract/test_defaults.py",
-                                          "tests/contract/rows_instance.py")),
+                                          "tests/contract/rows_instance.py", "tests/core/test_state.py")),
     "mockryze/events/delivery.py": Target(("tests/contract/test_defaults.py", "tests/events/test_webhook_delivery.py")),
     "mockryze/chat/actions.py": Target(("tests/chat/test_state_routes.py", "tests/chat/test_message_routes.py",
                                         "tests/chat/test_message_e2e.py", "tests/contract/rows_chat.py",
