@@ -143,6 +143,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     Equivalent(CHAT, 'counts.get(chosen["name"], 0) + 1', r", 1\) \+ 1",
                "counts starts with every option at 0 and the vote verb takes offered options only: no fallback"),
     Equivalent(CHAT, 'EDIT_TOO_OLD, f"sent {world.now() - original.timestamp', "", DETAIL),
+    Equivalent(INSTANCE, "    instance.number = None", r'= ""',
+               "a logged-out instance's number is read only for truth (jid, `or \"\"`), and pairing sets it again"),
 )
 
 

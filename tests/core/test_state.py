@@ -205,3 +205,15 @@ def test_a_connect_attempt_in_flight_still_expires_after_a_restart(tmp_path: Pat
         assert ryze.instance("sales")["status"] == waiting != "disconnected"
         ryze.advance(ryze.settings.qr_timeout_seconds)
         assert ryze.instance("sales")["status"] == "disconnected"
+
+
+def test_a_reconnect_in_flight_still_completes_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path, reconnect_delay=5) as ryze:
+        ryze.create_instance("sales", connected=True)
+        reconnect = ryze.client.post("/api/instance/reconnect/sales", headers={"token": ryze.account_token})
+        assert reconnect.status_code == 200
+        assert ryze.instance("sales")["status"] == "connecting"
+    with MockRyze(seed=1, state=path, reconnect_delay=5) as ryze:
+        ryze.advance(5)
+        assert ryze.instance("sales")["status"] == "connected"

@@ -62,6 +62,7 @@ def test_created_at_stays_the_creation_instant(api: CheckedClient, ryze: MockRyz
     item = api.get("/api/instance/list").json()["instances"][0]
     assert item["createdAt"] == item["updatedAt"] == "2026-01-01T09:00:00-03:00"
     connect(api)  # a lifecycle change moves updatedAt only
+    ryze.advance(10)
     item = api.get("/api/instance/list").json()["instances"][0]
     assert (item["createdAt"], item["updatedAt"]) == ("2026-01-01T09:00:00-03:00", "2026-01-01T09:01:30-03:00")
 
@@ -72,3 +73,10 @@ def test_a_deleted_instance_waiting_for_its_scan_has_no_timers_left(api: Checked
     assert api.delete("/api/instance/delete/sales").status_code == 200
     ryze.advance(61)  # past the QR rotation (20 s) and the attempt's expiry (60 s)
     assert [e["data"]["state"] for e in ryze.events("sales", "instance.state")] == ["qr_ready"]
+
+
+def test_only_qr_ready_carries_the_codes(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api, number=NUMBER)  # a pairing code is pending while the attempt is `connecting`
+    data = [e["data"] for e in ryze.events("sales", "instance.state")]
+    assert [(d["state"], "codes" in d) for d in data] == [("connecting", False)]
