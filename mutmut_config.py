@@ -41,6 +41,9 @@ def _help_pieces() -> list[str]:
 HELP = "|".join(re.escape(f'"XX{piece}XX"') for piece in sorted(set(_help_pieces()), key=len, reverse=True))
 SETTINGS, LIFECYCLE = "mockryze/core/settings.py", "mockryze/instance/lifecycle.py"
 DELIVERY = "mockryze/events/delivery.py"
+INSTANCE, CHAT, GROUPS = "mockryze/instance/model.py", "mockryze/chat/actions.py", "mockryze/groups/model.py"
+DETAIL = ("an ApiError's second argument is the X-Mockryze-Detail header's prose for humans (README: it says why), "
+          "not contract: the refusal's status and literal are its first")
 GUARD = "nothing assigns to its fields: frozen only guards against a mistake no code makes"
 
 EQUIVALENT: tuple[Equivalent, ...] = (
@@ -121,6 +124,75 @@ EQUIVALENT: tuple[Equivalent, ...] = (
                "on a running clock a retry sleep may wake up to 1 s late in real time, nothing else changes"),
     Equivalent(DELIVERY, "* 1000", r"\* 1001$",
                "a 0.1 % scale of a real-time latency is below that latency's own noise"),
+    # --- the instance model, chat actions and groups model ---
+    *[Equivalent(module, " | None", r"& None", "annotations are never evaluated (future annotations)")
+      for module in (INSTANCE, CHAT, GROUPS)],
+    Equivalent(INSTANCE, "attempt: int = 0", r"= 1\b",
+               "the attempt counter is only compared with a copy of itself a timer took: its start is never seen"),
+    Equivalent(INSTANCE, "    number: str | None = None", r'= ""',
+               "a never-paired instance's number is read only for truth (jid, `or \"\"`), and pairing sets it"),
+    Equivalent(INSTANCE, "pending: Pending | None = None", r'= ""',
+               "pending is read only while WAITING, and the transition there (connect) always sets it"),
+    Equivalent(INSTANCE, 'lid: str = ""', r"= None",
+               "every reader takes an empty lid as none (`or None`, truth), and pairing sets it"),
+    Equivalent(CHAT, '"pending": "pending", "sent": "sent"', r'"XXpendingXX"',
+               "no message ever records `pending` (a send records `sent`; the receipt verb has no `pending`)"),
+    Equivalent(CHAT, '": "sent", "', r'"XX\w+XX": "sent"',
+               "SNAPSHOT_OF.get falls back to `sent`: a status that means `sent` reads the same without its key"),
+    Equivalent(GROUPS, 'ACTIONS = ("add", "remove"', "",
+               "nothing reads groups.model.ACTIONS (the request schema's enum and ACTING name the actions)"),
+    Equivalent(GROUPS, 'CODE_ALPHABET = "', r'"XX[A-Za-z0-9]+XX"',
+               "the alphabet only gains two more X: a code is still 22 of [A-Za-z0-9], all a user can rely on"),
+    Equivalent(INSTANCE, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"InlineSlot: {GUARD}"),
+    Equivalent(CHAT, "@dataclass(frozen=True)", r"^@dataclass\(frozen=False\)$", f"Page: {GUARD}"),
+    Equivalent(CHAT, '"ptv": "video"', r"XXptvXX|XXvideoXX",
+               "no message carries media type `ptv`: sends and the inbound verb make image, video, audio, ptt, …"),
+    Equivalent(GROUPS, "Purpose = Literal[", "", "a type alias for mypy, never read at run time"),
+    Equivalent(INSTANCE, "instance.attempt += 1", r"attempt (-= 1|\+= 2)$",
+               "a timer only compares the counter with its copy for equality: any other step makes it stale too"),
+    *[Equivalent(module, "raise ApiError(", r'^raise ApiError\(\S+, f?"XX.*XX"\)( from None)?$', DETAIL)
+      for module in (INSTANCE, CHAT, GROUPS)],
+    Equivalent(CHAT, 'f"{original.id} is a {original.type} message")', r'^f"XX', DETAIL),
+    Equivalent(GROUPS, "own: Role | None = None", r'= ""',
+               "never read: create() sets own (a Role or None) on every Group right after building it"),
+    Equivalent(GROUPS, "CODE_ALPHABET[world.ids.integer(6)", r"integer\(7\)",
+               "a wider random draw per character: a code is still 22 of [A-Za-z0-9]; which ones is seed-arbitrary"),
+    Equivalent(CHAT, 'best = "received" if message.direction == "incoming"', r"XXincomingXX",
+               "an incoming message always records `delivered` when received, which reads `received` anyway"),
+    Equivalent(CHAT, 'state = SNAPSHOT_OF.get(recorded, "sent")', r'"XXsentXX"',
+               "every status a message can record (pipeline, receipt verb) has its key: the fallback is never used"),
+    Equivalent(CHAT, 'if message.direction == "incoming" and state in ("sent", "delivered")',
+               r'"XXincomingXX"|"XXsentXX"|"XXdeliveredXX"',
+               "an incoming message's snapshot starts at `received`, which `sent` and `delivered` never beat"),
+    Equivalent(CHAT, "if SNAPSHOT_CODES[state] > SNAPSHOT_CODES[best]:", r">=",
+               "each snapshot state has its own code: an equal code is the same state"),
+    Equivalent(GROUPS, "member: bool = True, group_jid_", r"member: bool = False",
+               "only the control-plane verb names a creator, and it always passes member; with no creator the "
+               "instance is the super-admin whatever member says"),
+    Equivalent(CHAT, 'media_type = str(media.get("type", message.type))', r'"XXtypeXX"',
+               "a media block's type is its message's own, or `ptt` on an audio message: both show as `audio`"),
+    Equivalent(CHAT, 'media.get("mimeType", "")', r'"XXXX"',
+               "media_block (every media's maker) always sets mimeType: the fallback is never used"),
+    Equivalent(INSTANCE, "if instance.state is not State.WAITING or instance.pending is None", r" and ",
+               "pending is set exactly while WAITING (every transition sets or clears it): either test alone decides"),
+    Equivalent(GROUPS, "group.changed_by[", r'or "XXXX"',
+               "no caller passes an author: who is the instance's own JID, and every group route needs it connected"),
+    Equivalent(CHAT, 'decoded_size(str(media.get("base64", "")))', r'"XXXX"',
+               "media_block (every media's maker) always keeps the base64: the fallback is never used"),
+    Equivalent(GROUPS, "error: str | None = None", r'= ""', "never used: every Outcome(...) passes its error"),
+    Equivalent(CHAT, "wanted = count if count and count > 0", r"count >= 0",
+               "a count of 0 is already falsy: `>= 0` lets through nothing `> 0` does not"),
+    Equivalent(CHAT, "break  # the index is in time order", r"^continue",
+               "every message is stamped world.now() (a clock that never goes back): no later one is newer"),
+    Equivalent(CHAT, 'if parsed.kind in ("user", "lid") else str(jid.identity(parsed))', r'"XXuserXX"',
+               "for a phone JID contact_key is jid.identity: only a LID resolves differently"),
+    Equivalent(CHAT, "break  # votes come after their poll", r"^continue",
+               "a vote names its poll, so it is stored after it: nothing older can be one of its votes"),
+    Equivalent(CHAT, 'counts.get(chosen["name"], 0) + 1', r", 1\) \+ 1",
+               "counts starts with every option at 0 and the vote verb takes offered options only: no fallback"),
+    Equivalent(CHAT, 'EDIT_TOO_OLD, f"sent {world.now() - original.timestamp', "", DETAIL),
+    Equivalent(INSTANCE, "    instance.number = None", r'= ""',
+               "a logged-out instance's number is read only for truth (jid, `or \"\"`), and pairing sets it again"),
 )
 
 

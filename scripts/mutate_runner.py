@@ -15,6 +15,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import select
+import signal
 import socket
 import sys
 from importlib.metadata import entry_points
@@ -42,14 +44,12 @@ def serve(path: str) -> None:
                 request = json.loads(connection.makefile("r").readline())
                 if request == "stop":
                     return
-                code = _fork_pytest(request["args"], request["cwd"])
-                # mutmut killed a client that outlived its timeout: serve the next mutant, never die (every later
-                # runner would fail to connect, and mutmut would count its mutant killed)
-                with contextlib.suppress(OSError):
+                code = _fork_pytest(request["args"], request["cwd"], connection)
+                with contextlib.suppress(OSError):  # the runner gave up (mutmut's timeout): nobody to answer
                     connection.sendall(f"{code}\n".encode())
 
 
-def _fork_pytest(args: list[str], cwd: str) -> int:
+def _fork_pytest(args: list[str], cwd: str, connection: socket.socket) -> int:
     pid = os.fork()
     if pid == 0:  # the child: a fresh import of mockryze, pytest's output to the void
         try:
@@ -63,8 +63,15 @@ def _fork_pytest(args: list[str], cwd: str) -> int:
         except BaseException:
             code = 99
         os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
+    while True:  # a mutant may loop forever: when mutmut times the runner out, its closed socket ends the child
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.waitstatus_to_exitcode(status)
+        readable, _, _ = select.select([connection], [], [], 0.2)
+        if readable and not connection.recv(1, socket.MSG_PEEK):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return -signal.SIGKILL
 
 
 def run(path: str, args: list[str]) -> int:

@@ -115,6 +115,23 @@ def test_get_message_of_our_media_describes_the_file(api: CheckedClient, sales: 
     data = ok(get(api, "getMessage", message_id))["data"]
     assert data["fromMe"] is True and data["to"] == ALICE_JID and data["status"] == "sent"
     assert data["media"] == {"type": "image", "mimeType": "image/png", "size": len(PNG), "caption": "the plan"}
+    assert type(data["media"]["size"]) is int  # a byte count: `1024`, never `1024.0` (typed clients refuse that)
+
+
+@pytest.mark.parametrize("raw", [b"\x00\x00\x17", b"\x00\x00", b"\x00", b"\xff\xfe\xfd\xfc"],
+                         ids=["AAAX", "AAA=", "AA==", "four"])
+def test_a_media_size_is_its_byte_count_whatever_the_padding(api: CheckedClient, sales: MockRyze, raw: bytes) -> None:
+    data = ok(get(api, "getMessage", send_image(api, raw)))["data"]
+    assert data["media"]["size"] == len(raw)
+
+
+def test_get_message_shows_a_files_duration_and_name(api: CheckedClient, sales: MockRyze) -> None:
+    voice = sales.inbound("sales", from_=ALICE, type="audio", isVoice=True, duration=12)
+    document = sales.inbound("sales", from_=ALICE, type="document", fileName="plan.pdf", caption="the plan")
+    assert voice is not None and document is not None
+    assert ok(get(api, "getMessage", voice["id"]))["data"]["media"]["duration"] == 12
+    shown = ok(get(api, "getMessage", document["id"]))["data"]["media"]
+    assert (shown["fileName"], shown["caption"]) == ("plan.pdf", "the plan")
 
 
 def test_get_message_in_a_group(api: CheckedClient, sales: MockRyze) -> None:
@@ -232,6 +249,24 @@ def test_status_of_a_received_message(api: CheckedClient, sales: MockRyze) -> No
     assert (body["status"], body["status_code"], body["direction"]) == ("received", 3, "received")
 
 
+@pytest.mark.parametrize(("own_device", "shown"), [("read_self", ("read", 4)), ("played_self", ("played", 5))])
+def test_status_of_a_received_message_our_other_device_opened(api: CheckedClient, sales: MockRyze, own_device: str,
+                                                               shown: tuple[str, int]) -> None:
+    message_id = received_text(sales)
+    sales.receipt("sales", message_id, own_device)
+    body = ok(get(api, "status", message_id))
+    assert (body["status"], body["status_code"]) == shown
+
+
+@pytest.mark.parametrize("receipt", ["sender", "retry", "inactive"])
+def test_status_of_a_receipt_that_means_sent(api: CheckedClient, sales: MockRyze, receipt: str) -> None:
+    sales.contact("sales", ALICE, receipts="offline")
+    message_id = send_text(api)
+    sales.receipt("sales", message_id, receipt)
+    body = ok(get(api, "status", message_id))
+    assert (body["status"], body["status_code"]) == ("sent", 1)
+
+
 def test_status_never_goes_back_and_errors_are_final(api: CheckedClient, sales: MockRyze) -> None:
     sales.contact("sales", ALICE, receipts="offline")
     message_id = send_text(api)
@@ -273,6 +308,29 @@ def test_history_pages_newest_first_with_the_to_cursor(api: CheckedClient, sales
     everything = ok(api.post("/api/chat/history/sales", json={"number": f"{ALICE}@s.whatsapp.net"}))
     assert [m["id"] for m in everything["messages"]] == ids[::-1] and everything["hasMore"] is False
     assert [m["fromMe"] for m in everything["messages"]] == [False, True, False, True, False]
+
+
+def test_history_of_one_message_and_by_a_contacts_lid(api: CheckedClient, sales: MockRyze) -> None:
+    ids = [received_text(sales, "first"), send_text(api, "second")]
+    one = ok(api.post("/api/chat/history/sales", json={"number": ALICE, "count": 1}))
+    assert ([m["id"] for m in one["messages"]], one["hasMore"]) == ([ids[1]], True)
+    lid = ok(api.get("/api/chat/contacts/sales"))["contacts"][0]["lid"]
+    by_lid = ok(api.post("/api/chat/history/sales", json={"number": lid}))
+    assert (by_lid["chat_jid"], [m["id"] for m in by_lid["messages"]]) == (ALICE_JID, ids[::-1])
+
+
+def test_history_takes_empty_bounds_as_none(api: CheckedClient, sales: MockRyze) -> None:
+    ids = [received_text(sales, "first"), send_text(api, "second")]
+    page = ok(api.post("/api/chat/history/sales", json={"number": ALICE, "from": "", "to": ""}))
+    assert [m["id"] for m in page["messages"]] == ids[::-1]
+
+
+def test_history_is_kept_after_logout(api: CheckedClient, sales: MockRyze) -> None:
+    incoming = received_text(sales)
+    outgoing = send_text(api)
+    assert api.delete("/api/instance/logout/sales").status_code == 200
+    items = ok(api.post("/api/chat/history/sales", json={"number": ALICE}))["messages"]
+    assert [(m["id"], m["to"]) for m in items] == [(outgoing, ALICE_JID), (incoming, "")]  # no own number now
 
 
 def test_history_from_and_to_are_inclusive(api: CheckedClient, sales: MockRyze) -> None:
@@ -389,6 +447,18 @@ def test_forward_to_a_group(api: CheckedClient, sales: MockRyze) -> None:
     assert body["destinationJid"] == group
 
 
+@pytest.mark.parametrize(("kind", "fields"), [
+    ("text", {"text": "hello"}), ("image", {}), ("video", {}), ("audio", {}), ("document", {}), ("sticker", {}),
+    ("location", {"latitude": -23.5, "longitude": -46.6}), ("contact", {"contacts": [{"name": "Bia", "number": BOB}]})])
+def test_every_forwardable_kind_is_forwarded(api: CheckedClient, sales: MockRyze, kind: str,
+                                             fields: dict[str, Any]) -> None:
+    stored = sales.inbound("sales", from_=ALICE, type=kind, **fields)
+    assert stored is not None
+    body = ok(api.post("/api/chat/forward/sales", json={"messageId": stored["id"], "to": BOB}))
+    copy = ok(get(api, "getMessage", body["messageId"]))["data"]
+    assert (copy["type"], copy["isForwarded"], copy["fromMe"]) == (kind, True, True)
+
+
 @pytest.mark.parametrize(("kind", "shown"), [("reaction", "reaction"), ("poll", "poll"), ("list", "interactive")])
 def test_unforwardable_kinds(api: CheckedClient, sales: MockRyze, kind: str, shown: str) -> None:
     target = send_text(api)
@@ -402,6 +472,13 @@ def test_unforwardable_kinds(api: CheckedClient, sales: MockRyze, kind: str, sho
     message_id = ok(api.post(f"/api/message/{route}/sales", json=send))["data"]["messageId"]
     refused(api, sales, literals.unsupported_forward(shown), "POST", "/api/chat/forward/sales",
             json={"messageId": message_id, "to": BOB})
+
+
+def test_a_poll_vote_is_refused_as_a_poll(api: CheckedClient, sales: MockRyze) -> None:
+    vote = sales.inbound("sales", from_=ALICE, type="poll_vote", pollMessageId=send_poll(api), options=["Friday"])
+    assert vote is not None
+    refused(api, sales, literals.unsupported_forward("poll"), "POST", "/api/chat/forward/sales",
+            json={"messageId": vote["id"], "to": BOB})
 
 
 @pytest.mark.parametrize(("body", "literal"), [
@@ -473,6 +550,7 @@ def test_revoke_removes_the_message_and_emits_the_revoke(api: CheckedClient, sal
                     "messageId": message_id, "chat_jid": ALICE_JID}
     event = message_part(exchanges(sales)[-1], profile)
     assert (event["id"], event["type"], event["direction"]) == (message_id, "message_revoke", "outgoing")
+    assert event["source"] == "api"  # revoked through the API
     for route, literal in (("getMessage", literals.MESSAGE_NOT_FOUND), ("status", literals.MESSAGE_NOT_FOUND),
                            ("base64", literals.NO_MEDIA)):
         assert error_of(get(api, route, message_id)) == literal

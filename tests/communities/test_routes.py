@@ -149,6 +149,15 @@ def test_leaving_the_community_leaves_its_subgroups(api: CheckedClient, ryze: Mo
     assert [f["groupJid"] for f in flows(ryze) if f["type"] == "left"] == [hub, announcements, support]
 
 
+def test_leaving_the_community_skips_a_subgroup_already_left(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    support, sales = create(api, "Support")["jid"], create(api, "Sales")["jid"]
+    hub = community(api, groupJid=[support, sales])["group"]["jid"]
+    announcements = subgroups(api, hub)[0][0]
+    assert api.request("DELETE", "/api/group/leave/sales", params={"identifier": support}).status_code == 200
+    assert api.request("DELETE", "/api/group/leave/sales", params={"identifier": hub}).status_code == 200
+    assert [f["groupJid"] for f in flows(ryze) if f["type"] == "left"] == [support, hub, announcements, sales]
+
+
 def test_create_group_straight_into_a_community(api: CheckedClient, me: str) -> None:
     hub = community(api)["group"]["jid"]
     made = create(api, "Inside", communityJid=hub)

@@ -64,3 +64,4 @@ DEFAULTS: dict[str, tuple[Any, str]] = {
 }
 
 WEBHOOK_LIMIT = 3  # enabled webhooks per instance (events overview: "up to 3 enabled webhooks")
+HISTORY_COUNT = 50  # messages a history page holds when `count` is absent (chat history: "default 50")

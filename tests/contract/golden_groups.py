@@ -154,6 +154,10 @@ ROWS: list[Golden] = [
            LIVE, note="an unknown community"),
     Golden("community_jid_unparsable", 400, f"error parse community jid: {UNPARSABLE}", group("POST group/create"),
            {"name": "Ops", "participants": [ALICE], "communityJid": "nope"}, LIVE),
+    Golden("community_jid_unparsable", 400, f"error parse community jid: '{ALICE}@s.whatsapp.net' is not a group "
+           "JID (@g.us)", group("POST group/create"),
+           {"name": "Ops", "participants": [ALICE], "communityJid": f"{ALICE}@s.whatsapp.net"}, LIVE,
+           note="a person's JID"),  # inferred: the mock's reason
     # --- update, participants, join, reset, requests, leave ----------------------------------------
     Golden("group_updated", 200, "Group updated: name, description", group("PUT group/update"),
            {"identifier": GROUP, "name": "Ops", "description": "Daily"}, LIVE, note="two fields"),  # inferred

@@ -17,7 +17,7 @@ import pytest
 from mockryze.core.settings import Settings
 from mockryze.events.delivery import WebhookRequest
 from mockryze.testing.api import MockRyze
-from tests.contract.golden_defaults import DEFAULTS, MIB
+from tests.contract.golden_defaults import DEFAULTS, HISTORY_COUNT, MIB
 
 RATE_LIMITED = (429, "Rate limit exceeded. Try again later.")
 ALICE = "5511987654321"
@@ -151,3 +151,12 @@ def test_bodies_up_to_25_mib(shipped: MockRyze) -> None:
     assert error(at_limit) == (400, "At least one setting must be provided")  # read, found blank
     over = shipped.client.post("/api/instance/settings/sales", content=b" " * (25 * MIB + 1), headers=token)
     assert error(over) == (413, "Request body too large")
+
+
+def test_a_history_page_holds_50_messages_by_default(shipped: MockRyze) -> None:
+    shipped.create_instance("sales", connected=True)
+    sent = [shipped.inbound("sales", from_=ALICE, text=f"message {i}") for i in range(HISTORY_COUNT + 1)]
+    token = {"token": shipped.account_token}
+    page = shipped.client.post("/api/chat/history/sales", json={"number": ALICE}, headers=token).json()
+    assert [m["id"] for m in page["messages"]] == [m["id"] for m in sent[:0:-1]]  # the newest 50, newest first
+    assert (page["count"], page["hasMore"]) == (HISTORY_COUNT, True)

@@ -386,3 +386,15 @@ def test_a_delivery_pending_at_a_restart_makes_room_in_the_journal_once_it_is_do
             ryze.settle_deliveries()
         assert [(d["id"], d["status"]) for d in ryze.deliveries()] == [("dlv_000004", "delivered"),
                                                                        ("dlv_000005", "delivered")]
+
+
+def test_a_reconnect_in_flight_still_completes_after_a_restart(tmp_path: Path) -> None:
+    path = str(tmp_path / "world.sqlite")
+    with MockRyze(seed=1, state=path, reconnect_delay=5) as ryze:
+        ryze.create_instance("sales", connected=True)
+        reconnect = ryze.client.post("/api/instance/reconnect/sales", headers={"token": ryze.account_token})
+        assert reconnect.status_code == 200
+        assert ryze.instance("sales")["status"] == "connecting"
+    with MockRyze(seed=1, state=path, reconnect_delay=5) as ryze:
+        ryze.advance(5)
+        assert ryze.instance("sales")["status"] == "connected"

@@ -3,6 +3,8 @@ group.flow per call naming exactly the participants that changed."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mockryze.core import literals
@@ -48,6 +50,112 @@ def test_per_item_reasons(api: CheckedClient, me: str) -> None:
     assert act(api, "demote", group["jid"], ALICE).json()["participants"][0]["error"] == "not an admin"
     act(api, "promote", group["jid"], ALICE)
     assert act(api, "promote", group["jid"], ALICE).json()["participants"][0]["error"] == "already an admin"
+
+
+def test_more_per_item_reasons(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    results = act(api, "add", group["jid"], me, CARLA).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [
+        (False, "cannot act on the instance itself (use leave)"), (True, None)]  # the entry after is still done
+    for action in ("promote", "demote"):
+        assert act(api, action, group["jid"], DIEGO).json()["participants"][0]["error"] == "not a member"
+
+
+def test_a_plain_admin_removes_members_but_not_a_super_admin(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    results = act(api, "remove", theirs, ALICE, BOB).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [(True, None), (False, "cannot remove a super admin")]
+
+
+def test_adding_to_a_full_group(api: CheckedClient, me: str) -> None:
+    group = create(api, participants=[f"55119{n:08d}" for n in range(1023)])  # with the instance: 1,024
+    results = act(api, "add", group["jid"], CARLA).json()["participants"]
+    assert [(r["success"], r.get("error")) for r in results] == [(False, "group is full")]
+
+
+def test_the_control_plane_cannot_demote_the_creator(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    refused = ryze.client.post(f"/__mock__/instances/sales/groups/{theirs}/members",
+                               json={"number": BOB, "action": "demote"}, headers={"token": ryze.account_token})
+    assert error_of(refused) == (400, "Invalid request body: cannot demote the group creator")
+    assert roles(info(api, theirs))[jid_of(BOB)] == (True, True)
+
+
+def test_a_demoted_member_loses_both_roles_and_the_creator_is_the_default_author(api: CheckedClient, ryze: MockRyze,
+                                                                                 me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, ALICE, "promote")
+    assert flows(ryze)[-1]["author"] == jid_of(BOB)  # no author named: the group's creator acts
+    ryze.group_member("sales", theirs, ALICE, "demote")
+    assert roles(info(api, theirs))[jid_of(ALICE)] == (False, False)
+
+
+def test_approving_without_a_request_or_into_a_full_group(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api, participants=[f"55119{n:08d}" for n in range(1023)],
+                   groupSettings={"requireAdminApproval": True})
+    assert act(api, "approve", group["jid"], CARLA).json()["participants"][0]["error"] == "no pending join request"
+    ryze.group_member("sales", group["jid"], CARLA, "request")
+    assert act(api, "approve", group["jid"], CARLA).json()["participants"][0]["error"] == "group is full"
+
+
+def test_a_contact_asks_once_and_the_creator_may_leave(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    api.request("PUT", "/api/group/update/sales", json={"identifier": theirs,
+                                                         "groupSettings": {"requireAdminApproval": True}})
+    ryze.group_member("sales", theirs, CARLA, "request")
+    again = ryze.client.post(f"/__mock__/instances/sales/groups/{theirs}/members",
+                             json={"number": CARLA, "action": "request"}, headers={"token": ryze.account_token})
+    assert error_of(again) == (400, "Invalid request body: already a member or already waiting")
+    ryze.group_member("sales", theirs, BOB, "leave")  # the creator, a super admin, leaves his own group
+    assert jid_of(BOB) not in roles(info(api, theirs))
+
+
+def member_verb(ryze: MockRyze, group: str, number: str, action: str) -> tuple[int, Any]:
+    """``POST /__mock__/…/members``: the status, and the instance's admin flag (or the refusal's text)."""
+    response = ryze.client.post(f"/__mock__/instances/sales/groups/{group}/members",
+                                json={"number": number, "action": action}, headers={"token": ryze.account_token})
+    return response.status_code, response.json()["group"]["admin"] if response.status_code == 200 else error_of(
+        response)[1]
+
+
+def test_others_change_the_instances_own_membership(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [ALICE], creator=BOB, member=False, invite_code="ClubCode12345")
+    seen = []
+    for action in ("join", "join", "promote", "promote", "demote", "demote", "request", "leave", "leave"):
+        status, shown = member_verb(ryze, club, me, action)
+        seen.append((action, status, shown if status != 200 else (shown, ryze.group("sales", club)["member"])))
+    cannot = "Invalid request body: the instance cannot {} here"
+    assert seen == [
+        ("join", 200, (False, True)), ("join", 400, cannot.format("join")),
+        ("promote", 200, (True, True)), ("promote", 400, cannot.format("promote")),
+        ("demote", 200, (False, True)), ("demote", 400, cannot.format("demote")),
+        ("request", 400, cannot.format("request")),
+        ("leave", 200, (False, False)), ("leave", 400, cannot.format("leave"))]
+    own = [(f["type"], f["author"], [p["jid"] for p in f["participants"]]) for f in flows(ryze)]
+    assert own == [(kind, jid_of(BOB), [me]) for kind in ("joined", "promoted", "demoted", "left")]
+    mine = create(api)
+    assert member_verb(ryze, mine["jid"], me, "demote") == (400, cannot.format("demote"))  # no creator above it
+    assert member_verb(ryze, mine["jid"], "not-a-number", "join") == (400, "Invalid number format")
+
+
+def test_what_contacts_do_is_told_by_group_flow(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE, CARLA], creator=BOB)
+    before = len(flows(ryze))
+    ryze.group_member("sales", theirs, ALICE, "promote")
+    ryze.group_member("sales", theirs, ALICE, "demote")
+    ryze.group_member("sales", theirs, CARLA, "leave")
+    assert member_verb(ryze, theirs, CARLA, "leave") == (400, "Invalid request body: not a member")
+    assert [(f["type"], f["author"]) for f in flows(ryze)[before:]] == [
+        ("promoted", jid_of(BOB)), ("demoted", jid_of(BOB)), ("left", jid_of(CARLA))]
+
+
+def test_a_creator_who_left_and_came_back_is_a_plain_member(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    for action in ("leave", "join", "promote", "demote"):
+        ryze.group_member("sales", theirs, BOB, action)  # demoting him is no longer refused
+    assert roles(info(api, theirs))[jid_of(BOB)] == (False, False)
 
 
 def test_a_non_admin_instance_cannot_add_or_remove(api: CheckedClient, ryze: MockRyze, me: str) -> None:

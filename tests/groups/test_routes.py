@@ -3,6 +3,7 @@ the documented refusals with their literals, identifier forms, and what each cha
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -102,6 +103,8 @@ def test_info_previews_a_group_by_invite_but_not_by_jid(api: CheckedClient, ryze
     outside = ryze.create_group("sales", "Club", [ALICE], creator=BOB, member=False, invite_code="ClubCode12345")
     assert info(api, "ClubCode12345")["jid"] == outside
     assert error_of(api.get(INFO, params={"identifier": outside})) == literals.GROUP_NOT_MEMBER
+    for identifier in ("ClubCode12345", "https://chat.whatsapp.com/ClubCode12345"):  # acting needs membership
+        assert error_of(api.post(RESET, json={"identifier": identifier})) == literals.GROUP_NOT_MEMBER
 
 
 @pytest.mark.parametrize("params", [{}, {"identifier": ""}, {"identifier": "  "}])
@@ -138,12 +141,51 @@ def test_update_changes_only_what_differs_and_says_so(api: CheckedClient, ryze: 
 
 def test_update_picture_and_remove_image_wins(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     group = create(api)
-    api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/a.jpg"})
-    assert info(api, group["jid"])["image"].startswith("https://pps.whatsapp.net/")
+    added = api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/a.jpg"})
+    assert added.json()["message"] == "Group updated: image"
+    picture = info(api, group["jid"])["image"]
+    assert re.fullmatch(r"https://pps\.whatsapp\.net/v/t61\.24694-24/\d{8}_\d{15}_n\.jpg", picture), picture
     api.request("PUT", UPDATE, json={"identifier": group["jid"], "image": "https://cdn.example/b.jpg",
                                      "removeImage": True})
     assert info(api, group["jid"])["image"] == ""
     assert [f.get("pictureUrl", "-") for f in flows(ryze) if f["type"] == "picture"][1] is None
+
+
+def test_create_leaves_out_an_entry_that_names_no_one(api: CheckedClient, me: str) -> None:
+    group = create(api, participants=[ALICE, "not a number"])
+    assert roles(group) == {me: (True, True), jid_of(ALICE): (False, False)}
+
+
+def test_a_group_a_contact_created_has_it_as_super_admin(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [ALICE], creator=BOB)
+    assert roles(info(api, club)) == {jid_of(BOB): (True, True), me: (False, False), jid_of(ALICE): (False, False)}
+
+
+def test_a_group_is_created_with_at_most_1024_members(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    club = ryze.create_group("sales", "Club", [f"55119{n:08d}" for n in range(1024)], creator=BOB)
+    assert info(api, club)["participantCount"] == 1024  # BOB, the instance and the first 1,022 entries
+
+
+def test_joining_a_group_already_joined_answers_joined(api: CheckedClient, me: str) -> None:
+    group = create(api, groupSettings={"requireAdminApproval": True})
+    again = api.post(JOIN, json={"identifier": group["inviteCode"]}).json()
+    assert (again["message"], again["requiresApproval"]) == ("Successfully joined group", False)
+
+
+def test_group_ids_look_like_whatsapps(api: CheckedClient, me: str) -> None:
+    for group in (create(api), create(api, name="Ops 2")):
+        assert re.fullmatch(r"120363\d{12}@g\.us", group["jid"]), group["jid"]  # 18 digits, as WhatsApp's
+        assert re.fullmatch(r"[A-Za-z0-9]{22}", group["inviteCode"]), group["inviteCode"]
+
+
+def test_a_new_group_has_no_description_and_no_picture(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    group = create(api)
+    assert (group["description"], info(api, group["jid"])["description"]) == ("", "")
+    assert info(api, group["jid"])["image"] == ""
+    before = len(flows(ryze))
+    removed = api.request("PUT", UPDATE, json={"identifier": group["jid"], "removeImage": True})
+    assert removed.json()["message"] == "Group updated: nothing changed"  # there was no picture to remove
+    assert len(flows(ryze)) == before
 
 
 def test_update_refusals(api: CheckedClient, ryze: MockRyze, me: str) -> None:
@@ -156,6 +198,17 @@ def test_update_refusals(api: CheckedClient, ryze: MockRyze, me: str) -> None:
     refused = api.request("PUT", UPDATE, json={"identifier": member_only,
                                                "groupSettings": {"membersCanEditInfo": False}})
     assert error_of(refused) == literals.UPDATE_NOT_ADMIN
+
+
+def test_a_plain_member_cannot_edit_locked_info(api: CheckedClient, ryze: MockRyze, me: str) -> None:
+    theirs = ryze.create_group("sales", "Theirs", [ALICE], creator=BOB)
+    ryze.group_member("sales", theirs, me, "promote", author=BOB)
+    locked = api.request("PUT", UPDATE, json={"identifier": theirs, "groupSettings": {"membersCanEditInfo": False}})
+    assert locked.status_code == 200, locked.text
+    ryze.group_member("sales", theirs, me, "demote", author=BOB)
+    every = {"name": "Mine", "description": "mine", "image": "https://x.y/p.jpg", "removeImage": True}
+    for change in [{key: value} for key, value in every.items()] + [every]:
+        assert error_of(api.request("PUT", UPDATE, json={"identifier": theirs, **change})) == literals.UPDATE_NOT_ADMIN
 
 
 # --- join / resetLink / requests / leave ---------------------------------------------------------

@@ -529,3 +529,17 @@ def test_instance_token_sees_only_its_instance(api: CheckedClient) -> None:
     body = api.get("/api/instance/list", params={"instanceName": "alpha"}, token=token).json()
     assert body["message"] == "1 Instance found"
     assert names(body) == ["beta"]
+
+
+@pytest.mark.parametrize(("route", "body"), [
+    ("settings", {"autoRejectCalls": True}),
+    ("proxy", {"enabled": True, "host": "proxy.example.net", "port": "1080", "protocol": "socks5"}),
+    ("s3", {"enabled": True, "region": "sa-east-1", "bucket": "b", "accessKey": "AKIA", "secretKey": "s"})])
+def test_a_configuration_change_stamps_updated_at(api: CheckedClient, ryze: MockRyze, route: str,
+                                                  body: dict[str, Any]) -> None:
+    assert api.post("/api/instance/new", json={"name": "sales"}).status_code == 201
+    ryze.advance(30)
+    assert api.post(f"/api/instance/{route}/sales", json=body).status_code == 200
+    ryze.advance(30)
+    item = api.get("/api/instance/list").json()["instances"][0]
+    assert (item["createdAt"], item["updatedAt"]) == ("2026-01-01T09:00:00-03:00", "2026-01-01T09:00:30-03:00")

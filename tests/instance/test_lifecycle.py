@@ -97,6 +97,8 @@ def test_full_lifecycle(api: CheckedClient, ryze: MockRyze) -> None:
     assert item["connection"] == {"state": "disconnected", "numberJid": None, "presenceStatus": "unavailable",
                                   "displayStatus": "Disconnected"}
     assert item["numberJid"] is None
+    fresh = api.get("/__mock__/instances/sales").json()["instance"]
+    assert (fresh["numberJid"], fresh["hasSession"]) == (None, False)  # never paired: no number, no session
 
     first = connect(api)
     assert first["message"] == "QR code generated"
@@ -122,7 +124,8 @@ def test_full_lifecycle(api: CheckedClient, ryze: MockRyze) -> None:
     assert out.json() == {"success": True, "message": "Instance logged out", "instance": {"status": "loggedout"}}
     item = listed(api)
     assert item["status"] == "loggedout"
-    assert item["connection"]["state"] == "loggedout"
+    assert item["connection"] == {"state": "loggedout", "numberJid": None, "presenceStatus": "unavailable",
+                                  "displayStatus": "Logged out"}
     assert item["numberJid"] is None
 
     assert error_of(api.post("/api/instance/reconnect/sales")) == NO_SESSION
@@ -372,6 +375,30 @@ def test_rotation_period_is_a_setting(api: CheckedClient, ryze: MockRyze) -> Non
     connect(api)
     ryze.advance(5)
     assert states(ryze) == ["qr_ready", "qr_ready"]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=1)
+def test_a_one_second_rotation_rotates(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(2)
+    assert states(ryze) == ["qr_ready", "qr_ready", "qr_ready"]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=0)
+def test_a_zero_rotation_never_rotates(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(59)
+    assert states(ryze) == ["qr_ready"]
+
+
+@pytest.mark.ryze(qr_rotate_seconds=60)
+def test_no_rotation_at_the_instant_the_attempt_expires(api: CheckedClient, ryze: MockRyze) -> None:
+    create(api)
+    connect(api)
+    ryze.advance(60)
+    assert states(ryze) == ["qr_ready", "disconnected"]
 
 
 # --- auto scan --------------------------------------------------------------------------------
