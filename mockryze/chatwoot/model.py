@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from mockryze.chatwoot.config import ChatwootConfig
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
+from mockryze.core.perworld import PerWorld
 from mockryze.core.world import World
 from mockryze.instance.model import Instance
 
@@ -78,16 +78,12 @@ class ServerAnswer:
     detail: str
 
 
-_SERVERS: WeakKeyDictionary[World, dict[str, ServerAnswer]] = WeakKeyDictionary()
+_SERVERS: PerWorld[dict[str, ServerAnswer]] = PerWorld(dict, dict.clear)
 
 
 def servers(world: World) -> dict[str, ServerAnswer]:
     """Base URL (no trailing /) -> answer; every other server accepts. Emptied with the world."""
-    found = _SERVERS.get(world)
-    if found is None:
-        found = _SERVERS[world] = {}
-        world.on_reset(found.clear)
-    return found
+    return _SERVERS(world)
 
 
 def simulate_server(world: World, base_url: str, answer: str, detail: str | None) -> ServerAnswer:

@@ -12,9 +12,9 @@ import posixpath
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from weakref import WeakKeyDictionary
 
 from mockryze.core import schemas
+from mockryze.core.perworld import PerWorld
 
 if TYPE_CHECKING:
     from mockryze.core.world import World
@@ -55,19 +55,14 @@ class Recorded:
 class _State:
     entries: dict[str, deque[Recorded]] = field(default_factory=dict)  # by account token
     strict: set[str] = field(default_factory=set)  # account tokens with strict fields
-    seq: int = 0
+    seq: int = 0  # request ids go on across resets
+
+    def empty(self) -> None:
+        self.entries.clear()
+        self.strict.clear()
 
 
-_STATES: WeakKeyDictionary[World, _State] = WeakKeyDictionary()
-
-
-def _state(world: World) -> _State:
-    state = _STATES.get(world)
-    if state is None:
-        state = _STATES[world] = _State()
-        world.on_reset(state.entries.clear)
-        world.on_reset(state.strict.clear)
-    return state
+_state = PerWorld(_State, _State.empty)
 
 
 def record(world: World, account: str, entry: Recorded) -> None:

@@ -17,11 +17,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from weakref import WeakKeyDictionary
 
 from mockryze.core import literals
 from mockryze.core.errors import ApiError
 from mockryze.core.literals import ErrorLiteral
+from mockryze.core.perworld import PerWorld
 
 if TYPE_CHECKING:
     from mockryze.core.world import World
@@ -118,20 +118,12 @@ class _Faults:
     by_account: dict[str, dict[str, Fault]] = field(default_factory=dict)
     seq: int = 0
 
+    def empty(self) -> None:
+        self.by_account.clear()
+        self.seq = 0
 
-_STATES: WeakKeyDictionary[World, _Faults] = WeakKeyDictionary()
 
-
-def _state(world: World) -> _Faults:
-    state = _STATES.get(world)
-    if state is None:
-        state = _STATES[world] = _Faults()
-
-        def empty() -> None:
-            state.by_account.clear()
-            state.seq = 0
-        world.on_reset(empty)
-    return state
+_state = PerWorld(_Faults, _Faults.empty)
 
 
 def digits(raw: Any) -> str:

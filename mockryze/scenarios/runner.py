@@ -12,10 +12,10 @@ import contextlib
 import itertools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
 
 from mockryze.core.bus import RecordedEvent
 from mockryze.core.errors import ApiError
+from mockryze.core.perworld import PerWorld
 from mockryze.core.world import World
 from mockryze.scenarios import faults
 from mockryze.scenarios.loader import ScenarioError
@@ -61,23 +61,19 @@ class _Players:
     seq: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
 
-_STATES: WeakKeyDictionary[World, _Players] = WeakKeyDictionary()
+def _empty(players: _Players) -> None:
+    for running in players.by_account.values():
+        for player in running:
+            player.stopped = True
+    players.by_account.clear()
+    players.seq = itertools.count(1)
 
 
-def _state(world: World) -> _Players:
-    state = _STATES.get(world)
-    if state is None:
-        state = _STATES[world] = _Players()
+def _listen(world: World, players: _Players) -> None:
+    world.bus.subscribe(lambda record: _on_event(world, players, record))
 
-        def empty() -> None:
-            for players in state.by_account.values():
-                for player in players:
-                    player.stopped = True
-            state.by_account.clear()
-            state.seq = itertools.count(1)
-        world.on_reset(empty)
-        world.bus.subscribe(lambda record: _on_event(world, state, record))
-    return state
+
+_state = PerWorld(_Players, _empty, _listen)
 
 
 def listed(world: World, account: str) -> list[Player]:
