@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from mockryze.testing.api import MockRyze
-from tests.events.receivers import ReceiverPool
 from tests.messages.test_messages_e2e import PROFILES, Wire
 
 ANA = "5521988887777"
@@ -36,12 +35,8 @@ class LabelWire(Wire):
 
 @pytest.fixture
 def wire(ryze: MockRyze) -> Iterator[LabelWire]:
-    with ReceiverPool() as pool:
-        wired = LabelWire(ryze, pool.new())
-        try:
-            yield wired
-        finally:
-            wired.close()
+    with LabelWire.opened(ryze) as wired:
+        yield wired
 
 
 def expected(profile: str, tag: str) -> list[dict[str, Any]]:

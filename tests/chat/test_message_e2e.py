@@ -13,7 +13,6 @@ import pytest
 from mockryze.core import literals
 from mockryze.testing.api import MockRyze
 from tests.conftest import check_response
-from tests.events.receivers import ReceiverPool
 from tests.messages.test_messages_e2e import ALICE, ALICE_JID, PROFILES, Wire, message_of, summary
 
 pytestmark = pytest.mark.ryze(webhook_timeout=0.5)
@@ -22,12 +21,8 @@ AUDIO = b"OggS\x00\x02" + bytes(range(256)) * 8
 
 @pytest.fixture
 def wire(ryze: MockRyze) -> Iterator[Wire]:
-    with ReceiverPool() as pool:
-        wired = Wire(ryze, pool.new())
-        try:
-            yield wired
-        finally:
-            wired.close()
+    with Wire.opened(ryze) as wired:
+        yield wired
 
 
 def call(wire: Wire, method: str, path: str, **kwargs: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ import contextlib
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Self
 
 import httpx
 import pytest
@@ -65,6 +65,17 @@ class Wire:
         payload: dict[str, Any] = response.json()
         return payload
 
+    @classmethod
+    @contextlib.contextmanager
+    def opened(cls, ryze: MockRyze) -> Iterator[Self]:
+        """A wire over a receiver of its own, closed afterwards."""
+        with ReceiverPool() as pool:
+            wired = cls(ryze, pool.new())
+            try:
+                yield wired
+            finally:
+                wired.close()
+
     def close(self) -> None:
         self._stack.close()
         self.http.close()
@@ -119,12 +130,8 @@ def message_of(envelope: dict[str, Any], profile: str) -> dict[str, Any]:
 
 @pytest.fixture
 def wire(ryze: MockRyze) -> Iterator[Wire]:
-    with ReceiverPool() as pool:
-        wired = Wire(ryze, pool.new())
-        try:
-            yield wired
-        finally:
-            wired.close()
+    with Wire.opened(ryze) as wired:
+        yield wired
 
 
 @pytest.mark.parametrize("profile", PROFILES)
