@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from starlette.requests import Request
@@ -99,7 +100,7 @@ class Endpoint:
         """How this route words a refusal every route shares (most routes: as is)."""
         return literal if self.respell is None else self.respell(literal, detail)
 
-    @property
+    @cached_property  # read by every request (the journal, the fault check): built once
     def route(self) -> str:
         """The row as the request journal names it: ``POST /api/message/text/:instance``."""
         return f"{self.method} {self.path}"

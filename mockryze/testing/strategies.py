@@ -86,7 +86,7 @@ def _request_schema_for(route: str) -> str:
     from mockryze.http.app import ALL_ENDPOINTS
 
     for spec in ALL_ENDPOINTS:
-        if f"{spec.method} {spec.path}" == route and spec.request_schema:
+        if spec.route == route and spec.request_schema:
             return spec.request_schema
     raise KeyError(f"no route {route!r} with a request body")
 
