@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
@@ -75,3 +76,18 @@ def test_thaws_come_once_per_interval(policy: FreezeSurvivors, clock: Clock) -> 
         policy.tick()
     assert policy.thaws == 4  # at 600, 1200, 1800 and 2400 s
     assert policy.ticks == 60
+
+
+def test_run_ticks_once_per_interval(policy: FreezeSurvivors, monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:  # the loop's own sleep, without waiting: three ticks, then stop
+        slept.append(seconds)
+        if len(slept) > 3:
+            raise asyncio.CancelledError
+
+    monkeypatch.setattr(gcpolicy.asyncio, "sleep", sleep)
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(policy.run())
+    assert slept == [policy.interval] * 4 and policy.interval == 0.05
+    assert policy.ticks == 3

@@ -8,6 +8,7 @@ import os
 import sqlite3
 import threading
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -266,7 +267,11 @@ def test_receipts_in_flight_arrive_after_a_restart_at_their_original_times(tmp_p
         assert [_status(ryze, token, m) for m in (to_ana, to_bia, to_caio)] == ["read", "delivered", "sent"]
         stamps = {m["id"]: [(s["status"], s["at"]) for s in m["statuses"]] for m in ryze.messages("sales")}
         ryze.settle_deliveries()
-    iso = ryze.world.iso
+    zone = datetime.fromisoformat(ryze.clock()["iso"]).tzinfo  # the world's own offset, from the control plane
+
+    def iso(moment: float) -> str:
+        return datetime.fromtimestamp(moment, zone).isoformat(timespec="seconds")
+
     assert stamps == {to_ana: [("sent", iso(start)), ("delivered", iso(start + 1)), ("read", iso(start + 3))],
                       to_bia: [("sent", iso(start + 1)), ("delivered", iso(start + 2))],
                       to_caio: [("sent", iso(start + 1))]}
